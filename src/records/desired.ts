@@ -1,0 +1,77 @@
+// bindings -> desired DNS state. One RecordSet per (target, name), addresses unioned over
+// every Ready binding of that name, so many-to-many bindings become round robin.
+
+import type { Binding, PublishTarget, ResourceRef } from '../bindings/types.js';
+import type { RecordSet, ServiceInstance } from './types.js';
+import { isIPv6 } from 'node:net';
+
+export function desiredRecords(bindings: readonly Binding[]): RecordSet[] {
+  const sets = new Map<string, RecordSet>();
+  for (const b of bindings) {
+    if (b.status !== 'Ready') continue;
+    for (const target of b.publish) {
+      const key = `${target}\u0000${b.hostname}`;
+      let set = sets.get(key);
+      if (!set) {
+        set = { name: b.hostname, target, a: [], aaaa: [], services: [], owners: [] };
+        if (target === 'unicast' && b.zone) set.zone = b.zone;
+        sets.set(key, set);
+      }
+      for (const addr of b.addresses) (isIPv6(addr) ? set.aaaa : set.a).push(addr);
+      set.owners.push(b.route);
+      if (target === 'mdns') set.services.push(serviceFor(b));
+    }
+  }
+  const out = [...sets.values()].map(normalise);
+  out.sort(compareRecordSets);
+  return out;
+}
+
+/** DNS-SD like the seed: `_https._tcp` for 443 or an HTTPS/TLS listener, else `_http._tcp`. */
+function serviceFor(b: Binding): ServiceInstance {
+  const port = b.port ?? 80;
+  const secure = port === 443 || b.url.startsWith('https:');
+  return { instance: b.hostname.split('.')[0] ?? b.hostname, type: secure ? '_https._tcp' : '_http._tcp', port, txt: ['path=/'] };
+}
+
+function normalise(set: RecordSet): RecordSet {
+  return {
+    ...set,
+    a: uniqueSorted(set.a, compareIPv4),
+    aaaa: uniqueSorted(set.aaaa),
+    services: uniqueBy(set.services, (s) => `${s.type}|${s.instance}|${s.port}`),
+    owners: uniqueBy(set.owners, (r) => `${r.kind}/${r.namespace}/${r.name}`).sort(compareRefs),
+  };
+}
+
+function uniqueSorted(values: string[], cmp?: (a: string, b: string) => number): string[] {
+  return [...new Set(values)].sort(cmp);
+}
+
+function uniqueBy<T>(values: T[], key: (v: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const v of values) if (!seen.has(key(v))) seen.set(key(v), v);
+  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+export function compareIPv4(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 4; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function compareRefs(a: ResourceRef, b: ResourceRef): number {
+  return `${a.kind}/${a.namespace}/${a.name}`.localeCompare(`${b.kind}/${b.namespace}/${b.name}`);
+}
+
+export function compareRecordSets(a: RecordSet, b: RecordSet): number {
+  return a.target === b.target ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.target < b.target ? -1 : 1;
+}
+
+export function recordSetsFor(target: PublishTarget, sets: readonly RecordSet[]): RecordSet[] {
+  return sets.filter((s) => s.target === target);
+}
