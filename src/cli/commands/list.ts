@@ -1,0 +1,25 @@
+// kubectl mdns list: source -> bindings -> printer. Nothing is published.
+import { computeBindings } from '../../bindings/compute.js';
+import type { CommonFlags } from '../flags.js';
+import { bindingOptions, loadObjects } from '../load.js';
+import { bindingList, renderBindingTable } from '../printers/bindings.js';
+import { renderStructured } from '../printers/structured.js';
+import { colorsFor } from '../colors.js';
+import { printWarnings } from '../warnings.js';
+
+export async function runList(flags: CommonFlags): Promise<number> {
+  const options = bindingOptions(flags);
+  const loaded = await loadObjects(flags);
+  const { bindings, warnings } = computeBindings(loaded.objects, options);
+  printWarnings([...loaded.warnings, ...warnings]);
+  if (flags.output === 'json' || flags.output === 'yaml') {
+    process.stdout.write(renderStructured(bindingList(loaded.context, bindings), flags.output));
+    return 0;
+  }
+  if (bindings.length === 0) {
+    process.stderr.write(flags.namespace && !flags.allNamespaces ? `No bindings found in ${flags.namespace} namespace.\n` : 'No bindings found.\n');
+    return 0;
+  }
+  process.stdout.write(renderBindingTable(bindings, { wide: flags.output === 'wide', headers: !flags.noHeaders, chalk: colorsFor(process.stdout) }));
+  return 0;
+}

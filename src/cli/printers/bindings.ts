@@ -1,0 +1,63 @@
+// `kubectl mdns list` output: the BindingList shape (DESIGN.md §Bindings) and its tables.
+import type { ChalkInstance } from 'chalk';
+import type { Binding } from '../../bindings/types.js';
+import { renderTable, type Column } from './table.js';
+
+export interface BindingList {
+  apiVersion: 'kubectl-mdns/v1alpha1';
+  kind: 'BindingList';
+  context: string;
+  items: Binding[];
+}
+
+export function bindingList(context: string, items: Binding[]): BindingList {
+  return { apiVersion: 'kubectl-mdns/v1alpha1', kind: 'BindingList', context, items };
+}
+
+const NONE = '<none>';
+
+function statusText(b: Binding): string {
+  return b.status === 'Skipped' ? `Skipped: ${b.reason}` : b.status === 'Pending' ? `Pending: ${b.reason}` : b.status;
+}
+
+function publishText(b: Binding): string {
+  if (b.publish.length === 0) return NONE;
+  return b.publish.map((p) => (p === 'unicast' && b.zone ? `unicast(${b.zone})` : p)).join(',');
+}
+
+function parentText(b: Binding): string {
+  if (!b.parent) return NONE;
+  const p = b.parent;
+  let s = `${p.kind}/${p.namespace}/${p.name}`;
+  if (p.sectionName) s += `#${p.sectionName}`;
+  if (p.port !== undefined) s += `:${p.port}`;
+  return s;
+}
+
+export function renderBindingTable(items: readonly Binding[], opts: { wide: boolean; headers: boolean; chalk: ChalkInstance }): string {
+  const { chalk } = opts;
+  const columns: Column<Binding>[] = [
+    { header: 'NAMESPACE', value: (b) => b.route.namespace },
+    { header: 'ROUTE', value: (b) => `${b.route.kind}/${b.route.name}` },
+    { header: 'HOSTNAME', value: (b) => b.hostname || NONE },
+    { header: 'ADDRESSES', value: (b) => (b.addresses.length ? b.addresses.join(',') : NONE) },
+    { header: 'GATEWAY', value: (b) => (b.gateway ? `${b.gateway.namespace}/${b.gateway.name}` : NONE) },
+    { header: 'LISTENER', value: (b) => (b.port === null ? b.listener || NONE : `${b.listener || '-'}:${b.port}`) },
+    {
+      header: 'STATUS',
+      value: statusText,
+      color: (text, b) => (b.status === 'Ready' ? chalk.green(text) : b.status === 'Pending' ? chalk.yellow(text) : chalk.red(text)),
+    },
+  ];
+  if (opts.wide) {
+    columns.push(
+      { header: 'PUBLISH', value: publishText },
+      { header: 'URL', value: (b) => b.url || NONE },
+      { header: 'PARENT', value: parentText },
+    );
+    // STATUS holds free text (reasons): keep it last so the other columns stay aligned.
+    const status = columns.splice(6, 1);
+    columns.push(...status);
+  }
+  return renderTable(items, columns, { headers: opts.headers });
+}
