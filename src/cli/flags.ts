@@ -39,6 +39,7 @@ export interface MdnsFlags {
 
 export interface ServeFlags extends CommonFlags, UnicastFlags, MdnsFlags {
   cleanupOnExit?: boolean;
+  noMdns?: boolean;
   logFormat: 'text' | 'json';
 }
 

@@ -1,0 +1,145 @@
+// kubectl mdns serve: the whole loop, in the foreground, until Ctrl-C.
+//   source (watch, or -f files) -> bindings -> records -> sinks (mDNS responder, RFC 2136)
+// Start-up runs as listr2 tasks on stderr; afterwards one line per change. SIGINT/SIGTERM
+// -> goodbye packets (and --cleanup-on-exit deletes) -> exit 0 within 2 s; a second signal
+// exits at once.
+import type { ServeFlags } from '../flags.js';
+import { bindingOptions, kubeconfigOptions, namespaceOf } from '../load.js';
+import { stderrReporter } from '../events.js';
+import { ServeLoop } from '../serve-loop.js';
+import { runStartupTasks, type StartupTask } from '../progress.js';
+import type { MdnsResponder } from '../../mdns/responder.js';
+import type { UnicastSink } from '../../unicast/sink.js';
+import { UserError } from '../../util/errors.js';
+
+const STOP_BUDGET_MS = 1800;
+
+export async function runServe(flags: ServeFlags): Promise<number> {
+  const reporter = stderrReporter({ format: flags.logFormat, verbose: Boolean(flags.verbose) });
+  const options = bindingOptions(flags);
+  const abort = new AbortController();
+  let signalled = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signalled++;
+    if (signalled > 1) {
+      process.stderr.write(`\n${sig} again: exiting without goodbyes\n`);
+      process.exit(130);
+    }
+    reporter.report({ kind: 'info', source: 'serve', message: `${sig}: saying goodbye and stopping (press Ctrl-C again to exit at once)` });
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let mdns: MdnsResponder | undefined;
+  let unicast: UnicastSink | undefined;
+  const loop = new ServeLoop(options, reporter);
+  const fromFiles = Boolean(flags.filename && flags.filename.length > 0);
+  let context = '';
+  let stopWatch: (() => void) | undefined;
+
+  try {
+    const { unicastConfigFromFlags } = await import('../../unicast/config.js');
+    const tasks: StartupTask[] = [];
+    let source: import('../../cluster/source.js').ClusterSource | undefined;
+    if (fromFiles) {
+      tasks.push({
+        title: `Read manifests from ${flags.filename!.join(', ')}`,
+        run: async () => {
+          const { loadManifests } = await import('../../cluster/files.js');
+          const { filterObjects } = await import('../load.js');
+          const { objects, warnings } = await loadManifests(flags.filename!);
+          for (const w of warnings) reporter.report({ kind: 'warning', source: 'files', message: w });
+          loop.replaceAll(filterObjects(objects, flags));
+          return `${objects.routes.length} routes, ${objects.gateways.length} gateways`;
+        },
+      });
+    } else {
+      tasks.push({
+        title: 'Resolve kubeconfig context',
+        run: async () => {
+          const { ClusterSource } = await import('../../cluster/source.js');
+          source = await ClusterSource.connect(kubeconfigOptions(flags), reporter);
+          context = source.context;
+          return `${source.context} (${source.server})`;
+        },
+      });
+      tasks.push({
+        title: 'Discover Gateway API',
+        run: async () => (await source!.discover()).join(', '),
+      });
+      tasks.push({
+        title: 'List gateways and routes',
+        run: async () => {
+          stopWatch = await source!.watch(
+            { namespace: namespaceOf(flags), labelSelector: flags.selector, signal: abort.signal },
+            (event) => loop.apply(event),
+            (objects) => loop.replaceAll(objects),
+          );
+          const n = loop.snapshotCounts();
+          return `${n.routes} routes, ${n.gateways} gateways`;
+        },
+      });
+    }
+    let unicastConfig: ReturnType<typeof unicastConfigFromFlags>;
+    tasks.push({
+      title: 'Compute bindings',
+      run: async () => {
+        unicastConfig = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, context || 'kubectl-mdns', reporter);
+        const records = loop.desired();
+        const s = loop.bindingCounts();
+        return `${s.Ready} ready, ${s.Pending} pending, ${s.Skipped} skipped; ${records.filter((r) => r.target === 'mdns').length} .local names`;
+      },
+    });
+    if (!flags.noMdns) {
+      tasks.push({
+        title: 'Probe and announce .local names (RFC 6762)',
+        run: async () => {
+          const { MdnsResponder } = await import('../../mdns/responder.js');
+          mdns = await MdnsResponder.start({ interfaces: flags.interface, ttl: flags.ttl, reporter });
+          loop.addSink((records) => mdns!.sync(records));
+          await mdns.whenSettled();
+          const conflicts = mdns.conflicts().length;
+          return `${mdns.current().length} names announced${conflicts ? `, ${conflicts} in conflict` : ''}`;
+        },
+      });
+    }
+    tasks.push({
+      title: 'Update the unicast DNS server (RFC 2136)',
+      enabled: () => unicastConfig !== undefined,
+      run: async () => {
+        const { UnicastSink } = await import('../../unicast/sink.js');
+        unicast = new UnicastSink(unicastConfig!);
+        await unicast.start();
+        loop.addSink((records) => unicast!.sync(records));
+        await unicast.whenIdle();
+        return `${unicast.current().length} names in ${unicastConfig!.zones.join(', ')}`;
+      },
+    });
+    await runStartupTasks(tasks, abort.signal, { format: flags.logFormat, reporter });
+    if (!abort.signal.aborted) {
+      loop.startReporting();
+      reporter.report({ kind: 'info', source: 'serve', message: `serving ${loop.desired().length} names${context ? ` from context ${context}` : ''}; press Ctrl-C to stop` });
+      await new Promise<void>((resolve) => (abort.signal.aborted ? resolve() : abort.signal.addEventListener('abort', () => resolve(), { once: true })));
+    }
+  } catch (err) {
+    await shutdown();
+    if (abort.signal.aborted && !(err instanceof UserError)) return 0;
+    throw err;
+  }
+  await shutdown();
+  return 0;
+
+  async function shutdown() {
+    stopWatch?.();
+    const stops: Promise<unknown>[] = [];
+    if (mdns) stops.push(mdns.stop());
+    if (unicast) stops.push(unicast.stop({ cleanup: Boolean(flags.cleanupOnExit) }));
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_BUDGET_MS)));
+    await Promise.race([Promise.allSettled(stops), budget]);
+    clearTimeout(timer);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
