@@ -22,12 +22,14 @@ export function objectKey(namespace: string, name: string): string {
 }
 
 export function namespaceOf(obj: KubeObject): string {
-  const ns = obj.metadata?.namespace;
+  const meta: unknown = obj.metadata;
+  const ns = typeof meta === 'object' && meta !== null ? (meta as { namespace?: unknown }).namespace : undefined;
   return typeof ns === 'string' && ns !== '' ? ns : DEFAULT_NAMESPACE;
 }
 
 export function nameOf(obj: KubeObject): string | undefined {
-  const name = obj.metadata?.name;
+  const meta: unknown = obj.metadata;
+  const name = typeof meta === 'object' && meta !== null ? (meta as { name?: unknown }).name : undefined;
   return typeof name === 'string' && name !== '' ? name : undefined;
 }
 
@@ -37,18 +39,22 @@ export function keyOf(obj: KubeObject): string | undefined {
   return name === undefined ? undefined : objectKey(namespaceOf(obj), name);
 }
 
+function isObject(v: unknown): v is KubeObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 export function indexObjects(objects: Pick<ClusterObjects, 'gateways' | 'listenerSets' | 'namespaces'>): BindingIndex {
   const index: BindingIndex = { gateways: new Map(), listenerSets: new Map(), namespaces: new Map() };
   for (const gw of objects.gateways) {
-    const key = keyOf(gw);
+    const key = isObject(gw) ? keyOf(gw) : undefined;
     if (key !== undefined) index.gateways.set(key, gw);
   }
   for (const ls of objects.listenerSets) {
-    const key = keyOf(ls);
+    const key = isObject(ls) ? keyOf(ls) : undefined;
     if (key !== undefined) index.listenerSets.set(key, ls);
   }
   for (const ns of objects.namespaces) {
-    const name = nameOf(ns);
+    const name = isObject(ns) ? nameOf(ns) : undefined;
     if (name !== undefined) index.namespaces.set(name, ns);
   }
   return index;

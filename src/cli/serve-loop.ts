@@ -1,11 +1,13 @@
-// The running state of `serve`: the latest cluster objects, their bindings and desired
-// records, and the sinks to hand them to. Events are coalesced (a relist of thousands of
-// objects becomes one recompute) and each recompute reports what changed, per name.
-import type { ClusterObjects, KubeObject } from '../cluster/objects.js';
-import { emptyClusterObjects } from '../cluster/objects.js';
+// The running state of `serve`: the latest cluster objects, their bindings and the desired
+// records, kept up to date incrementally. A route event rebinds that route; a Gateway,
+// ListenerSet or Namespace event rebinds only the routes that name it (routesAffectedBy);
+// records are regrouped only for the hostnames those bindings touch. Bursts (a relist of
+// thousands of objects) are coalesced into one flush, and each flush reports what changed,
+// per name, before handing the full desired state to the sinks.
+import type { ClusterObjects, Ingress, KubeObject, Route } from '../cluster/objects.js';
 import type { Binding, BindingOptions, BindingStatus } from '../bindings/types.js';
-import { computeBindings } from '../bindings/compute.js';
-import { desiredRecords } from '../records/desired.js';
+import { bindIngress, bindRoute, compareBindings, indexObjects, keyOf, routesAffectedBy, type BindingIndex } from '../bindings/index.js';
+import { compareRecordSets, desiredRecords } from '../records/desired.js';
 import { refString, type RecordSet } from '../records/types.js';
 import type { Reporter } from '../util/reporter.js';
 
@@ -17,32 +19,24 @@ export interface ClusterEvent {
 
 type Sink = (records: RecordSet[]) => void;
 
-const LIST_OF: Record<string, keyof ClusterObjects> = {
-  Gateway: 'gateways',
-  ListenerSet: 'listenerSets',
-  XListenerSet: 'listenerSets',
-  HTTPRoute: 'routes',
-  GRPCRoute: 'routes',
-  TLSRoute: 'routes',
-  Namespace: 'namespaces',
-  Ingress: 'ingresses',
-};
-
-function key(kind: string, o: KubeObject): string {
-  return `${kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
-}
+const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
 
 export class ServeLoop {
-  private objects = new Map<string, { kind: string; object: KubeObject }>();
-  private bindings: Binding[] = [];
+  private index: BindingIndex = indexObjects({ gateways: [], listenerSets: [], namespaces: [] });
+  private routes = new Map<string, Route>();
+  private ingresses = new Map<string, Ingress>();
+  private bindingsOf = new Map<string, Binding[]>();
+  private recordsByKey = new Map<string, RecordSet>();
   private records: RecordSet[] = [];
+  private dirty = new Set<string>();
   private readonly sinks: Sink[] = [];
   private reporting = false;
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: BindingOptions,
     private readonly reporter: Reporter,
+    private readonly coalesceMs = 10,
   ) {}
 
   addSink(sink: Sink): void {
@@ -55,50 +49,56 @@ export class ServeLoop {
     this.reporting = true;
   }
 
+  /** A whole new world (-f files): everything is rebound now. */
   replaceAll(objects: ClusterObjects): void {
-    this.objects.clear();
-    for (const [kindList, list] of Object.entries(objects) as [keyof ClusterObjects, KubeObject[]][]) {
-      for (const o of list) {
-        const kind = o.kind ?? kindOfList(kindList);
-        this.objects.set(key(kind, o), { kind, object: o });
-      }
-    }
-    this.recompute();
+    this.index = indexObjects(objects);
+    this.routes = new Map();
+    this.ingresses = new Map();
+    for (const r of objects.routes) this.routes.set(objectId(r.kind ?? 'HTTPRoute', r), r);
+    for (const i of objects.ingresses) this.ingresses.set(objectId('Ingress', i), i);
+    for (const id of [...this.routes.keys(), ...this.ingresses.keys(), ...this.bindingsOf.keys()]) this.dirty.add(id);
+    this.flush();
   }
 
   apply(event: ClusterEvent): void {
-    if (!(event.kind in LIST_OF)) return;
-    const k = key(event.kind, event.object);
-    if (event.type === 'DELETED') this.objects.delete(k);
-    else this.objects.set(k, { kind: event.kind, object: { ...event.object, kind: event.object.kind ?? event.kind } });
-    // Coalesce bursts (relists, many routes applied at once) into one recompute.
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setTimeout(() => {
-        this.scheduled = false;
-        this.recompute();
-      }, 10);
+    const { kind, object } = event;
+    const deleted = event.type === 'DELETED';
+    if (ROUTE_KINDS.has(kind)) {
+      const id = objectId(kind, object);
+      if (deleted) this.routes.delete(id);
+      else this.routes.set(id, { ...(object as Route), kind });
+      this.dirty.add(id);
+    } else if (kind === 'Ingress') {
+      const id = objectId(kind, object);
+      if (deleted) this.ingresses.delete(id);
+      else this.ingresses.set(id, object as Ingress);
+      this.dirty.add(id);
+    } else if (kind === 'Gateway' || kind === 'ListenerSet' || kind === 'XListenerSet' || kind === 'Namespace') {
+      const normalKind = kind === 'XListenerSet' ? 'ListenerSet' : kind;
+      const name = object.metadata?.name;
+      if (typeof name !== 'string' || name === '') return;
+      const map = normalKind === 'Gateway' ? this.index.gateways : normalKind === 'ListenerSet' ? this.index.listenerSets : this.index.namespaces;
+      const key = normalKind === 'Namespace' ? name : keyOf(object);
+      if (key === undefined) return;
+      // Routes naming a ListenerSet through its old parent are found by name either way.
+      if (deleted) map.delete(key);
+      else (map as Map<string, KubeObject>).set(key, object);
+      const changed = { kind: normalKind as 'Gateway' | 'ListenerSet' | 'Namespace', name, namespace: object.metadata?.namespace ?? 'default' };
+      for (const r of routesAffectedBy(changed, this.routes.values(), this.index)) this.dirty.add(objectId(r.kind ?? 'HTTPRoute', r));
+    } else {
+      return;
     }
-  }
-
-  snapshot(): ClusterObjects {
-    const out = emptyClusterObjects();
-    for (const { kind, object } of this.objects.values()) {
-      const list = LIST_OF[kind];
-      if (list) (out[list] as KubeObject[]).push(object);
-    }
-    return out;
-  }
-
-  snapshotCounts(): { routes: number; gateways: number } {
-    const s = this.snapshot();
-    return { routes: s.routes.length + s.ingresses.length, gateways: s.gateways.length };
+    if (!this.timer) this.timer = setTimeout(() => this.flush(), this.coalesceMs);
   }
 
   bindingCounts(): Record<BindingStatus, number> {
     const counts: Record<BindingStatus, number> = { Ready: 0, Pending: 0, Skipped: 0 };
-    for (const b of this.bindings) counts[b.status]++;
+    for (const list of this.bindingsOf.values()) for (const b of list) counts[b.status]++;
     return counts;
+  }
+
+  objectCounts(): { routes: number; gateways: number } {
+    return { routes: this.routes.size + this.ingresses.size, gateways: this.index.gateways.size };
   }
 
   desired(): RecordSet[] {
@@ -106,48 +106,78 @@ export class ServeLoop {
   }
 
   currentBindings(): Binding[] {
-    return this.bindings;
+    return [...this.bindingsOf.values()].flat().sort(compareBindings);
   }
 
-  private recompute(): void {
-    const { bindings, warnings } = computeBindings(this.snapshot(), this.options);
-    const before = this.records;
-    const after = desiredRecords(bindings);
-    if (this.reporting) {
-      for (const w of warnings) this.reporter.debug('bindings', w);
-      this.reportChanges(before, after, bindings);
+  /** Rebind the dirty objects, regroup the hostnames they touch, tell the sinks. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.dirty.size === 0) return;
+    const touched = new Set<string>();
+    for (const id of this.dirty) {
+      for (const b of this.bindingsOf.get(id) ?? []) touched.add(b.hostname);
+      const route = this.routes.get(id);
+      const ingress = this.ingresses.get(id);
+      const fresh = route ? bindRoute(route, this.index, this.options) : ingress ? bindIngress(ingress, this.index, this.options) : [];
+      if (fresh.length) this.bindingsOf.set(id, fresh);
+      else this.bindingsOf.delete(id);
+      for (const b of fresh) touched.add(b.hostname);
     }
-    this.bindings = bindings;
-    this.records = after;
-    for (const sink of this.sinks) sink(after);
+    this.dirty.clear();
+
+    // Regroup only the touched hostnames: a hostname's records are the union over every
+    // binding of that name, wherever it comes from (many-to-many).
+    const byHost = new Map<string, Binding[]>();
+    for (const list of this.bindingsOf.values()) for (const b of list) if (touched.has(b.hostname)) (byHost.get(b.hostname) ?? byHost.set(b.hostname, []).get(b.hostname)!).push(b);
+    const before = new Map<string, RecordSet>();
+    for (const [k, r] of this.recordsByKey) if (touched.has(r.name)) {
+      before.set(k, r);
+      this.recordsByKey.delete(k);
+    }
+    const after = new Map<string, RecordSet>();
+    for (const r of desiredRecords([...byHost.values()].flat())) {
+      const k = `${r.target}|${r.name}`;
+      after.set(k, r);
+      this.recordsByKey.set(k, r);
+    }
+    this.records = [...this.recordsByKey.values()].sort(compareRecordSets);
+    if (this.reporting) this.reportChanges(before, after, byHost);
+    for (const sink of this.sinks) sink(this.records);
   }
 
-  private reportChanges(before: RecordSet[], after: RecordSet[], bindings: Binding[]): void {
-    const id = (r: RecordSet) => `${r.target}|${r.name}`;
-    const old = new Map(before.map((r) => [id(r), r]));
-    const now = new Map(after.map((r) => [id(r), r]));
-    const gateways = (name: string) => [...new Set(bindings.filter((b) => b.hostname === name && b.gateway).map((b) => `${b.gateway!.namespace}/${b.gateway!.name}`))];
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private reportChanges(before: Map<string, RecordSet>, after: Map<string, RecordSet>, byHost: Map<string, Binding[]>): void {
     const describe = (r: RecordSet) => {
-      const addrs = [...r.a, ...r.aaaa].join(' ');
-      const gws = gateways(r.name);
-      return { text: `${r.name} ${addrs} (${r.owners.map(refString).join(', ')}${gws.length ? ` via ${gws.join(', ')}` : ''}) [${r.target}]`, fields: { hostname: r.name, addresses: [...r.a, ...r.aaaa], routes: r.owners.map(refString), gateways: gws, target: r.target } };
+      const gws = [...new Set((byHost.get(r.name) ?? []).filter((b) => b.gateway && b.status === 'Ready').map((b) => `${b.gateway!.namespace}/${b.gateway!.name}`))];
+      const addresses = [...r.a, ...r.aaaa];
+      const routes = r.owners.map(refString);
+      return {
+        text: `${r.name} ${addresses.join(' ')}  ${routes.join(', ')}${gws.length ? ` via ${gws.join(', ')}` : ''} [${r.target}]`,
+        fields: { hostname: r.name, addresses, routes, gateways: gws, target: r.target },
+      };
     };
-    for (const [k, r] of now) {
-      const prev = old.get(k);
+    for (const [k, r] of after) {
+      const prev = before.get(k);
       const d = describe(r);
       if (!prev) this.reporter.report({ kind: 'added', source: 'serve', message: d.text, fields: d.fields });
       else if (prev.a.join() !== r.a.join() || prev.aaaa.join() !== r.aaaa.join()) {
-        this.reporter.report({ kind: 'changed', source: 'serve', message: `${d.text} (was ${[...prev.a, ...prev.aaaa].join(' ')})`, fields: { ...d.fields, before: [...prev.a, ...prev.aaaa] } });
+        const was = [...prev.a, ...prev.aaaa];
+        this.reporter.report({ kind: 'changed', source: 'serve', message: `${d.text} (was ${was.join(' ')})`, fields: { ...d.fields, before: was } });
       }
     }
-    for (const [k, r] of old) {
-      if (now.has(k)) continue;
+    for (const [k, r] of before) {
+      if (after.has(k)) continue;
       const d = describe(r);
       this.reporter.report({ kind: 'removed', source: 'serve', message: d.text, fields: d.fields });
     }
   }
 }
 
-function kindOfList(list: keyof ClusterObjects): string {
-  return { gateways: 'Gateway', listenerSets: 'ListenerSet', routes: 'HTTPRoute', namespaces: 'Namespace', ingresses: 'Ingress' }[list];
+function objectId(kind: string, o: KubeObject): string {
+  return `${kind}/${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? ''}`;
 }

@@ -1,8 +1,9 @@
 // `kubectl mdns version`: what is running, for bug reports. The release bundle has the
 // version and commit compiled in (esbuild `define`, scripts/package.mjs); the tsc build
-// (npm install, a checkout) reads package.json and the commit from build-info.json (written
-// by `scripts/package.mjs --stamp` before `npm pack`) or from .git — plain file reads, never a
-// child process, because `version` must start about as fast as `kubectl version --client`.
+// (a checkout, npm install) reads package.json, and the commit from .git or else from
+// dist/src/build-info.json (written by `scripts/package.mjs --stamp` before `npm pack`):
+// plain file reads, never a child process, because `version` must start about as fast as
+// `kubectl version --client`.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ declare const __KUBECTL_MDNS_COMMIT__: string | undefined;
 export interface VersionInfo {
   /** semver without the leading v, e.g. 0.1.0 */
   version: string;
-  /** full commit id, or "unknown" */
+  /** full commit id, "-dirty" appended when built from a modified tree; or "unknown" */
   gitCommit: string;
   /** process.version, e.g. v20.20.2 */
   nodeVersion: string;
@@ -24,6 +25,8 @@ export interface VersionInfo {
 export type VersionOutput = 'text' | 'json' | 'yaml';
 
 export const PACKAGE_NAME = 'kubectl-mdns';
+/** Written by `scripts/package.mjs --stamp` (npm's prepack), shipped in the npm package. */
+export const BUILD_INFO = 'dist/src/build-info.json';
 const UNKNOWN = 'unknown';
 
 // Node's process.arch → Go's GOARCH (krew selectors and kubectl's version output use these).
@@ -46,7 +49,8 @@ export function versionInfo(): VersionInfo {
     const root = packageRoot(dirname(fileURLToPath(import.meta.url)));
     if (root !== undefined) {
       version ??= readJson(join(root, 'package.json'))?.['version'] as string | undefined;
-      gitCommit ??= (readJson(join(root, 'build-info.json'))?.['gitCommit'] as string | undefined) ?? gitHead(join(root, '.git'));
+      // A checkout's own HEAD first: a stamp left in dist/ by an earlier `npm pack` goes stale.
+      gitCommit ??= gitHead(join(root, '.git')) ?? (readJson(join(root, BUILD_INFO))?.['gitCommit'] as string | undefined);
     }
   }
   cached = {
@@ -67,7 +71,8 @@ export function renderVersion(info: VersionInfo, output: VersionOutput): string 
       return (Object.keys(info) as (keyof VersionInfo)[]).map((k) => `${k}: ${yamlScalar(info[k])}\n`).join('');
     case 'text':
     default: {
-      const commit = /^[0-9a-f]{40}$/.test(info.gitCommit) ? info.gitCommit.slice(0, 7) : info.gitCommit;
+      // A full id is shortened as `git log --oneline` does; "-dirty" (built from a modified tree) stays.
+      const commit = info.gitCommit.replace(/^([0-9a-f]{7})[0-9a-f]{33}(?=$|-)/, '$1');
       return `${PACKAGE_NAME} v${info.version} (commit ${commit}, node ${info.nodeVersion}, ${info.platform})\n`;
     }
   }

@@ -176,8 +176,6 @@ function pick(kind: ClusterKind, resourcesOf: Map<string, Map<string, boolean>>)
 }
 
 function notServedWarning(kind: ClusterKind): string {
-  const where = CANDIDATES[kind]
-    .map((c) => `${c.plural}.${c.group || 'core'} ${c.versions.join('/')}`)
-    .join(' or ');
+  const where = CANDIDATES[kind].map((c) => (c.group ? `${c.plural}.${c.group}` : c.plural)).join(' or ');
   return `${kind} is not served by the cluster (no ${where}): skipped`;
 }

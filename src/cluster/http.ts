@@ -81,6 +81,8 @@ export interface WatchStreamOptions {
   signal: AbortSignal;
   /** Reconnect (reject with a timeout error) when the stream is silent this long; 0 = never. */
   idleTimeoutMs?: number;
+  /** Called once the server has accepted the watch (200 and headers received). */
+  onOpen?: () => void;
 }
 
 interface Prepared {
@@ -140,6 +142,7 @@ export class ApiClient {
   async watch(path: string, onEvent: (event: unknown) => boolean | void, opts: WatchStreamOptions): Promise<void> {
     if (opts.signal.aborted) return;
     const res = await this.send(path, { signal: opts.signal, watch: true, idleTimeoutMs: opts.idleTimeoutMs ?? 0 });
+    opts.onOpen?.();
     const decoder = new NdjsonDecoder();
     await new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -155,6 +158,7 @@ export class ApiClient {
         finish();
       };
       const onAbort = () => stop();
+      if (opts.signal.aborted) return stop();
       opts.signal.addEventListener('abort', onAbort, { once: true });
       const deliver = (values: unknown[]): boolean => {
         for (const v of values) {
@@ -385,7 +389,8 @@ export class ApiClient {
         `unauthorized: ${this.where()} rejected the credentials of user "${this.target.userName}" (401): ` +
         'check the token, client certificate or exec plugin in the kubeconfig';
     } else if (code === 403) {
-      message = `forbidden: ${detail} (context "${this.contextName}")`;
+      // The server's message already reads "X is forbidden: User ... cannot list ...".
+      message = `${status.message ? detail : 'forbidden (403)'} (context "${this.contextName}")`;
     } else if (code === 404) {
       message = `not found: ${this.where()} does not serve ${pathOnly(path)}`;
     } else {

@@ -298,7 +298,9 @@ function toClientUser(name: string, u: Record<string, unknown>, file: string, cl
   const token = str(u.token);
   const tokenFile = str(u['token-file']);
   if (token) out.token = token;
-  else if (tokenFile) out.authProvider = { name: TOKEN_FILE_PROVIDER, config: { tokenFile: relativeTo(file, tokenFile) } };
+  else if (tokenFile) // Not config.tokenFile: client-node's own FileAuth claims that key and sends the file's
+    // trailing newline along.
+    out.authProvider = { name: TOKEN_FILE_PROVIDER, config: { file: relativeTo(file, tokenFile) } };
   const certData = str(u['client-certificate-data']);
   const certFile = str(u['client-certificate']);
   if (certData) out.certData = certData;
@@ -354,10 +356,10 @@ function tokenFileAuthenticator() {
       return user?.authProvider?.name === TOKEN_FILE_PROVIDER;
     },
     async applyAuthentication(
-      user: { authProvider?: { config?: { tokenFile?: string } } },
+      user: { authProvider?: { config?: { file?: string } } },
       opts: { headers?: Record<string, unknown> },
     ): Promise<void> {
-      const file = user.authProvider?.config?.tokenFile ?? '';
+      const file = user.authProvider?.config?.file ?? '';
       if (!cached || cached.file !== file || Date.now() - cached.at > 60_000) {
         let token: string;
         try {

@@ -18,7 +18,7 @@ export interface NamedOptions {
   /** TSIG algorithm of the generated key. Default hmac-sha256. */
   algorithm?: string;
   keyName?: string;
-  /** `key`: signed AXFR allowed; `none`: every transfer refused. Default key. */
+  /** `key`: signed AXFR allowed; `none`: transfers refused to that key (the harness's inspector key may still). Default key. */
   allowTransfer?: 'key' | 'none';
   /** `key`: updates signed with the key allowed; `none`: every update refused. Default key. */
   allowUpdate?: 'key' | 'none';
@@ -45,6 +45,8 @@ export class Named {
     readonly dir: string,
     readonly port: number,
     readonly key: NamedKey,
+    /** The harness's own key: may always transfer, so tests can see the zone whatever the policy. */
+    readonly inspector: NamedKey,
     readonly zones: string[],
   ) {}
 
@@ -52,9 +54,10 @@ export class Named {
     const dir = mkdtempSync(join(tmpdir(), 'kubectl-mdns-named-'));
     const zones = opts.zones ?? ['dev.k8s'];
     const key = await generateKey(opts.keyName ?? 'kubectl-mdns-test', opts.algorithm ?? 'hmac-sha256');
+    const inspector = await generateKey('test-inspector', 'hmac-sha256');
     const port = await freePort();
-    writeConfig(dir, port, key, zones, opts);
-    const named = new Named(dir, port, key, zones);
+    writeConfig(dir, port, key, inspector, zones, opts);
+    const named = new Named(dir, port, key, inspector, zones);
     await named.launch();
     return named;
   }
@@ -167,9 +170,11 @@ export class Named {
     return Number(serial);
   }
 
-  /** Every record of a zone by signed AXFR via dig, as `name type data` lines (SOA/NS left out). */
+  /** Every record of a zone (AXFR via dig with the inspector key), as `name type data` lines; SOA/NS left out. */
   async zoneRecords(zone: string): Promise<string[]> {
-    const out = await this.dig(['+noall', '+answer', '+onesoa', zone, 'AXFR'], true);
+    const i = this.inspector;
+    const out = await this.dig(['-y', `${i.algorithm}:${i.name}:${i.secret}`, '+noall', '+answer', '+onesoa', zone, 'AXFR']);
+    if (/Transfer failed/.test(out)) throw new Error(`AXFR of ${zone} refused: ${out}`);
     return out
       .split('\n')
       .filter(Boolean)
@@ -187,8 +192,9 @@ async function generateKey(name: string, algorithm: string): Promise<NamedKey> {
   return { name, algorithm, secret };
 }
 
-function writeConfig(dir: string, port: number, key: NamedKey, zones: string[], opts: NamedOptions): void {
+function writeConfig(dir: string, port: number, key: NamedKey, inspector: NamedKey, zones: string[], opts: NamedOptions): void {
   const acl = (policy: 'key' | 'none' | undefined) => (policy === 'none' ? 'none;' : `key "${key.name}";`);
+  const transferAcl = `${opts.allowTransfer === 'none' ? '' : `key "${key.name}"; `}key "${inspector.name}";`;
   const conf = [
     'options {',
     `  directory "${dir}";`,
@@ -205,9 +211,10 @@ function writeConfig(dir: string, port: number, key: NamedKey, zones: string[], 
     '};',
     'controls { };',
     `key "${key.name}" { algorithm ${key.algorithm}; secret "${key.secret}"; };`,
+    `key "${inspector.name}" { algorithm ${inspector.algorithm}; secret "${inspector.secret}"; };`,
     ...zones.map(
       (z) =>
-        `zone "${z}" { type primary; file "${join(dir, z + '.db')}"; allow-update { ${acl(opts.allowUpdate)} }; allow-transfer { ${acl(opts.allowTransfer)} }; };`,
+        `zone "${z}" { type primary; file "${join(dir, z + '.db')}"; allow-update { ${acl(opts.allowUpdate)} }; allow-transfer { ${transferAcl} }; };`,
     ),
     '',
   ].join('\n');

@@ -36,7 +36,6 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   const loop = new ServeLoop(options, reporter);
   const fromFiles = Boolean(flags.filename && flags.filename.length > 0);
   let context = '';
-  let stopWatch: (() => void) | undefined;
 
   try {
     const { unicastConfigFromFlags } = await import('../../unicast/config.js');
@@ -66,17 +65,21 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       });
       tasks.push({
         title: 'Discover Gateway API',
-        run: async () => (await source!.discover()).join(', '),
+        run: async () => (await source!.discover(abort.signal)).resources.map((r) => `${r.kind} ${r.version}`).join(', '),
       });
       tasks.push({
         title: 'List gateways and routes',
         run: async () => {
-          stopWatch = await source!.watch(
-            { namespace: namespaceOf(flags), labelSelector: flags.selector, signal: abort.signal },
-            (event) => loop.apply(event),
-            (objects) => loop.replaceAll(objects),
+          const watch = await source!.watch(
+            (change) => {
+              if (change.type !== 'SYNCED') loop.apply(change);
+            },
+            abort.signal,
+            { namespace: namespaceOf(flags), labelSelector: flags.selector },
           );
-          const n = loop.snapshotCounts();
+          await watch.synced;
+          loop.flush();
+          const n = loop.objectCounts();
           return `${n.routes} routes, ${n.gateways} gateways`;
         },
       });
@@ -131,7 +134,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   return 0;
 
   async function shutdown() {
-    stopWatch?.();
+    loop.stop();
     const stops: Promise<unknown>[] = [];
     if (mdns) stops.push(mdns.stop());
     if (unicast) stops.push(unicast.stop({ cleanup: Boolean(flags.cleanupOnExit) }));

@@ -1,0 +1,74 @@
+// Turning records into packets on the wire: packs them per link MTU (§17), sends multicast on
+// every link and family (or one), unicast to a querier, and notes each multicast record in the
+// history that §6's rate limit and §5.4's QU rule consult.
+
+import type { Clock } from './clock.js';
+import { goodbyeRecords } from './goodbye.js';
+import { type Family, hasFamily, maxPayload } from './interfaces.js';
+import { CLASS_IN, type MdnsQuestion, type MdnsRecord, type MessageHead, type PacketPart, RR, packMessages, recordKey } from './packet.js';
+import type { Origin } from './query-response.js';
+import type { MulticastHistory } from './rate-limit.js';
+import type { Unit } from './registry.js';
+import type { Network } from './transport.js';
+
+const RESPONSE: MessageHead = { response: true, authoritative: true }; // §18.4: AA set, ID 0
+
+export class Outbox {
+  constructor(
+    private readonly network: Network,
+    private readonly history: MulticastHistory,
+    private readonly clock: Clock,
+  ) {}
+
+  private targets(): { link: string; family: Family; max: number }[] {
+    const out: { link: string; family: Family; max: number }[] = [];
+    for (const l of this.network.links()) {
+      for (const family of [4, 6] as const) if (hasFamily(l, family)) out.push({ link: l.name, family, max: maxPayload(l) });
+    }
+    return out;
+  }
+
+  private multicast(head: MessageHead, parts: PacketPart[], only?: { link: string; family: Family }, remember = false): void {
+    const cache = new Map<number, Buffer[]>();
+    const now = this.clock.now();
+    for (const t of this.targets()) {
+      if (only && (only.link !== t.link || only.family !== t.family)) continue;
+      let packets = cache.get(t.max);
+      if (!packets) cache.set(t.max, (packets = packMessages(head, parts, t.max)));
+      for (const p of packets) this.network.send(p, { kind: 'multicast', link: t.link, family: t.family });
+      if (remember) for (const part of parts) for (const r of part.answers ?? []) this.history.record(t.link, t.family, recordKey(r), now);
+    }
+  }
+
+  /** §8.1: QU questions of type ANY, proposed records in the Authority section. */
+  probe(units: readonly Unit[]): void {
+    const parts = units.map((u): PacketPart => ({
+      questions: [{ name: u.name, typeCode: RR.ANY, qclass: CLASS_IN, unicastResponse: true }],
+      authorities: u.unique,
+    }));
+    this.multicast({ response: false }, parts);
+  }
+
+  /** §8.3: every record of the units, unique ones with cache-flush. */
+  announce(units: readonly Unit[]): void {
+    this.multicast(RESPONSE, units.map((u) => ({ answers: [...u.unique, ...u.shared] })), undefined, true);
+  }
+
+  goodbye(records: readonly MdnsRecord[]): void {
+    if (records.length === 0) return;
+    this.multicast(RESPONSE, [{ answers: goodbyeRecords(records) }]);
+  }
+
+  multicastOn(link: string, family: Family, parts: PacketPart[]): void {
+    this.multicast(RESPONSE, parts, { link, family }, true);
+  }
+
+  unicast(parts: PacketPart[], to: Origin, legacy?: { id: number; questions: MdnsQuestion[] }): void {
+    const link = this.network.links().find((l) => l.name === to.link);
+    const max = link ? maxPayload(link) : 1460;
+    const head: MessageHead = legacy ? { ...RESPONSE, id: legacy.id } : RESPONSE;
+    for (const p of packMessages(head, parts, max, legacy?.questions ?? [])) {
+      this.network.send(p, { kind: 'unicast', address: to.address, port: to.port, family: to.family });
+    }
+  }
+}

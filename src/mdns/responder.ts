@@ -1,0 +1,327 @@
+// The mDNS sink: publishes the desired mDNS RecordSets as an RFC 6762 responder.
+// Wiring only; each mechanism lives in its own file: probing (prober.ts, §8.1), tie-breaks
+// (tiebreak.ts, §8.2), announcing (announcer.ts, §8.3/§8.4), conflicts (conflict.ts, §9),
+// goodbyes (goodbye.ts, §10.1), answers (query-response.ts, §5–§7), records (host-records.ts,
+// dns-sd.ts), sockets (transport.ts). Input: RecordSet[] (target 'mdns') via sync(); output:
+// packets, and Reporter events (added/changed/removed/conflict/warning) for people.
+
+import { planChanges } from '../plan/plan.js';
+import type { RecordSet } from '../records/types.js';
+import { errorMessage } from '../util/errors.js';
+import type { Reporter } from '../util/reporter.js';
+import { Announcer } from './announcer.js';
+import { type Clock, type TimerHandle, realClock } from './clock.js';
+import { ConflictTracker, RETRY_AFTER_GOODBYE_MS, conflictingRecords, describeConflict } from './conflict.js';
+import { type MdnsMessage, type MdnsRecord, decodeMessage, recordKey } from './packet.js';
+import { Prober, PROBE_MAX_INITIAL_DELAY_MS } from './prober.js';
+import { PublicationSet } from './publication.js';
+import { type Origin, planResponse } from './query-response.js';
+import { MulticastHistory } from './rate-limit.js';
+import { Registry, type Unit } from './registry.js';
+import { type Network, type Source, UdpTransport } from './transport.js';
+import { Outbox } from './outbox.js';
+import { nameKey } from './names.js';
+
+export const DEFAULT_TTL = 120;
+const TC_WAIT_MIN_MS = 400; // §7.2: wait 400–500 ms for the rest of the known answers
+const TC_MAX_SOURCES = 256;
+const TC_MAX_KNOWN = 4096;
+const MAX_DELAYED_RESPONSES = 1024;
+
+export interface MdnsResponderOptions {
+  interfaces?: string[];
+  /** TTL of host records (A, AAAA, SRV), seconds; RFC 6762 §10 recommends 120. */
+  ttl?: number;
+  reporter: Reporter;
+  random?: () => number;
+  clock?: Clock;
+  /** Tests and benchmarks: a network to use instead of UDP sockets on port 5353. */
+  network?: Network;
+}
+
+interface PendingTruncated {
+  messages: MdnsMessage[];
+  from: Source;
+  known: number;
+  timer: TimerHandle;
+}
+
+export class MdnsResponder {
+  private readonly registry = new Registry();
+  private readonly history = new MulticastHistory();
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly reporter: Reporter;
+  private readonly conflictsTracker: ConflictTracker;
+  private readonly prober: Prober;
+  private readonly announcer: Announcer;
+  private readonly outbox: Outbox;
+  private readonly publications: PublicationSet;
+  private readonly retryTimers = new Map<string, TimerHandle>();
+  private readonly truncated = new Map<string, PendingTruncated>();
+  private readonly delayed = new Set<TimerHandle>();
+  private settledWaiters: (() => void)[] = [];
+  private stopped = false;
+  private stopping: Promise<void> | undefined;
+  private packetsSeen = 0;
+  /** Malformed packets dropped (for tests and -v). */
+  dropped = 0;
+
+  private constructor(private readonly network: Network, opts: MdnsResponderOptions) {
+    this.clock = opts.clock ?? realClock;
+    this.random = opts.random ?? Math.random;
+    this.reporter = opts.reporter;
+    this.conflictsTracker = new ConflictTracker(this.random);
+    this.outbox = new Outbox(network, this.history, this.clock);
+    this.prober = new Prober({
+      clock: this.clock,
+      random: this.random,
+      sendProbes: (units) => this.outbox.probe(units),
+      onProbed: (units) => this.onProbed(units),
+    });
+    this.announcer = new Announcer({ clock: this.clock, sendAnnouncement: (units) => this.outbox.announce(units) });
+    this.publications = new PublicationSet(this.registry, opts.ttl ?? DEFAULT_TTL, {
+      goodbye: (records) => this.outbox.goodbye(records),
+      reannounce: (unit) => this.announcer.announce([unit]),
+      forget: (unit) => this.forgetUnit(unit),
+      report: this.reporter,
+    });
+    network.onMessage((packet, from) => this.onPacket(packet, from));
+    network.onLinksChanged((added, removed) => {
+      for (const l of removed) this.history.forgetLink(l.name);
+      // §8.3: records are announced on a link that (re)appears.
+      if (added.length) this.announcer.announce([...this.registry.all()].filter((u) => u.state === 'owned'));
+    });
+  }
+
+  static async start(opts: MdnsResponderOptions): Promise<MdnsResponder> {
+    const network = opts.network ?? (await UdpTransport.open({ reporter: opts.reporter, ...(opts.interfaces ? { interfaces: opts.interfaces } : {}) }));
+    return new MdnsResponder(network, opts);
+  }
+
+  /** Makes the published state match `desired` (RecordSets with target 'mdns'; others ignored). */
+  sync(desired: readonly RecordSet[]): void {
+    if (this.stopped) return;
+    const wanted = desired.filter((d) => d.target === 'mdns' && (d.a.length > 0 || d.aaaa.length > 0));
+    const plan = planChanges('mdns', this.publications.valid(wanted), this.publications.sets());
+    const toProbe: Unit[] = [];
+    for (const set of plan.creates) this.publications.add(set, toProbe);
+    for (const u of plan.updates) this.publications.update(u.after, toProbe);
+    for (const set of plan.unchanged) this.publications.update(set, toProbe);
+    for (const set of plan.deletes) this.publications.remove(set.name);
+    this.startProbing(toProbe);
+    this.checkSettled();
+  }
+
+  /** What we hold: every RecordSet being probed or published; conflicted ones carry `foreign`. */
+  current(): RecordSet[] {
+    return this.publications.sets().map((set) => {
+      const unit = this.registry.get(set.name);
+      return unit?.state === 'conflict' ? { ...set, foreign: unit.conflict ?? 'conflict' } : set;
+    });
+  }
+
+  conflicts(): { name: string; detail: string }[] {
+    return [...this.registry.all()].filter((u) => u.state === 'conflict').map((u) => ({ name: u.name, detail: u.conflict ?? '' }));
+  }
+
+  /** Resolves when no name is being probed: every name is announced or in conflict. */
+  whenSettled(): Promise<void> {
+    if (this.stopped || this.prober.count === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  /** Goodbye (TTL 0) for everything we announced, then close the sockets. */
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopped = true;
+    this.prober.stop();
+    this.announcer.stop();
+    for (const t of this.retryTimers.values()) this.clock.clearTimeout(t);
+    for (const p of this.truncated.values()) this.clock.clearTimeout(p.timer);
+    for (const t of this.delayed) this.clock.clearTimeout(t);
+    this.retryTimers.clear();
+    this.truncated.clear();
+    this.delayed.clear();
+    const owned = [...this.registry.all()].filter((u) => u.state === 'owned');
+    const records = new Map<string, MdnsRecord>();
+    for (const u of owned) for (const r of [...u.unique, ...u.shared]) records.set(recordKey(r), r);
+    if (records.size) this.outbox.goodbye([...records.values()]);
+    this.reporter.debug('mdns', `goodbye for ${owned.length} names (${records.size} records)`);
+    this.resolveSettled();
+    this.stopping = this.network.close();
+    return this.stopping;
+  }
+
+  // ------------------------------------------------------------ probing and conflicts
+
+  private startProbing(units: Unit[], delayMs?: number): void {
+    if (units.length === 0) return;
+    const min = this.conflictsTracker.minProbeDelay(this.clock.now());
+    const delay = delayMs ?? Math.floor(this.random() * (PROBE_MAX_INITIAL_DELAY_MS + 1));
+    for (const u of units) this.clearRetry(u.key);
+    this.prober.start(units, Math.max(min, delay));
+  }
+
+  private onProbed(units: Unit[]): void {
+    for (const u of units) {
+      u.state = 'owned';
+      delete u.conflict;
+      this.conflictsTracker.resolved(u.key);
+    }
+    this.announcer.announce(units);
+    this.publications.reportOwned(units);
+    this.checkSettled();
+  }
+
+  private loseName(unit: Unit, detail: string): void {
+    this.prober.cancel(unit.key);
+    this.announcer.cancel(unit.key);
+    unit.state = 'conflict';
+    unit.conflict = detail;
+    this.conflictsTracker.noteConflict(this.clock.now());
+    this.publications.reportConflict(unit, detail);
+    this.scheduleRetry(unit, this.conflictsTracker.retryDelay(unit.key));
+    this.checkSettled();
+  }
+
+  private scheduleRetry(unit: Unit, ms: number): void {
+    this.clearRetry(unit.key);
+    this.retryTimers.set(unit.key, this.clock.setTimeout(() => {
+      this.retryTimers.delete(unit.key);
+      if (this.stopped || this.registry.get(unit.key) !== unit || unit.state !== 'conflict') return;
+      this.startProbing([unit]);
+    }, ms));
+  }
+
+  private clearRetry(key: string): void {
+    const t = this.retryTimers.get(key);
+    if (t !== undefined) this.clock.clearTimeout(t);
+    this.retryTimers.delete(key);
+  }
+
+  private forgetUnit(unit: Unit): void {
+    this.prober.cancel(unit.key);
+    this.announcer.cancel(unit.key);
+    this.clearRetry(unit.key);
+    this.conflictsTracker.resolved(unit.key);
+  }
+
+  private checkSettled(): void {
+    if (this.prober.count === 0) this.resolveSettled();
+  }
+
+  private resolveSettled(): void {
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  // ------------------------------------------------------------ incoming packets
+
+  private onPacket(packet: Buffer, from: Source): void {
+    if (this.stopped) return;
+    if (++this.packetsSeen % 4096 === 0) this.history.prune(this.clock.now(), 20 * 60_000);
+    let msg: MdnsMessage;
+    try {
+      msg = decodeMessage(packet);
+    } catch {
+      this.dropped++;
+      return;
+    }
+    try {
+      if (msg.opcode !== 0 || msg.rcode !== 0) return; // §18.3, §18.11
+      if (msg.response) this.onResponse(msg, from);
+      else this.onQuery(msg, from);
+    } catch (err) {
+      this.reporter.debug('mdns', `ignored a packet from ${from.address}: ${errorMessage(err)}`);
+    }
+  }
+
+  private onResponse(msg: MdnsMessage, from: Source): void {
+    if (from.port !== 5353) return; // §11: responses must come from port 5353
+    const byName = new Map<string, MdnsRecord[]>();
+    for (const r of [...msg.answers, ...msg.authorities, ...msg.additionals]) {
+      const k = nameKey(r.name);
+      const list = byName.get(k);
+      if (list) list.push(r);
+      else byName.set(k, [r]);
+    }
+    for (const [key, records] of byName) {
+      const unit = this.registry.get(key);
+      if (!unit) continue;
+      if (unit.state === 'conflict') {
+        // The other claimant said goodbye and claims nothing else: try again soon.
+        if (records.some((r) => r.ttl === 0) && conflictingRecords(unit, records, true).length === 0) this.scheduleRetry(unit, RETRY_AFTER_GOODBYE_MS);
+        continue;
+      }
+      const probing = unit.state === 'probing';
+      const bad = conflictingRecords(unit, records, probing);
+      if (bad.length === 0) continue;
+      const detail = describeConflict(bad, from.address.split('%')[0]!);
+      if (probing) {
+        this.loseName(unit, detail);
+      } else {
+        // §9: a conflict on a name we own sends it back to probing; losing the probe then
+        // stops us answering.
+        this.reporter.debug('mdns', `${unit.name}: ${detail}; probing again (RFC 6762 §9)`);
+        this.conflictsTracker.noteConflict(this.clock.now());
+        this.announcer.cancel(unit.key);
+        this.startProbing([unit]);
+      }
+    }
+  }
+
+  private onQuery(msg: MdnsMessage, from: Source): void {
+    if (msg.authorities.length > 0 && this.prober.count > 0) {
+      for (const u of this.prober.handleProbeQuery(msg.authorities)) {
+        this.reporter.debug('mdns', `${u.name}: lost a simultaneous-probe tie-break to ${from.address}; probing again in 1 s (RFC 6762 §8.2)`);
+      }
+    }
+    // §7.2: a truncated query is followed by more known answers; wait for them.
+    const src = `${from.address}|${from.port}`;
+    const pending = this.truncated.get(src);
+    if (pending) {
+      pending.messages.push(msg);
+      pending.known += msg.answers.length;
+      if (pending.known > TC_MAX_KNOWN) this.flushTruncated(src);
+      return;
+    }
+    if (msg.truncated && this.truncated.size < TC_MAX_SOURCES) {
+      const timer = this.clock.setTimeout(() => this.flushTruncated(src), TC_WAIT_MIN_MS + Math.floor(this.random() * 101));
+      this.truncated.set(src, { messages: [msg], from, known: msg.answers.length, timer });
+      return;
+    }
+    this.respond(msg, from);
+  }
+
+  private flushTruncated(src: string): void {
+    const p = this.truncated.get(src);
+    if (!p) return;
+    this.clock.clearTimeout(p.timer);
+    this.truncated.delete(src);
+    const first = p.messages[0]!;
+    this.respond({ ...first, truncated: false, questions: p.messages.flatMap((m) => m.questions), answers: p.messages.flatMap((m) => m.answers) }, p.from);
+  }
+
+  private respond(msg: MdnsMessage, from: Origin): void {
+    const plan = planResponse(msg, from, { registry: this.registry, history: this.history, now: this.clock.now(), random: this.random });
+    if (!plan) return;
+    if (plan.unicast.length) this.outbox.unicast(plan.unicast, from, plan.legacy);
+    if (plan.multicast.length === 0) return;
+    if (plan.multicastDelayMs === 0) {
+      this.outbox.multicastOn(from.link, from.family, plan.multicast);
+      return;
+    }
+    if (this.delayed.size >= MAX_DELAYED_RESPONSES) return;
+    const timer = this.clock.setTimeout(() => {
+      this.delayed.delete(timer);
+      if (this.stopped) return;
+      // Re-check §6's rate limit: the same record may have gone out meanwhile.
+      const now = this.clock.now();
+      const parts = plan.multicast.filter((p) => (p.answers ?? []).every((r) => this.history.mayMulticast(from.link, from.family, recordKey(r), now, false)));
+      if (parts.length) this.outbox.multicastOn(from.link, from.family, parts);
+    }, plan.multicastDelayMs);
+    this.delayed.add(timer);
+  }
+}

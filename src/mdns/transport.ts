@@ -1,0 +1,339 @@
+// The socket edge: node:dgram, one UDP socket per address family bound to port 5353.
+// Why not mdns-server or multicast-dns: docs/decisions-mdns.md.
+// - RFC 6762 §11: IP TTL 255 on everything sent, multicast and unicast.
+// - §6/§11: replies leave from port 5353 (the socket is bound to it), unicast replies go to the
+//   querier's address and port (QU §5.4, legacy §6.7).
+// - Multicast goes out on each chosen link in turn (setMulticastInterface). The option applies
+//   when the kernel takes the datagram, so the queue waits for in-flight sends to complete
+//   before switching links: a burst of 10,000 names cannot leak onto the wrong interface.
+// - Our own packets come back through multicast loopback: they are recognised by a hash of what
+//   we sent (as ciao does) plus a local source address, and dropped.
+// - The links are re-scanned every few seconds; joins and leaves follow.
+// Nothing thrown by a handler escapes the socket callback.
+
+import { createHash } from 'node:crypto';
+import dgram from 'node:dgram';
+import os from 'node:os';
+import { UserError, errorMessage } from '../util/errors.js';
+import type { Reporter } from '../util/reporter.js';
+import { type Family, type Link, type SystemView, hasFamily, linkForSource, realSystem, scanLinks } from './interfaces.js';
+
+export const MDNS_PORT = 5353;
+export const MDNS_GROUP_V4 = '224.0.0.251';
+export const MDNS_GROUP_V6 = 'ff02::fb';
+
+export interface Source {
+  address: string;
+  port: number;
+  family: Family;
+  /** The link the packet arrived on (inferred from the source address). */
+  link: string;
+}
+
+export type Destination =
+  | { kind: 'multicast'; link: string; family: Family }
+  | { kind: 'unicast'; address: string; port: number; family: Family };
+
+/** What the responder needs from the network; tests substitute a fake. */
+export interface Network {
+  links(): Link[];
+  send(packet: Buffer, dest: Destination): void;
+  onMessage(handler: (packet: Buffer, from: Source) => void): void;
+  /** Links that appeared (or changed address) and links that went away. */
+  onLinksChanged(handler: (added: Link[], removed: Link[]) => void): void;
+  /** Flushes queued packets (bounded wait), then closes. */
+  close(): Promise<void>;
+}
+
+interface Queued {
+  packet: Buffer;
+  dest: Destination;
+}
+
+class FamilySocket {
+  private readonly queue: Queued[] = [];
+  private inflight = 0;
+  private currentLink: string | undefined;
+  private idle: (() => void)[] = [];
+  closed = false;
+
+  constructor(
+    readonly family: Family,
+    readonly socket: dgram.Socket,
+    private readonly linkAddress: (link: string) => string | undefined,
+    private readonly onSent: (packet: Buffer) => void,
+    private readonly debug: (msg: string) => void,
+  ) {}
+
+  send(packet: Buffer, dest: Destination): void {
+    if (this.closed) return;
+    this.queue.push({ packet, dest });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      const item = this.queue[0]!;
+      let address: string;
+      if (item.dest.kind === 'multicast') {
+        if (item.dest.link !== this.currentLink) {
+          if (this.inflight > 0) return; // wait: the option applies to datagrams not yet taken
+          const ifaceAddr = this.linkAddress(item.dest.link);
+          if (ifaceAddr === undefined) {
+            this.queue.shift();
+            continue;
+          }
+          try {
+            this.socket.setMulticastInterface(ifaceAddr);
+            this.currentLink = item.dest.link;
+          } catch (err) {
+            this.debug(`setMulticastInterface ${item.dest.link}: ${errorMessage(err)}`);
+            this.queue.shift();
+            continue;
+          }
+        }
+        address = this.family === 4 ? MDNS_GROUP_V4 : `${MDNS_GROUP_V6}%${item.dest.link}`;
+      } else {
+        address = item.dest.address;
+      }
+      this.queue.shift();
+      this.inflight++;
+      this.onSent(item.packet);
+      const port = item.dest.kind === 'multicast' ? MDNS_PORT : item.dest.port;
+      try {
+        this.socket.send(item.packet, port, address, (err) => {
+          this.inflight--;
+          if (err) this.debug(`send to ${address}: ${errorMessage(err)}`);
+          this.pump();
+          this.checkIdle();
+        });
+      } catch (err) {
+        this.inflight--;
+        this.debug(`send to ${address}: ${errorMessage(err)}`);
+      }
+    }
+    this.checkIdle();
+  }
+
+  private checkIdle(): void {
+    if (this.queue.length === 0 && this.inflight === 0) {
+      const waiters = this.idle;
+      this.idle = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  drained(): Promise<void> {
+    if (this.queue.length === 0 && this.inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+}
+
+export interface UdpTransportOptions {
+  interfaces?: string[];
+  reporter: Reporter;
+  rescanMs?: number;
+  system?: SystemView;
+}
+
+export class UdpTransport implements Network {
+  private current: Link[] = [];
+  private ownAddresses = new Set<string>();
+  private readonly sent = new Map<string, number>();
+  private readonly sockets: FamilySocket[] = [];
+  private messageHandler: (packet: Buffer, from: Source) => void = () => {};
+  private linksHandler: (added: Link[], removed: Link[]) => void = () => {};
+  private rescanTimer: NodeJS.Timeout | undefined;
+
+  private constructor(private readonly opts: UdpTransportOptions) {}
+
+  static async open(opts: UdpTransportOptions): Promise<UdpTransport> {
+    const t = new UdpTransport(opts);
+    t.current = scanLinks(opts.interfaces, opts.system ?? realSystem);
+    t.refreshOwnAddresses();
+    if (opts.interfaces?.length) {
+      for (const name of opts.interfaces) {
+        if (!t.current.some((l) => l.name === name)) {
+          opts.reporter.report({ kind: 'warning', source: 'mdns', message: `interface ${name} is not up, multicast-capable and addressed (yet); mDNS will use it when it is`, fields: { interface: name } });
+        }
+      }
+    }
+    const errors: string[] = [];
+    for (const family of [4, 6] as const) {
+      try {
+        t.sockets.push(await t.openSocket(family));
+      } catch (err) {
+        errors.push(`IPv${family}: ${errorMessage(err)}`);
+      }
+    }
+    if (t.sockets.length === 0) {
+      throw new UserError(`cannot open the mDNS port (UDP ${MDNS_PORT}): ${errors.join('; ')}. Is another program holding it without SO_REUSEADDR?`);
+    }
+    for (const e of errors) opts.reporter.debug('mdns', `socket: ${e}`);
+    for (const link of t.current) t.join(link);
+    const rescanMs = opts.rescanMs ?? 5000;
+    if (rescanMs > 0) {
+      t.rescanTimer = setInterval(() => t.rescan(), rescanMs);
+      t.rescanTimer.unref();
+    }
+    return t;
+  }
+
+  private async openSocket(family: Family): Promise<FamilySocket> {
+    const socket = dgram.createSocket(family === 4 ? { type: 'udp4', reuseAddr: true } : { type: 'udp6', reuseAddr: true, ipv6Only: true });
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      socket.once('error', onError);
+      socket.bind({ port: MDNS_PORT, address: family === 4 ? '0.0.0.0' : '::', exclusive: false }, () => {
+        socket.off('error', onError);
+        resolve();
+      });
+    }).catch((err: unknown) => {
+      try { socket.close(); } catch { /* already closed */ }
+      throw err;
+    });
+    socket.setMulticastTTL(255); // RFC 6762 §11
+    socket.setTTL(255);
+    socket.setMulticastLoopback(true); // other mDNS software on this host must hear us
+    socket.on('error', (err) => this.opts.reporter.debug('mdns', `socket IPv${family}: ${err.message}`));
+    socket.on('message', (msg, rinfo) => this.receive(msg, rinfo, family));
+    return new FamilySocket(
+      family,
+      socket,
+      (name) => this.multicastInterfaceAddress(name, family),
+      (packet) => this.remember(packet),
+      (m) => this.opts.reporter.debug('mdns', m),
+    );
+  }
+
+  private multicastInterfaceAddress(name: string, family: Family): string | undefined {
+    const link = this.current.find((l) => l.name === name);
+    if (!link || !hasFamily(link, family)) return undefined;
+    return family === 4 ? link.ipv4[0]!.address : `::%${name}`;
+  }
+
+  private join(link: Link): void {
+    for (const s of this.sockets) {
+      const iface = this.multicastInterfaceAddress(link.name, s.family);
+      if (iface === undefined) continue;
+      try {
+        s.socket.addMembership(s.family === 4 ? MDNS_GROUP_V4 : MDNS_GROUP_V6, iface);
+      } catch (err) {
+        this.opts.reporter.debug('mdns', `join ${link.name} IPv${s.family}: ${errorMessage(err)}`);
+      }
+    }
+  }
+
+  private leave(link: Link): void {
+    for (const s of this.sockets) {
+      const iface = s.family === 4 ? link.ipv4[0]?.address : `::%${link.name}`;
+      if (iface === undefined || (s.family === 6 && !hasFamily(link, 6))) continue;
+      try {
+        s.socket.dropMembership(s.family === 4 ? MDNS_GROUP_V4 : MDNS_GROUP_V6, iface);
+      } catch {
+        // the interface is gone already, and with it the membership
+      }
+    }
+  }
+
+  private refreshOwnAddresses(): void {
+    const own = new Set<string>();
+    for (const infos of Object.values((this.opts.system ?? realSystem).networkInterfaces())) {
+      for (const i of infos ?? []) own.add(i.address.split('%')[0]!);
+    }
+    this.ownAddresses = own;
+  }
+
+  /** Re-reads the interfaces; public so the responder (and tests) can force one. */
+  rescan(): void {
+    const next = scanLinks(this.opts.interfaces, this.opts.system ?? realSystem);
+    this.refreshOwnAddresses();
+    const sig = (l: Link) => JSON.stringify([l.ipv4, l.ipv6.map((a) => a.address), l.mtu]);
+    const before = new Map(this.current.map((l) => [l.name, l]));
+    const after = new Map(next.map((l) => [l.name, l]));
+    const added: Link[] = [];
+    const removed: Link[] = [];
+    for (const [name, link] of before) {
+      const now = after.get(name);
+      if (!now) removed.push(link);
+      else if (sig(now) !== sig(link)) this.leave(link);
+    }
+    for (const [name, link] of after) {
+      const was = before.get(name);
+      if (!was || sig(was) !== sig(link)) added.push(link);
+    }
+    for (const l of removed) this.leave(l);
+    this.current = next;
+    for (const l of added) this.join(l);
+    if (added.length || removed.length) {
+      try {
+        this.linksHandler(added, removed);
+      } catch (err) {
+        this.opts.reporter.debug('mdns', `links handler: ${errorMessage(err)}`);
+      }
+    }
+    const cutoff = Date.now() - 10_000;
+    for (const [h, t] of this.sent) if (t < cutoff) this.sent.delete(h);
+  }
+
+  private remember(packet: Buffer): void {
+    this.sent.set(createHash('sha1').update(packet).digest('base64'), Date.now());
+    if (this.sent.size > 50_000) {
+      const cutoff = Date.now() - 5_000;
+      for (const [h, t] of this.sent) if (t < cutoff) this.sent.delete(h);
+    }
+  }
+
+  private receive(msg: Buffer, rinfo: dgram.RemoteInfo, family: Family): void {
+    try {
+      const bare = rinfo.address.split('%')[0]!;
+      if (this.ownAddresses.has(bare) && rinfo.port === MDNS_PORT && this.sent.has(createHash('sha1').update(msg).digest('base64'))) return;
+      const link = linkForSource(this.current, rinfo.address);
+      if (!link) return; // off-link or on an interface we were not asked to use (§11)
+      this.messageHandler(msg, { address: rinfo.address, port: rinfo.port, family, link: link.name });
+    } catch (err) {
+      this.opts.reporter.debug('mdns', `dropped a packet from ${rinfo.address}: ${errorMessage(err)}`);
+    }
+  }
+
+  links(): Link[] {
+    return this.current;
+  }
+
+  send(packet: Buffer, dest: Destination): void {
+    const s = this.sockets.find((x) => x.family === dest.family);
+    s?.send(packet, dest);
+  }
+
+  onMessage(handler: (packet: Buffer, from: Source) => void): void {
+    this.messageHandler = handler;
+  }
+
+  onLinksChanged(handler: (added: Link[], removed: Link[]) => void): void {
+    this.linksHandler = handler;
+  }
+
+  isOwnAddress(address: string): boolean {
+    return this.ownAddresses.has(address.split('%')[0]!);
+  }
+
+  async close(): Promise<void> {
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    await Promise.race([Promise.all(this.sockets.map((s) => s.drained())), new Promise((r) => setTimeout(r, 1000).unref())]);
+    await Promise.all(this.sockets.map((s) => new Promise<void>((resolve) => {
+      s.closed = true;
+      try {
+        s.socket.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    })));
+  }
+}
+
+/** Host addresses, for telling our own answers from others' (query.ts). */
+export function hostAddresses(): Set<string> {
+  const own = new Set<string>();
+  for (const infos of Object.values(os.networkInterfaces())) for (const i of infos ?? []) own.add(i.address.split('%')[0]!);
+  return own;
+}

@@ -1,0 +1,47 @@
+// Shared bits for the unicast integration tests (real named on 127.0.0.1).
+import type { Named } from '../../support/named.js';
+import type { UnicastConfig } from '../../../src/unicast/config.js';
+import type { RecordSet } from '../../../src/records/types.js';
+import { MemoryReporter } from '../../../src/util/reporter.js';
+
+export function configFor(named: Named, over: Partial<UnicastConfig> = {}): UnicastConfig & { reporter: MemoryReporter } {
+  return {
+    server: named.server,
+    zones: named.zones,
+    tsig: { keyName: named.key.name, algorithm: named.key.algorithm, secret: named.secretBuffer },
+    ttl: 300,
+    ownerId: 'test-owner',
+    batchSize: 50,
+    timeoutMs: 2000,
+    backoff: { initialMs: 50, maxMs: 400 },
+    ...over,
+    reporter: (over.reporter as MemoryReporter | undefined) ?? new MemoryReporter(),
+  };
+}
+
+export function rs(name: string, a: string[], aaaa: string[] = [], route = name.split('.')[0]!.replace('*', 'wildcard')): RecordSet {
+  return { name, target: 'unicast', a, aaaa, services: [], owners: [{ kind: 'HTTPRoute', namespace: 'apps', name: route }] };
+}
+
+export function txtFor(route: string, owner = 'test-owner'): string {
+  return `"heritage=kubectl-mdns,owner=${owner},resource=HTTPRoute/apps/${route}"`;
+}
+
+/** Polls until `cond` holds; the bound only stops a broken test from hanging. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, boundMs = 30_000): Promise<void> {
+  const until = Date.now() + boundMs;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Everything the sink said: events and debug lines, as one text to search. */
+export function transcript(r: MemoryReporter): string {
+  return [...r.events.map((e) => `${e.kind} ${e.message} ${JSON.stringify(e.fields ?? {})}`), ...r.debugLines].join('\n');
+}
+
+export function assertNoSecret(text: string, secret: Buffer): void {
+  const forms = [secret.toString('base64'), secret.toString('hex'), secret.toString('base64').slice(0, 16)];
+  for (const f of forms) if (text.includes(f)) throw new Error(`the TSIG secret leaked: ${text}`);
+}

@@ -1,0 +1,108 @@
+// Two network namespaces joined by a veth pair created inside them, so nothing a test does
+// (multicast included) can reach the host's interfaces (testing-notes.md §Multicast).
+// IPv4 /24 on both ends, fixed IPv6 link-local addresses with nodad (usable at once), a
+// 224.0.0.0/4 route on each veth, `lo` up. Torn down by destroy(), which the tests call in
+// `finally`. Names are unique per test file and process.
+
+import { type ChildProcess, execFile, spawn, type SpawnOptions } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface NetnsPair {
+  a: string;
+  b: string;
+  ifA: string;
+  ifB: string;
+  ipA: string;
+  ipB: string;
+  ll6A: string;
+  ll6B: string;
+  /** Runs a command in a namespace; resolves with stdout, rejects on non-zero exit. */
+  exec(ns: string, cmd: string, args: string[], opts?: { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<string>;
+  /** Starts a long-running process in a namespace. */
+  spawn(ns: string, cmd: string, args: string[], opts?: SpawnOptions): ChildProcess;
+  destroy(): Promise<void>;
+}
+
+export async function sh(cmd: string, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  const r = await run(cmd, args, { timeout: opts.timeoutMs ?? 20_000, env: opts.env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
+  return r.stdout;
+}
+
+async function quiet(cmd: string, args: string[]): Promise<void> {
+  try {
+    await sh(cmd, args);
+  } catch {
+    // best effort
+  }
+}
+
+export function hasNetns(): boolean {
+  return process.getuid?.() === 0 && process.platform === 'linux';
+}
+
+/**
+ * `tag` (≤ 6 characters) names the pair: namespaces `mdns-<tag>-<pid>-a/b`, interfaces
+ * `<tag>a`/`<tag>b` (inside the namespaces, so they cannot clash with the host's).
+ * `subnet` is the third octet of 10.213.<subnet>.0/24.
+ */
+export async function createPair(tag: string, subnet: number): Promise<NetnsPair> {
+  const base = `mdns-${tag}-${process.pid}`;
+  const a = `${base}-a`;
+  const b = `${base}-b`;
+  const ifA = `${tag}a`.slice(0, 15);
+  const ifB = `${tag}b`.slice(0, 15);
+  const ipA = `10.213.${subnet}.1`;
+  const ipB = `10.213.${subnet}.2`;
+  const ll6A = `fe80::${subnet.toString(16)}:a`;
+  const ll6B = `fe80::${subnet.toString(16)}:b`;
+  await quiet('ip', ['netns', 'del', a]);
+  await quiet('ip', ['netns', 'del', b]);
+  const children: ChildProcess[] = [];
+  const pair: NetnsPair = {
+    a, b, ifA, ifB, ipA, ipB, ll6A, ll6B,
+    exec: (ns, cmd, args, opts) => sh('ip', ['netns', 'exec', ns, cmd, ...args], opts),
+    spawn(ns, cmd, args, opts = {}) {
+      const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...opts });
+      children.push(child);
+      return child;
+    },
+    async destroy() {
+      for (const c of children) {
+        if (c.exitCode === null && c.signalCode === null) {
+          try { c.kill('SIGKILL'); } catch { /* gone */ }
+        }
+      }
+      // Killing every process left in the namespaces, by their own PIDs, then deleting them.
+      for (const ns of [a, b]) {
+        try {
+          const pids = (await sh('ip', ['netns', 'pids', ns])).split(/\s+/).filter(Boolean);
+          for (const pid of pids) {
+            try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+          }
+        } catch {
+          // namespace already gone
+        }
+        await quiet('ip', ['netns', 'del', ns]);
+      }
+    },
+  };
+  try {
+    await sh('ip', ['netns', 'add', a]);
+    await sh('ip', ['netns', 'add', b]);
+    await sh('ip', ['link', 'add', ifA, 'netns', a, 'type', 'veth', 'peer', 'name', ifB, 'netns', b]);
+    for (const [ns, ifc, ip, ll] of [[a, ifA, ipA, ll6A], [b, ifB, ipB, ll6B]] as const) {
+      await sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+      await quiet('ip', ['netns', 'exec', ns, 'sysctl', '-qw', `net.ipv6.conf.${ifc}.addr_gen_mode=1`]);
+      await sh('ip', ['-n', ns, 'addr', 'add', `${ip}/24`, 'dev', ifc]);
+      await sh('ip', ['-n', ns, 'addr', 'add', `${ll}/64`, 'dev', ifc, 'nodad']);
+      await sh('ip', ['-n', ns, 'link', 'set', ifc, 'up']);
+      await sh('ip', ['-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', ifc]);
+    }
+  } catch (err) {
+    await pair.destroy();
+    throw err;
+  }
+  return pair;
+}

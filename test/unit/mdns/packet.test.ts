@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import dnsPacket from 'dns-packet';
+import {
+  CLASS_IN, type MdnsRecord, PacketError, RR, decodeMessage, encodeMessage, encodeRecord, packMessages,
+} from '../../../src/mdns/packet.js';
+import { nsecRecord } from '../../../src/mdns/host-records.js';
+
+function rec(name: string, ip: string, flush = true): MdnsRecord {
+  return { name, type: 'A', data: ip, rclass: CLASS_IN, flush, ttl: 120 };
+}
+
+test('QU bit is read from the raw class (dns-packet loses it)', () => {
+  const buf = encodeMessage({ response: false }, { questions: [{ name: 'shop.local', typeCode: RR.A, qclass: CLASS_IN, unicastResponse: true }] });
+  // the raw class field is 0x8001
+  assert.equal(buf.readUInt16BE(buf.length - 2), 0x8001);
+  const q = decodeMessage(buf).questions[0]!;
+  assert.equal(q.unicastResponse, true);
+  assert.equal(q.qclass, CLASS_IN);
+  // the library's own decoder cannot tell QU from QM: the reason for our decoder
+  const lib = dnsPacket.decode(buf).questions![0] as unknown as { class: string };
+  assert.notEqual(lib.class, 'IN');
+  const qm = decodeMessage(encodeMessage({ response: false }, { questions: [{ name: 'shop.local', typeCode: RR.A, qclass: CLASS_IN, unicastResponse: false }] }));
+  assert.equal(qm.questions[0]!.unicastResponse, false);
+});
+
+test('cache-flush bit round-trips separately from the class', () => {
+  const m = decodeMessage(encodeMessage({ response: true, authoritative: true }, { answers: [rec('a.local', '10.0.0.1', true), rec('b.local', '10.0.0.2', false)] }));
+  assert.equal(m.answers[0]!.flush, true);
+  assert.equal(m.answers[0]!.rclass, CLASS_IN);
+  assert.equal(m.answers[1]!.flush, false);
+  assert.equal(m.authoritative, true);
+  assert.equal(m.response, true);
+  assert.equal(m.id, 0);
+});
+
+test('labels over 63 bytes and names over 255 bytes are refused when encoding', () => {
+  assert.throws(() => encodeRecord(rec(`${'x'.repeat(64)}.local`, '10.0.0.1')), PacketError);
+  assert.doesNotThrow(() => encodeRecord(rec(`${'x'.repeat(63)}.local`, '10.0.0.1')));
+  const long = Array.from({ length: 5 }, () => 'y'.repeat(60)).join('.') + '.local';
+  assert.throws(() => encodeRecord(rec(long, '10.0.0.1')), PacketError);
+  assert.throws(() => encodeRecord(rec('a..local', '10.0.0.1')), PacketError);
+});
+
+test('NSEC: next domain is the owner, bitmap holds only our types (window 0)', () => {
+  const nsec = nsecRecord('shop.local', [RR.A], 120);
+  const bytes = encodeRecord(nsec);
+  // name(12) + type/class/ttl/len(10) + next name(12) + window 0, length 1, A bit (0x40)
+  assert.deepEqual([...bytes.subarray(bytes.length - 3)], [0, 1, 0x40]);
+  const m = decodeMessage(encodeMessage({ response: true }, { answers: [nsecRecord('shop.local', [RR.A, RR.AAAA], 120)] }));
+  const r = m.answers[0]!;
+  assert.equal(r.type, 'NSEC');
+  if (r.type !== 'NSEC') return;
+  assert.equal(r.data.nextDomain, 'shop.local');
+  assert.deepEqual(r.data.types, [RR.A, RR.AAAA]);
+  assert.equal(r.flush, true);
+  // dns-packet reads our NSEC the same way
+  const lib = dnsPacket.decode(encodeMessage({ response: true }, { answers: [nsecRecord('shop.local', [RR.AAAA], 120)] }));
+  assert.deepEqual((lib.answers![0] as { data: { rrtypes: string[] } }).data.rrtypes, ['AAAA']);
+});
+
+test('SRV, TXT, PTR, AAAA round-trip', () => {
+  const answers: MdnsRecord[] = [
+    { name: 'shop._http._tcp.local', type: 'SRV', data: { priority: 0, weight: 0, port: 8443, target: 'shop.local' }, rclass: CLASS_IN, flush: true, ttl: 120 },
+    { name: 'shop._http._tcp.local', type: 'TXT', data: [Buffer.from('path=/')], rclass: CLASS_IN, flush: true, ttl: 4500 },
+    { name: '_http._tcp.local', type: 'PTR', data: 'shop._http._tcp.local', rclass: CLASS_IN, flush: false, ttl: 4500 },
+    { name: 'shop.local', type: 'AAAA', data: 'fd00::1', rclass: CLASS_IN, flush: true, ttl: 120 },
+  ];
+  const m = decodeMessage(encodeMessage({ response: true }, { answers }));
+  assert.deepEqual(m.answers.map((r) => r.type), ['SRV', 'TXT', 'PTR', 'AAAA']);
+  const [srv, txt, ptr, aaaa] = m.answers;
+  assert.ok(srv?.type === 'SRV' && srv.data.port === 8443 && srv.data.target === 'shop.local');
+  assert.ok(txt?.type === 'TXT' && txt.data[0]!.toString() === 'path=/');
+  assert.ok(ptr?.type === 'PTR' && ptr.data === 'shop._http._tcp.local');
+  assert.ok(aaaa?.type === 'AAAA' && aaaa.data === 'fd00::1');
+});
+
+test('packing: every packet within the limit, nothing lost, parts kept whole', () => {
+  const parts = Array.from({ length: 500 }, (_, i) => ({
+    questions: [{ name: `host-${i}.local`, typeCode: RR.ANY, qclass: CLASS_IN, unicastResponse: true }],
+    authorities: [rec(`host-${i}.local`, `10.0.${i >> 8}.${i & 255}`), { ...rec(`host-${i}.local`, '10.9.9.9'), type: 'AAAA' as const, data: 'fd00::9' }],
+  }));
+  const packets = packMessages({ response: false }, parts, 1460);
+  assert.ok(packets.length > 1 && packets.length < 50, `packets: ${packets.length}`);
+  let questions = 0;
+  for (const p of packets) {
+    assert.ok(p.length <= 1460, `packet of ${p.length} bytes`);
+    const m = decodeMessage(p);
+    questions += m.questions.length;
+    // each probed name's proposed records travel with its question
+    for (const q of m.questions) assert.equal(m.authorities.filter((r) => r.name === q.name).length, 2);
+  }
+  assert.equal(questions, 500);
+});
+
+test('packing: additionals only where they fit, never duplicating an answer', () => {
+  const a = rec('x.local', '10.0.0.1');
+  const [one] = packMessages({ response: true }, [{ answers: [a], additionals: [a, rec('x.local', '10.0.0.2')] }], 1460);
+  const m = decodeMessage(one!);
+  assert.equal(m.answers.length, 1);
+  assert.equal(m.additionals.length, 1);
+  const tight = packMessages({ response: true }, [{ answers: [a], additionals: [rec('x.local', '10.0.0.2')] }], 12 + 26);
+  assert.equal(tight.length, 1);
+  assert.equal(decodeMessage(tight[0]!).additionals.length, 0);
+});
+
+test('packing: legacy echo questions go in every packet', () => {
+  const q = { name: 'x.local', typeCode: RR.A, qclass: CLASS_IN, unicastResponse: false };
+  const packets = packMessages({ response: true, id: 4242 }, Array.from({ length: 100 }, (_, i) => ({ answers: [rec('x.local', `10.0.0.${i}`)] })), 512, [q]);
+  assert.ok(packets.length > 1);
+  for (const p of packets) {
+    const m = decodeMessage(p);
+    assert.equal(m.id, 4242);
+    assert.equal(m.questions.length, 1);
+  }
+});
+
+function header(qd: number, an = 0, ns = 0, ar = 0, flags = 0): Buffer {
+  const b = Buffer.alloc(12);
+  b.writeUInt16BE(flags, 2);
+  b.writeUInt16BE(qd, 4);
+  b.writeUInt16BE(an, 6);
+  b.writeUInt16BE(ns, 8);
+  b.writeUInt16BE(ar, 10);
+  return b;
+}
+
+test('malformed packets throw PacketError only', () => {
+  const good = encodeMessage({ response: true }, { answers: [rec('shop.local', '10.0.0.1')] });
+  const cases: [string, Buffer][] = [
+    ['empty', Buffer.alloc(0)],
+    ['short header', Buffer.alloc(5)],
+    ['huge counts', header(65535, 65535, 65535, 65535)],
+    ['truncated', good.subarray(0, good.length - 3)],
+    ['self pointer', Buffer.concat([header(1), Buffer.from([0xc0, 12, 0, 1, 0, 1])])],
+    ['pointer loop', Buffer.concat([header(1), Buffer.from([1, 0x61, 0xc0, 12, 0, 1, 0, 1])])],
+    ['forward pointer', Buffer.concat([header(1), Buffer.from([0xc0, 40, 0, 1, 0, 1]), Buffer.alloc(40)])],
+    ['bad label type', Buffer.concat([header(1), Buffer.from([0x41, 0x61, 0, 0, 1, 0, 1])])],
+    ['label past end', Buffer.concat([header(1), Buffer.from([63, 0x61, 0, 1, 0, 1])])],
+    ['A with 3 bytes', Buffer.concat([header(0, 1), Buffer.from([1, 0x61, 0, 0, 1, 0, 1, 0, 0, 0, 120, 0, 3, 1, 2, 3])])],
+    ['rdlength past end', Buffer.concat([header(0, 1), Buffer.from([1, 0x61, 0, 0, 1, 0, 1, 0, 0, 0, 120, 0, 200, 1, 2, 3, 4])])],
+  ];
+  const longName = Buffer.concat([...Array.from({ length: 5 }, () => Buffer.concat([Buffer.from([60]), Buffer.alloc(60, 0x61)])), Buffer.from([0, 0, 1, 0, 1])]);
+  cases.push(['name over 255', Buffer.concat([header(1), longName])]);
+  for (const [label, buf] of cases) {
+    assert.throws(() => decodeMessage(buf), PacketError, label);
+  }
+});
+
+test('a label containing a dot cannot pose as our name', () => {
+  const buf = Buffer.concat([header(1), Buffer.from([10]), Buffer.from('shop.local'), Buffer.from([0, 0, 1, 0, 1])]);
+  const q = decodeMessage(buf).questions[0]!;
+  assert.notEqual(q.name.toLowerCase(), 'shop.local');
+  assert.equal(q.name, 'shop\\.local');
+});
+
+test('compressed names decode (backward pointers)', () => {
+  // question shop.local, answer name = pointer to offset 12
+  const q = Buffer.concat([Buffer.from([4]), Buffer.from('shop'), Buffer.from([5]), Buffer.from('local'), Buffer.from([0, 0, 1, 0, 1])]);
+  const a = Buffer.from([0xc0, 12, 0, 1, 0x80, 1, 0, 0, 0, 120, 0, 4, 10, 0, 0, 7]);
+  const m = decodeMessage(Buffer.concat([header(1, 1, 0, 0, 0x8400), q, a]));
+  assert.equal(m.answers[0]!.name, 'shop.local');
+  assert.equal(m.answers[0]!.flush, true);
+  assert.ok(m.answers[0]!.type === 'A' && m.answers[0]!.data === '10.0.0.7');
+});
+
+test('fuzz: random and mutated buffers never throw anything but PacketError', () => {
+  let seed = 12345;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const base = encodeMessage({ response: true }, { answers: [rec('shop.local', '10.0.0.1'), nsecRecord('shop.local', [RR.A], 120)], questions: [{ name: 'shop.local', typeCode: RR.ANY, qclass: 1, unicastResponse: true }] });
+  for (let i = 0; i < 20000; i++) {
+    let buf: Buffer;
+    if (i % 2 === 0) {
+      buf = Buffer.from(base);
+      const flips = 1 + Math.floor(rnd() * 6);
+      for (let f = 0; f < flips; f++) buf[Math.floor(rnd() * buf.length)] = Math.floor(rnd() * 256);
+      if (rnd() < 0.3) buf = buf.subarray(0, Math.floor(rnd() * buf.length));
+    } else {
+      buf = Buffer.from(Array.from({ length: Math.floor(rnd() * 80) }, () => Math.floor(rnd() * 256)));
+    }
+    try {
+      decodeMessage(buf);
+    } catch (err) {
+      assert.ok(err instanceof PacketError, `non-PacketError for ${buf.toString('hex')}: ${String(err)}`);
+    }
+  }
+});
