@@ -277,7 +277,7 @@ function commitId() {
   const sha = git('rev-parse', 'HEAD');
   if (!sha) return 'unknown';
   // Only what ships counts: other folders being edited do not make a release dirty.
-  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'plugin', 'package.json', 'package-lock.json');
+  const dirty = git('status', '--porcelain', '--untracked-files=normal', '--', 'src', 'plugin', 'package.json', 'package-lock.json');
   return dirty ? `${sha}-dirty` : sha;
 }
 

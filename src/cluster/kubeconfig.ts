@@ -298,9 +298,11 @@ function toClientUser(name: string, u: Record<string, unknown>, file: string, cl
   const token = str(u.token);
   const tokenFile = str(u['token-file']);
   if (token) out.token = token;
-  else if (tokenFile) // Not config.tokenFile: client-node's own FileAuth claims that key and sends the file's
-    // trailing newline along.
+  else if (tokenFile) {
+    // Not config.tokenFile: client-node's own FileAuth claims that key and would send the
+    // file's trailing newline along.
     out.authProvider = { name: TOKEN_FILE_PROVIDER, config: { file: relativeTo(file, tokenFile) } };
+  }
   const certData = str(u['client-certificate-data']);
   const certFile = str(u['client-certificate']);
   if (certData) out.certData = certData;

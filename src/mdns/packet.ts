@@ -227,7 +227,7 @@ interface Draft {
   questions: Buffer[];
   answers: Buffer[];
   authorities: Buffer[];
-  additionals: Buffer[];
+  additionals: { key: string; bytes: Buffer }[];
   keys: Set<string>;
   size: number;
 }
@@ -246,7 +246,7 @@ export function packMessages(head: MessageHead, parts: PacketPart[], maxBytes = 
   const empty = (d: Draft) => d.questions.length + d.answers.length + d.authorities.length + d.additionals.length === 0;
   const flush = () => {
     if (empty(cur)) return;
-    out.push(Buffer.concat([headerBytes(head, [fixed.length + cur.questions.length, cur.answers.length, cur.authorities.length, cur.additionals.length]), ...fixed, ...cur.questions, ...cur.answers, ...cur.authorities, ...cur.additionals]));
+    out.push(Buffer.concat([headerBytes(head, [fixed.length + cur.questions.length, cur.answers.length, cur.authorities.length, cur.additionals.length]), ...fixed, ...cur.questions, ...cur.answers, ...cur.authorities, ...cur.additionals.map((a) => a.bytes)]));
     cur = fresh();
   };
   type Item = { section: 'questions' | 'answers' | 'authorities'; key: string; bytes: Buffer };
@@ -259,6 +259,13 @@ export function packMessages(head: MessageHead, parts: PacketPart[], maxBytes = 
     if (!empty(cur) && cur.size + needed(cur) > maxBytes) flush();
     for (const item of items) {
       if (cur.keys.has(item.key)) continue;
+      // An answer supersedes the same record already placed as an additional (§6.2: no repeats).
+      const asAdditional = item.section === 'answers' ? cur.additionals.findIndex((a) => `an|${a.key}` === item.key) : -1;
+      if (asAdditional >= 0) {
+        cur.size -= cur.additionals[asAdditional]!.bytes.length;
+        cur.keys.delete(`ar|${cur.additionals[asAdditional]!.key}`);
+        cur.additionals.splice(asAdditional, 1);
+      }
       if (!empty(cur) && cur.size + item.bytes.length > maxBytes) flush();
       // A single record larger than the packet still goes out alone (§17 allows up to 9000).
       cur[item.section].push(item.bytes);
@@ -270,7 +277,7 @@ export function packMessages(head: MessageHead, parts: PacketPart[], maxBytes = 
       if (cur.keys.has(`an|${key}`) || cur.keys.has(`ar|${key}`)) continue;
       const bytes = encodeRecord(r);
       if (cur.size + bytes.length > maxBytes) continue;
-      cur.additionals.push(bytes);
+      cur.additionals.push({ key, bytes });
       cur.keys.add(`ar|${key}`);
       cur.size += bytes.length;
     }

@@ -85,8 +85,11 @@ spec:
 const examples = join(root, 'examples');
 const haveExamples = existsSync(examples) && readdirSync(examples).some((f) => /\.(ya?ml|json)$/.test(f));
 
-/** The checks every install path must pass; binDir is the folder put on PATH. */
-function checksFor(label: string, binDir: () => string): void {
+/**
+ * The checks every install path must pass; binDir is the folder put on PATH, hookDir the one
+ * for kubectl's completion (krew links only `bin`: the caveats tell users to link the hook).
+ */
+function checksFor(label: string, binDir: () => string, hookDir: () => string = binDir): void {
   test(`${label}: kubectl plugin list lists kubectl-mdns`, () => {
     const out = ok(run('kubectl', ['plugin', 'list'], binDir()), 'kubectl plugin list');
     assert.ok(out.split('\n').includes(join(binDir(), 'kubectl-mdns')), out);
@@ -133,11 +136,11 @@ function checksFor(label: string, binDir: () => string): void {
   });
 
   test(`${label}: kubectl's own completion completes the plugin (kubectl_complete-mdns)`, () => {
-    const top = ok(run('kubectl', ['__complete', 'mdns', ''], binDir()), 'kubectl __complete mdns ""');
+    const top = ok(run('kubectl', ['__complete', 'mdns', ''], hookDir()), 'kubectl __complete mdns ""');
     const names = top.split('\n').map((l) => l.split('\t')[0]);
     for (const cmd of ['list', 'diff', 'serve', 'version']) assert.ok(names.includes(cmd), `${cmd} in\n${top}`);
     assert.ok(names.includes(':4'), top);
-    const output = ok(run('kubectl', ['__complete', 'mdns', 'list', '-o', ''], binDir()), 'kubectl __complete mdns list -o ""');
+    const output = ok(run('kubectl', ['__complete', 'mdns', 'list', '-o', ''], hookDir()), 'kubectl __complete mdns list -o ""');
     assert.deepEqual(output.split('\n').slice(0, 5), ['table', 'wide', 'json', 'yaml', ':4']);
   });
 
@@ -152,6 +155,7 @@ describe('install: krew-style, from the release archive', { skip: !kubectl && 'k
   const manifestPath = join(work, 'krew-manifest.yaml');
   const bin = join(work, 'krew', 'bin');
   const store = join(work, 'krew', 'store', 'mdns', `v${pkg.version}`);
+  const binWithHook = join(work, 'krew', 'bin-with-hook');
 
   before(() => {
     ok(spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--out-dir', out, '--manifest', manifestPath], { cwd: root, encoding: 'utf8' }), 'scripts/package.mjs');
@@ -171,6 +175,10 @@ describe('install: krew-style, from the release archive', { skip: !kubectl && 'k
       cpSync(join(scratch, f.from), join(store, f.to, basename(f.from)), { recursive: true, verbatimSymlinks: true });
     }
     symlinkSync(join(store, platform.bin), join(bin, 'kubectl-mdns'));
+    // What the caveats ask users to do once: link the completion hook next to the plugin.
+    mkdirSync(binWithHook, { recursive: true });
+    symlinkSync(join(store, platform.bin), join(binWithHook, 'kubectl-mdns'));
+    symlinkSync(join(store, 'kubectl_complete-mdns'), join(binWithHook, 'kubectl_complete-mdns'));
   });
 
   test('krew: the archive holds the executables, LICENSE and README.md, and no node_modules', () => {
@@ -207,16 +215,13 @@ describe('install: krew-style, from the release archive', { skip: !kubectl && 'k
     assert.equal(sha(join(again, archiveName)), sha(join(out, archiveName)));
   });
 
-  checksFor('krew', () => bin);
+  checksFor('krew', () => bin, () => binWithHook);
 
-  test('krew: kubectl_complete-mdns linked next to the plugin, as the caveats say', () => {
-    // krew links only `bin`; the caveats tell users to link the completion hook too.
-    const withHook = join(work, 'krew', 'bin-with-hook');
-    mkdirSync(withHook, { recursive: true });
-    symlinkSync(join(store, 'kubectl-mdns'), join(withHook, 'kubectl-mdns'));
-    symlinkSync(join(store, 'kubectl_complete-mdns'), join(withHook, 'kubectl_complete-mdns'));
-    const out = ok(run('kubectl', ['__complete', 'mdns', 'serve', '--log-format', ''], withHook), 'kubectl __complete mdns serve --log-format ""');
+  test('krew: the completion hook answers from the store folder, through its symlink', () => {
+    const out = ok(run('kubectl', ['__complete', 'mdns', 'serve', '--log-format', ''], binWithHook), 'kubectl __complete mdns serve --log-format ""');
     assert.deepEqual(out.split('\n').slice(0, 3), ['text', 'json', ':4']);
+    const direct = ok(run(join(binWithHook, 'kubectl_complete-mdns'), ['version', '-o', ''], binWithHook), 'kubectl_complete-mdns');
+    assert.deepEqual(direct.split('\n').slice(0, 4), ['text', 'json', 'yaml', ':4']);
   });
 });
 

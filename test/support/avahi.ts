@@ -23,7 +23,7 @@ export interface Avahi {
   /** All values avahi holds (cache + fresh queries) for each NAME:TYPE, after AllForNow. */
   records(specs: string[], seconds?: number): Promise<Record<string, string[]>>;
   watch(specs: string[]): Promise<AvahiWatch>;
-  /** `avahi-browse -a -r -t -p` output lines. */
+  /** `avahi-browse -a -r -t -p -k` output (raw service types) lines. */
   browse(): Promise<string[]>;
   stop(): Promise<void>;
 }
@@ -132,7 +132,7 @@ enable-reflector=no
       return { events, stop: () => child.kill('SIGTERM') };
     },
     async browse() {
-      const out = await sh('avahi-browse', ['-a', '-r', '-t', '-p'], { env, timeoutMs: 15_000 });
+      const out = await sh('avahi-browse', ['-a', '-r', '-t', '-p', '-k'], { env, timeoutMs: 15_000 });
       return out.split('\n').filter(Boolean);
     },
     stop,

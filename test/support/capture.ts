@@ -16,6 +16,7 @@ export interface CapturedRecord {
 }
 
 export interface CapturedPacket {
+  /** Seconds since the epoch (frame.time_epoch), comparable with Date.now() / 1000. */
   time: number;
   src: string;
   dst: string;
@@ -66,7 +67,7 @@ export function parseTshark(json: string): CapturedPacket[] {
     const flags = dns['dns.flags_tree'] as Layer;
     const q = (dns['Queries'] ?? {}) as Record<string, Layer>;
     out.push({
-      time: Number(frame['frame.time_relative']),
+      time: Number(frame['frame.time_epoch']),
       src: String(ip['ip.src'] ?? ip['ipv6.src']),
       dst: String(ip['ip.dst'] ?? ip['ipv6.dst']),
       srcPort: Number(udp['udp.srcport']),

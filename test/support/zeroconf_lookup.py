@@ -27,8 +27,8 @@ try:
     for n in names:
         r = {"A": [], "AAAA": []}
         for t, key, fam in ((_TYPE_A, "A", socket.AF_INET), (_TYPE_AAAA, "AAAA", socket.AF_INET6)):
-            for rec in zc.cache.get_all_by_details(n + ".", t, _CLASS_IN):
-                if rec.is_expired(time.time() * 1000):
+            for rec in zc.cache.entries_with_name(n + "."):
+                if rec.type != t or rec.ttl == 0 or not hasattr(rec, "address"):
                     continue
                 v = socket.inet_ntop(fam, rec.address)
                 if v not in r[key]:

@@ -188,3 +188,11 @@ test('fuzz: random and mutated buffers never throw anything but PacketError', ()
     }
   }
 });
+
+test('packing: a later answer replaces the same record placed earlier as an additional', () => {
+  const aaaa: MdnsRecord = { name: 'x.local', type: 'AAAA', data: 'fd00::1', rclass: CLASS_IN, flush: true, ttl: 120 };
+  const [p] = packMessages({ response: true }, [{ answers: [rec('x.local', '10.0.0.1')], additionals: [aaaa] }, { answers: [aaaa], additionals: [rec('x.local', '10.0.0.1')] }], 1460);
+  const m = decodeMessage(p!);
+  assert.deepEqual(m.answers.map((r) => r.type), ['A', 'AAAA']);
+  assert.equal(m.additionals.length, 0);
+});
