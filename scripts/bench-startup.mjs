@@ -34,8 +34,8 @@ const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).ver
 const work = mkdtempSync(join(tmpdir(), 'kubectl-mdns-bench-'));
 
 try {
-  const variants = [['bundle (entry + lib/ chunks)', install(opts.archive ? resolve(opts.archive) : buildArchive(false), 'split')]];
-  if (opts['single-file']) variants.push(['bundle (one file)', install(buildArchive(true), 'single')]);
+  const variants = [['archive (launcher + lib/)', install(opts.archive ? resolve(opts.archive) : buildArchive(false), 'split')]];
+  if (opts['single-file']) variants.push(['one-file bundle', install(buildArchive(true), 'single')]);
 
   const pathTail = [dirname(which('kubectl')), dirname(process.execPath), '/usr/bin', '/bin'].join(':');
   const baseEnv = { HOME: work, PATH: pathTail, LANG: process.env.LANG ?? 'C.UTF-8' };
@@ -78,10 +78,7 @@ function buildArchive(single) {
   const out = join(work, single ? 'release-single' : 'release');
   const extra = [...(single ? ['--single-file'] : []), ...(opts['allow-missing'] ? ['--allow-missing'] : [])];
   const r = spawnSync(process.execPath, [join(root, 'scripts/package.mjs'), '--out-dir', out, '--no-manifest', ...extra], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    process.stderr.write(r.stdout + r.stderr);
-    process.exit(1);
-  }
+  if (r.status !== 0) throw new Error(`scripts/package.mjs failed:\n${r.stdout}${r.stderr}`);
   return join(out, `kubectl-mdns_v${version}.tar.gz`);
 }
 

@@ -3,7 +3,7 @@
 # mDNS queriers, BIND 9 for RFC 2136/TSIG, dig, tcpdump/tshark for captures, iproute2 for
 # network namespaces). Needs root. Skips the install when everything is already there.
 set -euo pipefail
-pkgs=(avahi-daemon avahi-utils dbus python3-dbus python3-gi python3-zeroconf bind9 bind9-dnsutils tshark tcpdump iproute2 openssl procps)
+pkgs=(zsh avahi-daemon avahi-utils dbus python3-dbus python3-gi python3-zeroconf bind9 bind9-dnsutils tshark tcpdump iproute2 openssl procps)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

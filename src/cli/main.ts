@@ -58,13 +58,12 @@ function buildParser(args: string[]) {
 
 /** Returns the exit code; never calls process.exit (tests call it in-process). */
 export async function main(argv: string[]): Promise<number> {
-  const args = normaliseArgv(argv);
-  if (args[0] === '__complete' || args[0] === '__completeNoDesc') {
-    const { complete } = await import('./completion.js');
-    const lines = await complete(args.slice(1));
-    process.stdout.write(lines.join('\n') + '\n');
-    return 0;
+  if (argv[0] === '__complete' || argv[0] === '__completeNoDesc') {
+    // Raw words: completion must see `-oj` as typed, not split.
+    const { completeMain } = await import('./completion.js');
+    return completeMain(argv.slice(1), { noDescriptions: argv[0] === '__completeNoDesc' });
   }
+  const args = normaliseArgv(argv);
   let parsed: Parsed;
   let helpShown = false;
   try {

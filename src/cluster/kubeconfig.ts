@@ -169,12 +169,13 @@ export function readKubeconfig(opts: KubeconfigOptions): KubeconfigSelection {
     const why = opts.cluster ? '--cluster' : `cluster of context "${contextName}"`;
     throw new UserError(`cluster "${clusterName}" (${why}) does not exist in the kubeconfig (${describeFiles(files, paths)})`);
   }
-  // kubectl uses no credentials when the context names no user or an unknown one (only an
-  // explicit --user must exist).
+  // A context without a user means no credentials (anonymous); a user it names must exist
+  // (client-go: "user %q was not found for context %q").
   const userName = opts.user || str(ctx?.value.user) || '';
   const user = userName ? users.get(userName) : undefined;
-  if (opts.user && !user) {
-    throw new UserError(`user "${opts.user}" (--user) does not exist in the kubeconfig (${describeFiles(files, paths)})`);
+  if (userName && !user) {
+    const why = opts.user ? '--user' : `user of context "${contextName}"`;
+    throw new UserError(`user "${userName}" (${why}) does not exist in the kubeconfig (${describeFiles(files, paths)})`);
   }
   if (!contextName) contextName = clusterName; // --cluster without any context: name errors after the cluster
 

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,6 +136,7 @@ function checksFor(label: string, binDir: () => string, hookDir: () => string = 
   });
 
   test(`${label}: kubectl's own completion completes the plugin (kubectl_complete-mdns)`, () => {
+    assert.ok(existsSync(join(hookDir(), 'kubectl_complete-mdns')), `no kubectl_complete-mdns in ${hookDir()} (npm: package.json "bin" must list "kubectl_complete-mdns": "plugin/kubectl_complete-mdns")`);
     const top = ok(run('kubectl', ['__complete', 'mdns', ''], hookDir()), 'kubectl __complete mdns ""');
     const names = top.split('\n').map((l) => l.split('\t')[0]);
     for (const cmd of ['list', 'diff', 'serve', 'version']) assert.ok(names.includes(cmd), `${cmd} in\n${top}`);
@@ -216,6 +217,29 @@ describe('install: krew-style, from the release archive', { skip: !kubectl && 'k
   });
 
   checksFor('krew', () => bin, () => binWithHook);
+
+  test('krew: version, --help and list -f never load the Kubernetes client chunk', () => {
+    // A copy of the installed plugin without its largest chunk (the Kubernetes client, >1 MB):
+    // what does not need it must still work.
+    const lean = join(work, 'krew', 'lean');
+    cpSync(store, lean, { recursive: true });
+    const big = readdirSync(join(lean, 'lib')).filter((f) => statSync(join(lean, 'lib', f)).size > 1024 * 1024);
+    assert.equal(big.length, 1, `one chunk over 1 MB: ${big.join(' ')}`);
+    rmSync(join(lean, 'lib', big[0] as string));
+    const leanBin = join(work, 'krew', 'lean-bin');
+    mkdirSync(leanBin);
+    symlinkSync(join(lean, 'kubectl-mdns'), join(leanBin, 'kubectl-mdns'));
+    ok(run('kubectl', ['mdns', 'version', '-o', 'json'], leanBin), 'version without the client');
+    ok(run('kubectl', ['mdns', '--help'], leanBin), '--help without the client');
+    ok(run('kubectl', ['mdns', 'list', '--help'], leanBin), 'list --help without the client');
+    assert.match(ok(run('kubectl', ['mdns', 'list', '-f', fixtures], leanBin), 'list -f without the client'), /shop\.local/);
+    // The check can fail: a command that talks to a cluster does load that chunk.
+    const kubeconfig = join(work, 'unreachable.kubeconfig');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\n');
+    const cluster = run('kubectl', ['mdns', 'list', '--kubeconfig', kubeconfig, '--request-timeout', '2s'], leanBin);
+    assert.equal(cluster.status, 2);
+    assert.ok(cluster.stderr.includes(big[0] as string), cluster.stderr);
+  });
 
   test('krew: the completion hook answers from the store folder, through its symlink', () => {
     const out = ok(run('kubectl', ['__complete', 'mdns', 'serve', '--log-format', ''], binWithHook), 'kubectl __complete mdns serve --log-format ""');

@@ -19,8 +19,13 @@
 //   node dist/test/support/apiserver.js [--host 127.0.0.1] [--port 0] [--tls] [--token T]...
 //        [--state FILE.json|yaml] [--kubeconfig-out FILE] [--unserve WHAT]... [--serve WHAT]... [--forbid KIND]...
 //        [--bookmark-interval MS] [--gone-as event|status] [--dir CERTDIR] [--san IP-OR-NAME]...
-//   prints one JSON line on stdout once listening:
+//   prints one JSON line on stdout once listening (kubeconfig: --kubeconfig-out or DIR/kubeconfig,
+//   context "double"; caFile and token are null without --tls / --token):
 //     {"ready":true,"url":"https://127.0.0.1:PORT","caFile":"...","kubeconfig":"...","token":"T","pid":N}
+//   Served by default: core v1 namespaces, networking.k8s.io/v1 ingresses, and in
+//   gateway.networking.k8s.io gateways+httproutes (v1, v1beta1), grpcroutes (v1), tlsroutes
+//   (v1, v1alpha2), listenersets (v1); gateway.networking.x-k8s.io/v1alpha1 xlistenersets only
+//   with --serve gateway.networking.x-k8s.io. --unserve/--serve take what unserve() takes.
 //   --state: objects to start with (a JSON array, a List, or YAML documents); when the file is
 //   JSON it is rewritten after every change, so a restarted process keeps its objects.
 //   Without --tls it serves plain HTTP; without --token it asks for no credentials.
@@ -66,7 +71,7 @@ export interface ResourceDef {
 const GW = 'gateway.networking.k8s.io';
 const XGW = 'gateway.networking.x-k8s.io';
 
-/** Every resource the double knows; ALWAYS_UNSERVED_BY_DEFAULT lists those off at start. */
+/** Every resource the double knows; UNSERVED_BY_DEFAULT lists those off at start. */
 export const KNOWN_RESOURCES: readonly ResourceDef[] = [
   { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false },
   { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', kind: 'Ingress', namespaced: true },
@@ -87,7 +92,8 @@ const UNSERVED_BY_DEFAULT = [XGW];
 export interface ApiServerOptions {
   /** Serve HTTPS (default true). */
   tls?: boolean;
-  /** Accepted bearer tokens (default ["test-token"]; [] = no credentials needed). */
+  /** Accepted bearer tokens (default ["test-token"] with TLS, [] without: like kubectl, our
+   *  client sends no token over plain HTTP). [] = no credentials needed. */
   tokens?: string[];
   host?: string;
   /** 0 (default) picks a free port. */
@@ -201,7 +207,7 @@ export class ApiServerDouble {
 
   constructor(opts: ApiServerOptions = {}) {
     this.tls = opts.tls ?? true;
-    this.tokens = opts.tokens ?? ['test-token'];
+    this.tokens = opts.tokens ?? (this.tls ? ['test-token'] : []);
     this.host = opts.host ?? '127.0.0.1';
     this.port = opts.port ?? 0;
     this.goneAs = opts.goneAs ?? 'event';
@@ -1051,9 +1057,8 @@ async function main(argv: string[]): Promise<void> {
     };
   }
   await api.listen();
-  let kubeconfig: string | undefined;
-  if (values['kubeconfig-out']) kubeconfig = api.writeKubeconfig({ path: resolve(values['kubeconfig-out']) });
-  const ready = { ready: true, url: api.url, caFile: api.caFile ?? null, kubeconfig: kubeconfig ?? null, token: api.token ?? null, pid: process.pid };
+  const kubeconfig = api.writeKubeconfig({ path: resolve(values['kubeconfig-out'] ?? join(api.dir, 'kubeconfig')) });
+  const ready = { ready: true, url: api.url, caFile: api.caFile ?? null, kubeconfig, token: api.token ?? null, pid: process.pid };
   process.stdout.write(JSON.stringify(ready) + '\n');
   const shutdown = () => {
     void api.close().then(() => process.exit(0));

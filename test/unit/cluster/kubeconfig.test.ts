@@ -145,6 +145,8 @@ test('a current-context that does not exist, a cluster without server, bad YAML'
   expectUserError(() => readKubeconfig({ kubeconfig: f }), /context "gone" \(current-context in .*cfg\) does not exist/);
   writeFileSync(f, yaml.dump({ clusters: [{ name: 'c', cluster: {} }], contexts: [context('a', 'c')], 'current-context': 'a' }));
   expectUserError(() => readKubeconfig({ kubeconfig: f }), /cluster "c" of context "a" has no server/);
+  writeFileSync(f, config({ clusters: [cluster('c', 'https://x:1')], contexts: [context('a', 'c', 'ghost')], current: 'a' }));
+  expectUserError(() => readKubeconfig({ kubeconfig: f }), /user "ghost" \(user of context "a"\) does not exist/);
   writeFileSync(f, 'clusters: [unclosed');
   expectUserError(() => readKubeconfig({ kubeconfig: f }), /cannot read kubeconfig file ".*cfg"/);
 });
