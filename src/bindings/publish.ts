@@ -7,7 +7,8 @@
 
 import type { PublishTarget } from './types.js';
 import { ANNOTATION_PUBLISH } from './types.js';
-import { isLocalName, isWildcard, inZone, labelCount } from './hostnames.js';
+import { isLocalName, isWildcard, labelCount } from './hostnames.js';
+import { zoneFor } from '../util/zones.js';
 
 export interface AnnotationSource {
   /** Who carries the annotation, for messages: "HTTPRoute shop/shop", "gateway infra/gw". */
@@ -23,22 +24,14 @@ export interface PublishDecision {
   warnings: string[];
 }
 
+export { zoneFor };
+
 const VALUES: Record<string, readonly PublishTarget[]> = {
   none: [],
   mdns: ['mdns'],
   unicast: ['unicast'],
   all: ['mdns', 'unicast'],
 };
-
-/** The most specific zone containing the name (longest on a label boundary), if any. */
-export function zoneFor(hostname: string, zones: readonly string[]): string | undefined {
-  let best: string | undefined;
-  for (const raw of zones) {
-    const zone = raw.trim().toLowerCase().replace(/\.$/, '');
-    if (inZone(hostname, zone) && (best === undefined || zone.length > best.length)) best = zone;
-  }
-  return best;
-}
 
 function annotationValue(annotations: unknown): string | undefined {
   if (typeof annotations !== 'object' || annotations === null) return undefined;

@@ -61,6 +61,9 @@ export interface MdnsQuestion {
   qclass: number;
   /** RFC 6762 §5.4: the QU ("unicast response requested") bit. */
   unicastResponse: boolean;
+  /** Decoded questions: the name's exact wire bytes (uncompressed), so a legacy reply echoes
+   * the question byte for byte (§6.7) even when its labels hold dots or non-UTF-8 bytes. */
+  nameWire?: Buffer;
 }
 
 export interface MdnsMessage {
@@ -144,7 +147,7 @@ export function encodeQuestion(q: MdnsQuestion): Buffer {
   const tail = Buffer.alloc(4);
   tail.writeUInt16BE(q.typeCode, 0);
   tail.writeUInt16BE((q.qclass & 0x7fff) | (q.unicastResponse ? TOP_BIT : 0), 2);
-  return Buffer.concat([encodeName(q.name), tail]);
+  return Buffer.concat([q.nameWire ?? encodeName(q.name), tail]);
 }
 
 export function encodeRecord(r: MdnsRecord): Buffer {
@@ -291,8 +294,9 @@ export function packMessages(head: MessageHead, parts: PacketPart[], maxBytes = 
 const MAX_POINTER_JUMPS = 128;
 
 /** Reads a possibly compressed name. Pointers must go strictly backwards, so loops end. */
-function readName(buf: Buffer, start: number): { name: string; next: number } {
+function readName(buf: Buffer, start: number): { name: string; next: number; wire: Buffer } {
   const labels: string[] = [];
+  const wire: Buffer[] = [];
   let pos = start;
   let limit = start; // every pointer must be below the previous target: no loops
   let next = -1;
@@ -322,9 +326,11 @@ function readName(buf: Buffer, start: number): { name: string; next: number } {
     if (total > 255) throw new PacketError('name longer than 255 bytes');
     // Escape '.' and '\' so a label containing a dot cannot equal two of our labels.
     labels.push(buf.toString('utf8', pos + 1, pos + 1 + len).replace(/\\/g, '\\\\').replace(/\./g, '\\.'));
+    wire.push(buf.subarray(pos, pos + 1 + len));
     pos += 1 + len;
   }
-  return { name: labels.length ? labels.join('.') : '.', next: next < 0 ? pos : next };
+  wire.push(Buffer.from([0]));
+  return { name: labels.length ? labels.join('.') : '.', next: next < 0 ? pos : next, wire: Buffer.concat(wire) };
 }
 
 function decodeRdata(buf: Buffer, type: number, start: number, length: number): RecordData {
@@ -401,7 +407,7 @@ export function decodeMessage(buf: Buffer): MdnsMessage {
     const qtype = buf.readUInt16BE(pos);
     const qclass = buf.readUInt16BE(pos + 2);
     pos += 4;
-    questions.push({ name: n.name, typeCode: qtype, qclass: qclass & 0x7fff, unicastResponse: (qclass & TOP_BIT) !== 0 });
+    questions.push({ name: n.name, typeCode: qtype, qclass: qclass & 0x7fff, unicastResponse: (qclass & TOP_BIT) !== 0, nameWire: n.wire });
   }
   const readRecords = (count: number): MdnsRecord[] => {
     const list: MdnsRecord[] = [];

@@ -288,11 +288,20 @@ export class MdnsResponder {
       return;
     }
     if (msg.truncated && this.truncated.size < TC_MAX_SOURCES) {
-      const timer = this.clock.setTimeout(() => this.flushTruncated(src), TC_WAIT_MIN_MS + Math.floor(this.random() * 101));
+      const timer = this.clock.setTimeout(() => this.guard(() => this.flushTruncated(src)), TC_WAIT_MIN_MS + Math.floor(this.random() * 101));
       this.truncated.set(src, { messages: [msg], from, known: msg.answers.length, timer });
       return;
     }
     this.respond(msg, from);
+  }
+
+  /** Timer callbacks run outside the socket handler's try: nothing may escape them either. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.reporter.debug('mdns', `ignored: ${errorMessage(err)}`);
+    }
   }
 
   private flushTruncated(src: string): void {
@@ -314,14 +323,14 @@ export class MdnsResponder {
       return;
     }
     if (this.delayed.size >= MAX_DELAYED_RESPONSES) return;
-    const timer = this.clock.setTimeout(() => {
+    const timer = this.clock.setTimeout(() => this.guard(() => {
       this.delayed.delete(timer);
       if (this.stopped) return;
       // Re-check §6's rate limit: the same record may have gone out meanwhile.
       const now = this.clock.now();
       const parts = plan.multicast.filter((p) => (p.answers ?? []).every((r) => this.history.mayMulticast(from.link, from.family, recordKey(r), now, false)));
       if (parts.length) this.outbox.multicastOn(from.link, from.family, parts);
-    }, plan.multicastDelayMs);
+    }), plan.multicastDelayMs);
     this.delayed.add(timer);
   }
 }

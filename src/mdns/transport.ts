@@ -21,6 +21,14 @@ import { type Family, type Link, type SystemView, hasFamily, linkForSource, real
 export const MDNS_PORT = 5353;
 export const MDNS_GROUP_V4 = '224.0.0.251';
 export const MDNS_GROUP_V6 = 'ff02::fb';
+/**
+ * Pacing: 10,000 names make ~1,000 packets per announcement round. Sent in one burst they
+ * overflow receivers' socket buffers (~200 KB, about 90 full packets) and the veth backlog, and
+ * most are lost. A short burst and then a steady rate keeps every packet, and 10,000 names still
+ * publish in about two seconds.
+ */
+const PACE_BURST = 32;
+const PACE_PER_MS = 1.5;
 
 export interface Source {
   address: string;
@@ -55,6 +63,9 @@ class FamilySocket {
   private inflight = 0;
   private currentLink: string | undefined;
   private idle: (() => void)[] = [];
+  private tokens = PACE_BURST;
+  private refilledAt = Date.now();
+  private paceTimer: NodeJS.Timeout | undefined;
   closed = false;
 
   constructor(
@@ -71,8 +82,27 @@ class FamilySocket {
     this.pump();
   }
 
+  /** Token bucket: bursts of PACE_BURST, then PACE_PER_MS packets per millisecond. */
+  private mayTake(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.refilledAt) * PACE_PER_MS);
+    this.refilledAt = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
+    if (!this.paceTimer) {
+      this.paceTimer = setTimeout(() => {
+        this.paceTimer = undefined;
+        this.pump();
+      }, Math.max(1, Math.ceil((1 - this.tokens) / PACE_PER_MS)));
+    }
+    return false;
+  }
+
   private pump(): void {
     while (this.queue.length > 0 && !this.closed) {
+      if (this.paceTimer || !this.mayTake()) return;
       const item = this.queue[0]!;
       let address: string;
       if (item.dest.kind === 'multicast') {

@@ -3,7 +3,7 @@
 // (RFC 8945 §5.3.1); the transfer ends with the second copy of the SOA (RFC 5936 §2.2).
 
 import { randomInt } from 'node:crypto';
-import type { DnsClient } from './client.js';
+import { DnsRcodeError, type DnsClient } from './client.js';
 import { TsigError, TsigVerifier, signMessage } from './tsig.js';
 import { DnsTransportError, streamTcp } from './transport.js';
 import { RCODE, TYPE, encodeQuery, parseMessage, rcodeName, soaSerial } from './wire.js';
@@ -20,6 +20,8 @@ export interface ZoneTransfer {
   zone: string;
   serial: number;
   records: ZoneRecord[];
+  /** How many DNS messages the reply took. */
+  messages: number;
 }
 
 /** The server would not transfer the zone: fall back to per-name queries. */
@@ -33,7 +35,7 @@ export class ZoneTransferRefused extends Error {
   }
 }
 
-/** RcodeError-like failures that mean "not allowed here", not "broken": REFUSED, NOTAUTH, NOTIMP. */
+/** Rcodes that mean "not allowed here", not "broken": REFUSED, NOTAUTH, NOTIMP. */
 const REFUSALS: ReadonlySet<number> = new Set([RCODE.REFUSED, RCODE.NOTAUTH, RCODE.NOTIMP]);
 
 export async function transferZone(client: DnsClient, zone: string): Promise<ZoneTransfer> {
@@ -42,11 +44,13 @@ export async function transferZone(client: DnsClient, zone: string): Promise<Zon
   const verifier = new TsigVerifier(client.key, signed.mac);
   const records: ZoneRecord[] = [];
   let soaCount = 0;
+  let messages = 0;
   let serial = 0;
   let refusal: ZoneTransferRefused | undefined;
   try {
     await streamTcp(client.server, signed.message, client.timeoutMs, (raw) => {
       const msg = parseMessage(raw);
+      messages++;
       try {
         verifier.verify(raw);
       } catch (err) {
@@ -63,7 +67,7 @@ export async function transferZone(client: DnsClient, zone: string): Promise<Zon
           refusal = new ZoneTransferRefused(zone, rcodeName(msg.rcode));
           return true;
         }
-        throw new DnsTransportError('network', `zone transfer of ${zone} from ${client.label} failed: ${rcodeName(msg.rcode)}`);
+        throw new DnsRcodeError(msg.rcode, `zone transfer of ${zone} from ${client.label} failed: ${rcodeName(msg.rcode)}`);
       }
       for (const rec of msg.answers) {
         if (rec.type === TYPE.SOA) {
@@ -79,12 +83,12 @@ export async function transferZone(client: DnsClient, zone: string): Promise<Zon
     });
   } catch (err) {
     // BIND may simply close the connection on a refused transfer ("Transfer failed" in dig).
-    if (err instanceof DnsTransportError && err.kind === 'network' && /closed the TCP connection/.test(err.message)) {
+    if (err instanceof DnsTransportError && err.kind === 'closed') {
       throw new ZoneTransferRefused(zone, 'the server closed the connection before the transfer was complete');
     }
     throw err;
   }
   if (refusal) throw refusal;
   verifier.finish();
-  return { zone, serial, records };
+  return { zone, serial, records, messages };
 }

@@ -15,6 +15,17 @@ export interface SignedReply extends WireMessage {
   unsigned: boolean;
 }
 
+/** A failure rcode to a query or update: says which, to whom, and what to do. */
+export class DnsRcodeError extends Error {
+  constructor(
+    readonly rcode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DnsRcodeError';
+  }
+}
+
 export class DnsClient {
   readonly timeoutMs: number;
 

@@ -10,7 +10,7 @@ import type { Reporter } from '../util/reporter.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { tsigAlgorithm } from './tsig.js';
 import { ownerIdProblem } from './ownership.js';
-import { normaliseZones } from './zones.js';
+import { normaliseZones } from '../util/zones.js';
 
 export interface UnicastConfig {
   server: { host: string; port: number };

@@ -3,13 +3,13 @@
 
 import type { RecordSet } from '../records/types.js';
 import { UserError, errorMessage } from '../util/errors.js';
-import { DnsClient } from './client.js';
+import { DnsClient, DnsRcodeError } from './client.js';
 import type { UnicastConfig } from './config.js';
 import { recordSetFromState } from './ownership.js';
 import { TsigError } from './tsig.js';
 import { DnsTransportError } from './transport.js';
-import { DnsRcodeError, readZoneState } from './zone-state.js';
-import { zoneFor } from './zones.js';
+import { readZoneState } from './zone-state.js';
+import { zoneFor } from '../util/zones.js';
 
 export interface UnicastState {
   /** Ours (foreign undefined) and others' records: every A/AAAA name, plus wanted names in use. */

@@ -11,12 +11,13 @@
 // - Nothing is deleted before the first sync(): an empty desired state at start-up would
 //   otherwise wipe every owned record.
 
+import { isIPv4, isIPv6 } from 'node:net';
 import { planChanges } from '../plan/plan.js';
 import type { RecordSet } from '../records/types.js';
 import { Backoff, sleep } from '../util/backoff.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import type { Reporter } from '../util/reporter.js';
-import { DnsClient } from './client.js';
+import { DnsClient, DnsRcodeError } from './client.js';
 import type { UnicastConfig } from './config.js';
 import {
   guardedChange,
@@ -30,9 +31,9 @@ import {
 import { TsigError } from './tsig.js';
 import { DnsTransportError } from './transport.js';
 import { encodeUpdate } from './update-message.js';
-import { RCODE, decodeAAAA, rcodeName, rdataAAAA } from './wire.js';
-import { DnsRcodeError, queryNameState, readNames, readZoneState } from './zone-state.js';
-import { zoneFor } from './zones.js';
+import { RCODE, decodeAAAA, encodeName, rcodeName, rdataAAAA } from './wire.js';
+import { queryNameState, readNames, readZoneState } from './zone-state.js';
+import { zoneFor } from '../util/zones.js';
 
 export type { UnicastConfig } from './config.js';
 
@@ -73,9 +74,9 @@ function normalised(set: RecordSet, zone: string): RecordSet {
     ...set,
     name: set.name.toLowerCase().replace(/\.$/, ''),
     zone,
-    a: [...new Set(set.a)].sort(),
-    // Compare AAAA in the form the server gives back (RFC 5952-ish, as decoded).
-    aaaa: [...new Set(set.aaaa.map((ip) => decodeAAAA(rdataAAAA(ip))))].sort(),
+    a: [...new Set(set.a.filter((ip) => isIPv4(ip)))].sort(),
+    // Compare AAAA in the form the server gives back (as decoded from the wire).
+    aaaa: [...new Set(set.aaaa.filter((ip) => isIPv6(ip)).map((ip) => decodeAAAA(rdataAAAA(ip))))].sort(),
   };
 }
 
@@ -98,7 +99,7 @@ export class UnicastSink {
   private waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
   private readonly abort = new AbortController();
   private readonly conflictsReported = new Map<string, string>();
-  private readonly outsideReported = new Set<string>();
+  private readonly warned = new Set<string>();
   private lastError: string | undefined;
 
   constructor(private readonly config: UnicastConfig) {
@@ -142,13 +143,16 @@ export class UnicastSink {
       const zone = zoneFor(r.name, this.config.zones);
       if (!zone) {
         // Never sent: the server would answer NOTZONE, or worse, accept it into a zone we did not mean.
-        if (!this.outsideReported.has(r.name)) {
-          this.outsideReported.add(r.name);
-          this.reporter.report({ kind: 'warning', source: SOURCE, message: `${r.name} is outside every --zone (${this.config.zones.join(', ')}); not published by unicast`, fields: { hostname: r.name } });
-        }
+        this.warnOnce(`${r.name} is outside every --zone (${this.config.zones.join(', ')}); not published by unicast`, r.name);
         continue;
       }
       if (r.a.length + r.aaaa.length === 0) continue;
+      try {
+        encodeName(r.name);
+      } catch (err) {
+        this.warnOnce(`${r.name} cannot be sent: ${errorMessage(err)}`, r.name);
+        continue;
+      }
       const set = normalised(r, zone);
       this.desired.set(set.name, set);
     }
@@ -196,6 +200,12 @@ export class UnicastSink {
     this.settle();
   }
 
+  private warnOnce(message: string, hostname: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.reporter.report({ kind: 'warning', source: SOURCE, message, fields: { hostname } });
+  }
+
   private kick(): void {
     this.dirty = true;
     if (!this.running) this.running = this.loop();
@@ -215,7 +225,7 @@ export class UnicastSink {
         if (retryable(err)) {
           this.dirty = true;
           const delay = this.backoff.next();
-          const message = `${errorMessage(err)}; retrying in ${(delay / 1000).toFixed(1)}s`;
+          const message = `${errorMessage(err)}; retrying in ${delay < 1000 ? `${delay} ms` : `${(delay / 1000).toFixed(1)} s`}`;
           if (errorMessage(err) !== this.lastError) this.reporter.report({ kind: 'error', source: SOURCE, message });
           else this.reporter.debug(SOURCE, message);
           this.lastError = errorMessage(err);

@@ -24,7 +24,8 @@ function seconds(ms: number): string {
 /** The server could not be reached or did not answer: worth retrying later. */
 export class DnsTransportError extends Error {
   constructor(
-    readonly kind: 'timeout' | 'network',
+    /** `closed`: a TCP reply ended early (a zone transfer the server gave up on). */
+    readonly kind: 'timeout' | 'network' | 'closed',
     message: string,
   ) {
     super(message);
@@ -155,7 +156,7 @@ export function streamTcp(server: DnsServer, request: Buffer, timeoutMs: number,
     });
     sock.on('error', (err) => finish(networkError(server, 'TCP', err)));
     sock.on('close', () =>
-      finish(new DnsTransportError('network', `DNS server ${serverLabel(server)} closed the TCP connection before the reply was complete`)),
+      finish(new DnsTransportError('closed', `DNS server ${serverLabel(server)} closed the TCP connection before the reply was complete`)),
     );
   });
 }

@@ -13,7 +13,7 @@ export interface TsigKey {
   secret: Buffer;
 }
 
-interface Algorithm {
+export interface TsigAlgorithmInfo {
   /** What people type and what BIND's `algorithm` clause says. */
   name: string;
   /** The algorithm name on the wire (RFC 8945 §6). */
@@ -23,7 +23,7 @@ interface Algorithm {
 }
 
 // RFC 8945 §6: hmac-md5 keeps its historic name; the SHA family is named by itself.
-const ALGORITHMS: Algorithm[] = [
+const ALGORITHMS: TsigAlgorithmInfo[] = [
   { name: 'hmac-md5', wire: 'hmac-md5.sig-alg.reg.int', hash: 'md5', macLength: 16 },
   { name: 'hmac-sha1', wire: 'hmac-sha1', hash: 'sha1', macLength: 20 },
   { name: 'hmac-sha224', wire: 'hmac-sha224', hash: 'sha224', macLength: 28 },
@@ -34,7 +34,7 @@ const ALGORITHMS: Algorithm[] = [
 
 export const TSIG_ALGORITHM_NAMES: readonly string[] = ALGORITHMS.map((a) => a.name);
 
-export function tsigAlgorithm(name: string): Algorithm {
+export function tsigAlgorithm(name: string): TsigAlgorithmInfo {
   const n = name.toLowerCase().replace(/\.$/, '');
   const found = ALGORITHMS.find((a) => a.name === n || a.wire === n);
   if (!found) throw new UserError(`unknown TSIG algorithm "${name}": use one of ${TSIG_ALGORITHM_NAMES.join(', ')}`);

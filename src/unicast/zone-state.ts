@@ -1,11 +1,11 @@
 // What the zones hold now, per name: a signed AXFR of each zone, or, where the server refuses
 // transfers, A/AAAA/TXT queries for each wanted name. Read-only: never sends an UPDATE.
 
-import type { DnsClient } from './client.js';
+import { DnsRcodeError, type DnsClient } from './client.js';
 import { ZoneTransferRefused, transferZone, type ZoneRecord } from './axfr.js';
 import type { NameState } from './ownership.js';
 import { RCODE, TYPE, decodeA, decodeAAAA, rcodeName, typeName } from './wire.js';
-import { zoneFor } from './zones.js';
+import { zoneFor } from '../util/zones.js';
 
 export interface ZoneState {
   /** Names seen, by name. In per-name zones only the names asked about. */
@@ -13,17 +13,6 @@ export interface ZoneState {
   /** Zones read by AXFR (every name in them is known). */
   transferred: Set<string>;
   warnings: string[];
-}
-
-/** A failure rcode to a query or update: says which, to whom, and what to do. */
-export class DnsRcodeError extends Error {
-  constructor(
-    readonly rcode: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DnsRcodeError';
-  }
 }
 
 function emptyState(name: string, zone: string): NameState {

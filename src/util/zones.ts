@@ -1,30 +1,50 @@
-// Zone names as the user typed them -> canonical (lower-case, no trailing dot), refusing
-// .local: mDNS owns it (RFC 6762 §3), and a unicast server answering for it breaks every
-// mDNS client on the network. home.arpa (RFC 8375) is the name meant for this.
+// Which --zone a name belongs to. Matching is on label boundaries: `app.notk8s` is not in
+// `k8s` (the seed matched plain string suffixes and would have sent it to the wrong zone).
+
 import { UserError } from './errors.js';
 
+const LABEL = /^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)$/;
+
+/** Lower-case, no trailing dot; rejects what cannot be a zone name. */
 export function normaliseZone(zone: string): string {
   const z = zone.trim().toLowerCase().replace(/\.$/, '');
-  if (z === '' ) throw new UserError('--zone must not be empty');
-  if (z === 'local' || z.endsWith('.local')) {
-    throw new UserError(`--zone ${zone}: .local belongs to multicast DNS (RFC 6762), unicast servers must not serve it; use a zone such as dev.home.arpa (RFC 8375)`);
-  }
-  if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(z)) {
-    throw new UserError(`--zone ${zone}: not a valid DNS name`);
+  if (z === '' || z.length > 253 || !z.split('.').every((l) => LABEL.test(l))) {
+    throw new UserError(`--zone ${JSON.stringify(zone)} is not a valid DNS zone name: use labels of a-z, 0-9 and -, e.g. --zone dev.home.arpa`);
   }
   return z;
 }
 
+/** Normalised, de-duplicated, validated (see validateZones). */
 export function normaliseZones(zones: readonly string[]): string[] {
-  return [...new Set(zones.map(normaliseZone))];
+  const out = [...new Set(zones.map(normaliseZone))];
+  validateZones(out);
+  return out;
 }
 
-/** The most specific zone that holds `name` on a label boundary (`app.notk8s` is not in `k8s`). */
+/**
+ * `.local` belongs to multicast DNS (RFC 6762 §3): a unicast server must not be authoritative
+ * for it, and resolvers send .local queries to mDNS, never to that server.
+ */
+export function validateZones(zones: readonly string[]): void {
+  for (const zone of zones) {
+    const z = zone.toLowerCase().replace(/\.$/, '');
+    if (z === 'local' || z.endsWith('.local')) {
+      throw new UserError(
+        `--zone ${zone} is under .local, which belongs to multicast DNS (RFC 6762 §3): .local names are published by mDNS already, and resolvers never ask a unicast server for them. For a home or lab zone use one under home.arpa (RFC 8375), e.g. --zone ${z === 'local' ? 'home.arpa' : z.replace(/\.?local$/, '') + '.home.arpa'}`,
+      );
+    }
+  }
+}
+
+/** The most specific zone containing `name` on a label boundary (a name is in its own zone). */
 export function zoneFor(name: string, zones: readonly string[]): string | undefined {
   const n = name.toLowerCase().replace(/\.$/, '');
   let best: string | undefined;
-  for (const z of zones) {
-    if ((n === z || n.endsWith('.' + z)) && (best === undefined || z.length > best.length)) best = z;
+  for (const zone of zones) {
+    const z = zone.toLowerCase().replace(/\.$/, '');
+    if (n === z || n.endsWith('.' + z)) {
+      if (best === undefined || z.length > best.length) best = z;
+    }
   }
   return best;
 }

@@ -1,6 +1,7 @@
 // Packet captures inside a test namespace: tcpdump writes a pcap, tshark decodes it (an
 // independent dissector, not our own decoder). veth checksum offload makes every checksum look
-// wrong, so checksum validation is off (testing-notes.md §Captures).
+// wrong, so checksum validation is off (testing-notes.md §Captures). --immediate-mode: without it
+// libpcap's ring buffer holds packets up to a second, and those still held at SIGINT are lost.
 
 import { type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -88,7 +89,7 @@ export function parseTshark(json: string): CapturedPacket[] {
 export async function startCapture(pair: NetnsPair, ns: string, iface: string): Promise<Capture> {
   const dir = mkdtempSync('/tmp/mdns-cap-');
   const file = `${dir}/cap.pcap`;
-  const child: ChildProcess = pair.spawn(ns, 'tcpdump', ['-i', iface, '-nn', '-U', '-Z', 'root', '-w', file, 'udp port 5353'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = pair.spawn(ns, 'tcpdump', ['-i', iface, '-nn', '-U', '--immediate-mode', '-Z', 'root', '-w', file, 'udp port 5353'], { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let err = '';
     const timer = setTimeout(() => reject(new Error(`tcpdump did not start: ${err}`)), 10_000);

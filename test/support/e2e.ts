@@ -314,18 +314,21 @@ export async function eventually<T>(what: string, fn: () => Promise<T>, ok: (v: 
  * the responder's address. Returns the answer section's data, sorted.
  */
 export async function digMdns(pair: NetnsPair, ns: string, responder: string, name: string, type: 'A' | 'AAAA'): Promise<string[]> {
-  const out = await pair.exec(ns, 'dig', ['-p', '5353', `@${responder}`, '+time=1', '+tries=2', '+noall', '+answer', name, type], { timeoutMs: 10_000 });
-  return out
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length >= 5 && f[3] === type)
-    .map((f) => f[4]!)
-    .sort();
+  return (await digLines(pair, ns, responder, name, type)).filter((f) => f[3] === type).map((f) => f[4]!).sort();
 }
 
-/** dig's full answer lines (name ttl class type data) for checks on TTLs. */
+/**
+ * dig's answer lines (name ttl class type data), e.g. for TTL checks. A responder stays
+ * silent about names it does not hold (RFC 6762 §6): dig's "no reply" (exit 9) is no answer.
+ */
 export async function digLines(pair: NetnsPair, ns: string, responder: string, name: string, type: string): Promise<string[][]> {
-  const out = await pair.exec(ns, 'dig', ['-p', '5353', `@${responder}`, '+time=1', '+tries=2', '+noall', '+answer', name, type], { timeoutMs: 10_000 });
+  let out: string;
+  try {
+    out = await pair.exec(ns, 'dig', ['-p', '5353', `@${responder}`, '+time=1', '+tries=1', '+noall', '+answer', name, type], { timeoutMs: 10_000 });
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 9) return [];
+    throw err;
+  }
   return out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 5);
 }
 

@@ -103,7 +103,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
           loop.addSink((records) => mdns!.sync(records));
           await mdns.whenSettled();
           const conflicts = mdns.conflicts().length;
-          return `${mdns.current().length} names announced${conflicts ? `, ${conflicts} in conflict` : ''}`;
+          return `${plural(mdns.current().length, 'name')} announced${conflicts ? `, ${conflicts} in conflict` : ''}`;
         },
       });
     }
@@ -116,13 +116,13 @@ export async function runServe(flags: ServeFlags): Promise<number> {
         await unicast.start();
         loop.addSink((records) => unicast!.sync(records));
         await unicast.whenIdle();
-        return `${unicast.current().length} names in ${unicastConfig!.zones.join(', ')}`;
+        return `${plural(unicast.current().length, 'name')} in ${unicastConfig!.zones.join(', ')}`;
       },
     });
     await runStartupTasks(tasks, abort.signal, { format: flags.logFormat, reporter });
     if (!abort.signal.aborted) {
       loop.startReporting();
-      reporter.report({ kind: 'info', source: 'serve', message: `serving ${loop.desired().length} names${context ? ` from context ${context}` : ''}; press Ctrl-C to stop` });
+      reporter.report({ kind: 'info', source: 'serve', message: `serving ${plural(loop.desired().length, 'name')}${context ? ` from context ${context}` : ''}; press Ctrl-C to stop` });
       await new Promise<void>((resolve) => (abort.signal.aborted ? resolve() : abort.signal.addEventListener('abort', () => resolve(), { once: true })));
     }
   } catch (err) {
@@ -145,4 +145,8 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

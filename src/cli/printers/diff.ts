@@ -105,7 +105,8 @@ export function renderDiffText(targets: readonly DiffTarget[], chalk: ChalkInsta
   for (const t of targets) {
     lines.push(chalk.bold(t.title));
     const texts = t.changes.map(changeText);
-    const width = Math.min(80, Math.max(0, ...texts.map((s) => s.length)));
+    // Routes in a column after the changes; a very long line just gets two spaces.
+    const width = Math.min(60, Math.max(0, ...texts.map((s) => s.length)));
     t.changes.forEach((c, i) => {
       const text = texts[i]!;
       const from = c.routes.length ? `${' '.repeat(Math.max(2, width - text.length + 2))}${chalk.dim(`# ${c.routes.join(', ')}`)}` : '';

@@ -1,5 +1,6 @@
 // Shared bits for the unicast integration tests (real named on 127.0.0.1).
-import type { Named } from '../../support/named.js';
+import { Named, type NamedOptions } from '../../support/named.js';
+import { UnicastSink } from '../../../src/unicast/sink.js';
 import type { UnicastConfig } from '../../../src/unicast/config.js';
 import type { RecordSet } from '../../../src/records/types.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
@@ -44,4 +45,26 @@ export function transcript(r: MemoryReporter): string {
 export function assertNoSecret(text: string, secret: Buffer): void {
   const forms = [secret.toString('base64'), secret.toString('hex'), secret.toString('base64').slice(0, 16)];
   for (const f of forms) if (text.includes(f)) throw new Error(`the TSIG secret leaked: ${text}`);
+}
+
+/**
+ * Runs `body` against a fresh named; every sink made with `sinkFor` is stopped afterwards,
+ * pass or fail, so no retry loop outlives its test.
+ */
+export async function withNamed(
+  opts: NamedOptions,
+  body: (named: Named, sinkFor: (config: UnicastConfig) => UnicastSink) => Promise<void>,
+): Promise<void> {
+  const named = await Named.start(opts);
+  const sinks: UnicastSink[] = [];
+  try {
+    await body(named, (config) => {
+      const sink = new UnicastSink(config);
+      sinks.push(sink);
+      return sink;
+    });
+  } finally {
+    await Promise.all(sinks.map((s) => s.stop({ cleanup: false })));
+    await named.dispose();
+  }
 }

@@ -1,15 +1,12 @@
 // UnicastSink against a real BIND 9: what lands in the zone, checked with dig.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Named } from '../../support/named.js';
-import { UnicastSink } from '../../../src/unicast/sink.js';
-import { configFor, rs, txtFor, transcript } from './helpers.js';
+import { configFor, rs, txtFor, transcript, withNamed } from './helpers.js';
 
-test('routes become A, AAAA and ownership TXT with the configured TTL; changes replace RRsets; deletes remove', async () => {
-  const named = await Named.start();
-  try {
+test('routes become A, AAAA and ownership TXT with the configured TTL; changes replace RRsets; deletes remove', () =>
+  withNamed({}, async (named, sinkFor) => {
     const config = configFor(named, { ttl: 120 });
-    const sink = new UnicastSink(config);
+    const sink = sinkFor(config);
     await sink.start();
     sink.sync([rs('shop.dev.k8s', ['10.0.0.1'], ['fd00::1']), rs('multi.dev.k8s', ['10.0.0.3', '10.0.0.1', '10.0.0.2'])]);
     await sink.whenIdle();
@@ -38,20 +35,15 @@ test('routes become A, AAAA and ownership TXT with the configured TTL; changes r
       `multi.dev.k8s TXT ${txtFor('multi')}`,
       'ns.dev.k8s A 127.0.0.1',
     ]);
-    const kinds = config.reporter.events.filter((e) => e.source === 'unicast').map((e) => `${e.kind} ${e.fields?.hostname ?? ''}`);
-    assert.deepEqual(kinds.filter((k) => !k.startsWith('info')), ['added shop.dev.k8s', 'added multi.dev.k8s', 'changed shop.dev.k8s', 'removed shop.dev.k8s']);
+    const kinds = config.reporter.events.filter((e) => e.kind !== 'info').map((e) => `${e.kind} ${e.fields?.hostname ?? ''}`);
+    assert.deepEqual(kinds, ['added shop.dev.k8s', 'added multi.dev.k8s', 'changed shop.dev.k8s', 'removed shop.dev.k8s']);
     assert.deepEqual(sink.current().filter((s) => !s.foreign).map((s) => [s.name, s.a, s.ownerId]), [['multi.dev.k8s', ['10.0.0.1', '10.0.0.2', '10.0.0.3'], 'test-owner']]);
-    await sink.stop({ cleanup: false });
-  } finally {
-    await named.dispose();
-  }
-});
+  }));
 
-test('a foreign record is never changed: conflict reported, the other names of the batch land', async () => {
-  const named = await Named.start({ records: { 'dev.k8s': ['known A 10.8.8.8'] } });
-  try {
+test('a foreign record is never changed: conflict reported, the other names of the batch land', () =>
+  withNamed({ records: { 'dev.k8s': ['known A 10.8.8.8'] } }, async (named, sinkFor) => {
     const config = configFor(named);
-    const sink = new UnicastSink(config);
+    const sink = sinkFor(config);
     await sink.start();
     // Added after our zone transfer: the sink does not know, sends it in one batch with the
     // others, gets YXDOMAIN, bisects, and finds it.
@@ -74,44 +66,34 @@ test('a foreign record is never changed: conflict reported, the other names of t
     assert.deepEqual(conflicts.map((c) => c.fields?.hostname).sort(), ['known.dev.k8s', 'shop.dev.k8s', 'theirs.dev.k8s']);
     assert.match(conflicts.find((c) => c.fields?.hostname === 'shop.dev.k8s')!.message, /record not created by kubectl-mdns \(holds 10\.9\.9\.9\); left alone/);
     assert.match(conflicts.find((c) => c.fields?.hostname === 'theirs.dev.k8s')!.message, /owned by kubectl-mdns owner "someone-else"/);
-    // The first message carried every unknown name; the split happened after YXDOMAIN.
+    // The first message carried every name not known to be taken; the split came after YXDOMAIN.
     const updates = config.reporter.debugLines.filter((l) => l.includes('UPDATE dev.k8s'));
     assert.match(updates[0]!, /create a\.dev\.k8s, create b\.dev\.k8s, create shop\.dev\.k8s/);
     assert.ok(updates.length > 1);
 
-    // Later syncs neither retry nor re-report the conflict.
+    // Later syncs neither retry nor re-report the conflicts.
     const before = config.reporter.events.length;
     const debugBefore = config.reporter.debugLines.length;
     sink.sync(names.map((n, i) => rs(`${n}.dev.k8s`, [`10.0.1.${i + 1}`])));
     await sink.whenIdle();
     assert.equal(config.reporter.events.length, before);
     assert.equal(config.reporter.debugLines.length, debugBefore, 'no UPDATE sent');
-    await sink.stop({ cleanup: false });
-  } finally {
-    await named.dispose();
-  }
-});
+  }));
 
-test('wildcard names become wildcard records that answer for any name below', async () => {
-  const named = await Named.start();
-  try {
-    const sink = new UnicastSink(configFor(named));
+test('wildcard names become wildcard records that answer for any name below', () =>
+  withNamed({}, async (named, sinkFor) => {
+    const sink = sinkFor(configFor(named));
     await sink.start();
     sink.sync([rs('*.apps.dev.k8s', ['10.0.2.1'])]);
     await sink.whenIdle();
     assert.deepEqual(await named.lookup('anything.apps.dev.k8s', 'A'), ['10.0.2.1']);
     assert.ok((await named.zoneRecords('dev.k8s')).includes('*.apps.dev.k8s A 10.0.2.1'));
-    await sink.stop({ cleanup: false });
-  } finally {
-    await named.dispose();
-  }
-});
+  }));
 
-test('names are batched: batchSize names per UPDATE message, one zone per message', async () => {
-  const named = await Named.start({ zones: ['dev.k8s', 'prod.k8s'] });
-  try {
+test('names are batched: batchSize names per UPDATE message, one zone per message', () =>
+  withNamed({ zones: ['dev.k8s', 'prod.k8s'] }, async (named, sinkFor) => {
     const config = configFor(named, { batchSize: 2 });
-    const sink = new UnicastSink(config);
+    const sink = sinkFor(config);
     await sink.start();
     sink.sync([...['a', 'b', 'c', 'd', 'e'].map((n) => rs(`${n}.dev.k8s`, ['10.0.3.1'])), rs('p.prod.k8s', ['10.0.3.2'])]);
     await sink.whenIdle();
@@ -124,25 +106,16 @@ test('names are batched: batchSize names per UPDATE message, one zone per messag
     ]);
     assert.deepEqual(await named.lookup('p.prod.k8s', 'A'), ['10.0.3.2']);
     assert.equal((await named.zoneRecords('dev.k8s')).filter((l) => / A 10\.0\.3\.1$/.test(l)).length, 5);
-    await sink.stop({ cleanup: false });
-  } finally {
-    await named.dispose();
-  }
-});
+  }));
 
 for (const algorithm of ['hmac-md5', 'hmac-sha1', 'hmac-sha512']) {
-  test(`works with ${algorithm} keys`, async () => {
-    const named = await Named.start({ algorithm });
-    try {
+  test(`works with ${algorithm} keys`, () =>
+    withNamed({ algorithm }, async (named, sinkFor) => {
       const config = configFor(named);
-      const sink = new UnicastSink(config);
+      const sink = sinkFor(config);
       await sink.start();
       sink.sync([rs('alg.dev.k8s', ['10.0.4.1'])]);
       await sink.whenIdle();
       assert.deepEqual(await named.lookup('alg.dev.k8s', 'A'), ['10.0.4.1'], transcript(config.reporter));
-      await sink.stop({ cleanup: false });
-    } finally {
-      await named.dispose();
-    }
-  });
+    }));
 }

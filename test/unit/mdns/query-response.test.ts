@@ -204,3 +204,17 @@ test('responses from a port other than 5353 are ignored (§11)', async () => {
   assert.equal(responder.conflicts().length, 0);
   assert.equal(network.sent.length, 0);
 });
+
+test('legacy replies echo odd question names byte for byte, also after a TC wait', async () => {
+  const { clock, network } = await owned();
+  // question 1: a label holding a dot and a non-UTF-8 byte; question 2: shop.local A
+  const odd = Buffer.from([5, 0x73, 0xff, 0x2e, 0x2e, 0x6f, 5, 0x6c, 0x6f, 0x63, 0x61, 0x6c, 0, 0, 1, 0, 1]);
+  const shop = Buffer.from([4, 0x73, 0x68, 0x6f, 0x70, 5, 0x6c, 0x6f, 0x63, 0x61, 0x6c, 0, 0, 1, 0, 1]);
+  const head = Buffer.from([0x12, 0x34, 0x02, 0x00, 0, 2, 0, 0, 0, 0, 0, 0]); // TC set
+  network.deliverRaw(Buffer.concat([head, odd, shop]), { port: 40000 });
+  clock.advance(600);
+  assert.equal(network.sent.length, 1);
+  const reply = network.sent[0]!.packet;
+  assert.equal(reply.readUInt16BE(0), 0x1234);
+  assert.deepEqual(reply.subarray(12, 12 + odd.length + shop.length), Buffer.concat([odd, shop]));
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normaliseZones, validateZones, zoneFor } from '../../../src/unicast/zones.js';
+import { normaliseZones, validateZones, zoneFor } from '../../../src/util/zones.js';
 import { UserError } from '../../../src/util/errors.js';
 
 test('zoneFor matches on label boundaries only', () => {
