@@ -2,7 +2,7 @@
 // commands on stdin, SIGTERM and collect the exit status.
 
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RecordSet } from '../../src/records/types.js';
 import type { NetnsPair } from './netns.js';
@@ -52,7 +52,9 @@ export class MdnsChild {
   static start(pair: NetnsPair, ns: string, iface: string, sets: RecordSet[], extra: string[] = []): MdnsChild {
     const dir = mkdtempSync('/tmp/mdns-fix-');
     writeFileSync(`${dir}/records.json`, JSON.stringify(sets));
-    return new MdnsChild(pair.spawn(ns, process.execPath, [FIXTURE, '--interface', iface, ...extra, `${dir}/records.json`], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    const child = new MdnsChild(pair.spawn(ns, process.execPath, [FIXTURE, '--interface', iface, ...extra, `${dir}/records.json`], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    void child.exited.then(() => rmSync(dir, { recursive: true, force: true }));
+    return child;
   }
 
   waitFor(pred: (e: FixtureEvent) => boolean, ms = 10_000, what = 'event'): Promise<FixtureEvent> {
