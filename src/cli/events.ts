@@ -36,3 +36,40 @@ export function stderrReporter(opts: { format: 'text' | 'json'; verbose: boolean
     },
   };
 }
+
+/**
+ * Holds events back while listr2 draws its task list (writing under it would tear the
+ * display), then prints them in order.
+ */
+export class DeferringReporter implements Reporter {
+  private queue: (() => void)[] | null = [];
+  constructor(private readonly base: Reporter) {}
+  report(e: ReportEvent): void {
+    if (this.queue) this.queue.push(() => this.base.report(e));
+    else this.base.report(e);
+  }
+  debug(source: string, message: string): void {
+    if (this.queue) this.queue.push(() => this.base.debug(source, message));
+    else this.base.debug(source, message);
+  }
+  release(): void {
+    const q = this.queue ?? [];
+    this.queue = null;
+    for (const f of q) f();
+  }
+}
+
+/**
+ * What the sinks say, as seen by the person running serve: the serve loop already prints one
+ * line per desired change (with route and gateway), so a sink's own added/removed/changed
+ * confirmations are detail (-v); conflicts, warnings and errors always show.
+ */
+export function sinkReporter(base: Reporter): Reporter {
+  return {
+    report(e) {
+      if (e.kind === 'added' || e.kind === 'removed' || e.kind === 'changed') base.debug(e.source, formatEventText(e));
+      else base.report(e);
+    },
+    debug: (source, message) => base.debug(source, message),
+  };
+}

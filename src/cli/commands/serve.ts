@@ -5,7 +5,7 @@
 // exits at once.
 import type { ServeFlags } from '../flags.js';
 import { bindingOptions, kubeconfigOptions, namespaceOf } from '../load.js';
-import { stderrReporter } from '../events.js';
+import { DeferringReporter, sinkReporter, stderrReporter } from '../events.js';
 import { ServeLoop } from '../serve-loop.js';
 import { runStartupTasks, type StartupTask } from '../progress.js';
 import type { MdnsResponder } from '../../mdns/responder.js';
@@ -15,7 +15,9 @@ import { UserError } from '../../util/errors.js';
 const STOP_BUDGET_MS = 1800;
 
 export async function runServe(flags: ServeFlags): Promise<number> {
-  const reporter = stderrReporter({ format: flags.logFormat, verbose: Boolean(flags.verbose) });
+  const out = stderrReporter({ format: flags.logFormat, verbose: Boolean(flags.verbose) });
+  const reporter = new DeferringReporter(out);
+  const sinks = sinkReporter(reporter);
   const options = bindingOptions(flags);
   const abort = new AbortController();
   let signalled = 0;
@@ -88,7 +90,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     tasks.push({
       title: 'Compute bindings',
       run: async () => {
-        unicastConfig = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, context || 'kubectl-mdns', reporter);
+        unicastConfig = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, context || 'kubectl-mdns', sinks);
         const records = loop.desired();
         const s = loop.bindingCounts();
         return `${s.Ready} ready, ${s.Pending} pending, ${s.Skipped} skipped; ${records.filter((r) => r.target === 'mdns').length} .local names`;
@@ -99,7 +101,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
         title: 'Probe and announce .local names (RFC 6762)',
         run: async () => {
           const { MdnsResponder } = await import('../../mdns/responder.js');
-          mdns = await MdnsResponder.start({ interfaces: flags.interface, ttl: flags.ttl, reporter });
+          mdns = await MdnsResponder.start({ interfaces: flags.interface, ttl: flags.ttl, reporter: sinks });
           loop.addSink((records) => mdns!.sync(records));
           await mdns.whenSettled();
           const conflicts = mdns.conflicts().length;
@@ -119,7 +121,11 @@ export async function runServe(flags: ServeFlags): Promise<number> {
         return `${plural(unicast.current().length, 'name')} in ${unicastConfig!.zones.join(', ')}`;
       },
     });
-    await runStartupTasks(tasks, abort.signal, { format: flags.logFormat, reporter });
+    try {
+      await runStartupTasks(tasks, abort.signal, { format: flags.logFormat, reporter: out });
+    } finally {
+      reporter.release();
+    }
     if (!abort.signal.aborted) {
       loop.startReporting();
       reporter.report({ kind: 'info', source: 'serve', message: `serving ${plural(loop.desired().length, 'name')}${context ? ` from context ${context}` : ''}; press Ctrl-C to stop` });
