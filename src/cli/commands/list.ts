@@ -11,7 +11,10 @@ export async function runList(flags: CommonFlags): Promise<number> {
   const options = bindingOptions(flags);
   const loaded = await loadObjects(flags);
   const { bindings, warnings } = computeBindings(loaded.objects, options);
-  printWarnings([...loaded.warnings, ...warnings]);
+  // Per-binding warnings (dropped addresses, names some resolvers refuse) in -o json are in
+  // each item; for people they go to stderr like kubectl's `Warning:` lines.
+  const itemWarnings = flags.output === 'json' || flags.output === 'yaml' ? [] : bindings.flatMap((b) => b.warnings ?? []);
+  printWarnings([...loaded.warnings, ...warnings, ...itemWarnings]);
   if (flags.output === 'json' || flags.output === 'yaml') {
     process.stdout.write(renderStructured(bindingList(loaded.context, bindings), flags.output));
     return 0;
