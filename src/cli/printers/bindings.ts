@@ -42,7 +42,7 @@ export function renderBindingTable(items: readonly Binding[], opts: { wide: bool
     { header: 'HOSTNAME', value: (b) => b.hostname || NONE },
     { header: 'ADDRESSES', value: (b) => (b.addresses.length ? b.addresses.join(',') : NONE) },
     { header: 'GATEWAY', value: (b) => (b.gateway ? `${b.gateway.namespace}/${b.gateway.name}` : NONE) },
-    { header: 'LISTENER', value: (b) => (b.port === null ? b.listener || NONE : `${b.listener || '-'}:${b.port}`) },
+    { header: 'LISTENER', value: (b) => (b.port === null ? b.listener || NONE : b.listener ? `${b.listener}:${b.port}` : String(b.port)) },
     {
       header: 'STATUS',
       value: statusText,
