@@ -1,5 +1,6 @@
 // Flags, grouped per subcommand (external-dns's single flat flag list is what we avoid).
 import type { Argv } from 'yargs';
+import type { UnicastFlags } from '../unicast/config.js';
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 
@@ -20,16 +21,7 @@ export interface CommonFlags {
   verbose?: boolean;
 }
 
-export interface UnicastFlags {
-  dnsServer?: string;
-  tsigKeyName?: string;
-  tsigAlgorithm?: string;
-  tsigSecretFile?: string;
-  tsigSecret?: string;
-  unicastTtl?: number;
-  ownerId?: string;
-  batchSize?: number;
-}
+export type { UnicastFlags };
 
 export interface MdnsFlags {
   interface?: string[];

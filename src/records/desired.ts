@@ -4,6 +4,7 @@
 import type { Binding, PublishTarget, ResourceRef } from '../bindings/types.js';
 import type { RecordSet, ServiceInstance } from './types.js';
 import { isIPv6 } from 'node:net';
+import { sortAddresses } from '../bindings/addresses.js';
 
 export function desiredRecords(bindings: readonly Binding[]): RecordSet[] {
   const sets = new Map<string, RecordSet>();
@@ -37,31 +38,17 @@ function serviceFor(b: Binding): ServiceInstance {
 function normalise(set: RecordSet): RecordSet {
   return {
     ...set,
-    a: uniqueSorted(set.a, compareIPv4),
-    aaaa: uniqueSorted(set.aaaa),
+    a: sortAddresses(set.a),
+    aaaa: sortAddresses(set.aaaa),
     services: uniqueBy(set.services, (s) => `${s.type}|${s.instance}|${s.port}`),
     owners: uniqueBy(set.owners, (r) => `${r.kind}/${r.namespace}/${r.name}`).sort(compareRefs),
   };
-}
-
-function uniqueSorted(values: string[], cmp?: (a: string, b: string) => number): string[] {
-  return [...new Set(values)].sort(cmp);
 }
 
 function uniqueBy<T>(values: T[], key: (v: T) => string): T[] {
   const seen = new Map<string, T>();
   for (const v of values) if (!seen.has(key(v))) seen.set(key(v), v);
   return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-}
-
-export function compareIPv4(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 function compareRefs(a: ResourceRef, b: ResourceRef): number {
