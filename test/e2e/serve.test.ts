@@ -115,6 +115,9 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
       await api.apply([gateway('infra', 'gw2', { addresses: ['172.18.0.21', '172.18.0.22'] })]);
       await eventually('blog.local to follow its gateway', () => digMdns(pair, pair.b, pair.ipA, 'blog.local', 'A'), (v) => v.join() === '172.18.0.21,172.18.0.22');
       await eventually('news.local to follow its gateway', () => digMdns(pair, pair.b, pair.ipA, 'news.local', 'A'), (v) => v.join() === '172.18.0.21,172.18.0.22');
+      // A new gateway with a route on it.
+      await api.apply([gateway('infra', 'gw3', { addresses: ['172.18.0.40', 'fd00::40'] }), httpRoute('blog', 'later', ['later.local'], { namespace: 'infra', name: 'gw3' })]);
+      await eventually('later.local on a new gateway', () => zeroconfLookup(pair, pair.b, ['later.local'], 1.2), (v) => JSON.stringify(v['later.local']) === JSON.stringify({ A: ['172.18.0.40'], AAAA: ['fd00::40'] }));
       // The pending gateway gets an address: its route becomes Ready.
       await api.apply([gateway('infra', 'waiting', { addresses: ['172.18.0.30'] })]);
       await eventually('preview.local to appear once its gateway has an address', () => digMdns(pair, pair.b, pair.ipA, 'preview.local', 'A'), (v) => v.join() === '172.18.0.30');
@@ -150,6 +153,7 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
     const bye = goodbyes(packets, pair.ipA, termAt - 0.05);
     assert.deepEqual(bye.get('blog.local'), ['172.18.0.21', '172.18.0.22']);
     assert.deepEqual(bye.get('news.local'), ['172.18.0.21', '172.18.0.22']);
+    assert.deepEqual(bye.get('later.local'), ['172.18.0.40', 'fd00::40']);
     // The deleted names' goodbyes went out at delete time, before SIGTERM.
     assert.ok(goodbyes(packets, pair.ipA, 0).get('shop.local')?.includes('172.18.0.10'), 'goodbye for a deleted route');
     assert.deepEqual(await socketsOn5353(pair, pair.a), [], 'no socket left on 5353');
@@ -173,6 +177,7 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
     avahi = undefined;
     // Back to the starting objects for the next test.
     await api.apply(OBJECTS);
+    for (const [kind, ns, name] of [['HTTPRoute', 'blog', 'news'], ['HTTPRoute', 'blog', 'later'], ['Gateway', 'infra', 'gw3']] as const) await api.remove(kind, ns, name);
   });
 
   test('the API double restarted, watches dropped, 410 Gone: serve keeps answering and converges', async () => {

@@ -42,41 +42,41 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
   const reporter = stderrReporter({ format: 'text', verbose: Boolean(flags.verbose) });
   const timeout = flags.timeout ?? 1;
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 60) throw new UserError(`--timeout ${String(flags.timeout)} is not a number of seconds between 0 and 60, e.g. --timeout 1`);
+  // Flag, key-file and interface problems first, before any request or packet (a bad --tsig-*
+  // is reported even when the cluster is unreachable); the owner id defaults to the context
+  // name, known only after connecting.
   const { unicastConfigFromFlags } = await import('../../unicast/config.js');
-  // Flag and key-file problems first (a bad --tsig-* is reported even when the cluster is
-  // unreachable); the owner id defaults to the context name, known only after connecting.
   unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, flags.ownerId ?? 'kubectl-mdns', silentReporter);
-
-  const loaded = await loadObjects(flags);
-  const unicast = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, loaded.context || 'kubectl-mdns', reporter);
-  const { bindings, warnings } = computeBindings(loaded.objects, options);
-  printWarnings([...loaded.warnings, ...warnings]);
-  const desired = desiredRecords(bindings);
-  const targets: DiffTarget[] = [];
-
-  // ---- mDNS
-  const mdnsDesired = desired.filter((r) => r.target === 'mdns');
-  const query = await import('../../mdns/query.js');
   const { scanLinks } = await import('../../mdns/interfaces.js');
   const links = scanLinks(flags.interface);
   const missing = (flags.interface ?? []).filter((name) => !links.some((l) => l.name === name));
   if (missing.length) {
     throw new UserError(`--interface ${missing.join(', ')}: no such interface that is up and multicast-capable${links.length ? ` (usable: ${links.map((l) => l.name).join(', ')})` : ''}`);
   }
-  const queryOptions: QueryOptions = { timeoutMs: Math.round(timeout * 1000), ...(flags.interface?.length ? { interfaces: flags.interface } : {}) };
-  const browse = (query as unknown as { browseHostnames?: BrowseHostnames }).browseHostnames;
-  const mdnsTitle = `mdns on ${links.map((l) => l.name).join(', ') || 'no interface'}`;
-  if (links.length === 0) {
-    if (mdnsDesired.length > 0) {
-      throw new UserError('no network interface is up and multicast-capable, so what the link answers cannot be read; bring one up or choose one with --interface');
+
+  const loaded = await loadObjects(flags);
+  const unicast = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, loaded.context || 'kubectl-mdns', reporter);
+  const { bindings, warnings } = computeBindings(loaded.objects, options);
+  printWarnings([...loaded.warnings, ...warnings]);
+  const desired = desiredRecords(bindings);
+
+  // ---- mDNS: what the link answers now
+  const mdnsTarget = async (): Promise<DiffTarget> => {
+    const mdnsDesired = desired.filter((r) => r.target === 'mdns');
+    const title = `mdns on ${links.map((l) => l.name).join(', ') || 'no interface'}`;
+    if (links.length === 0) {
+      if (mdnsDesired.length > 0) throw new UserError('no network interface is up and multicast-capable, so what the link answers cannot be read; bring one up or choose one with --interface');
+      return { target: 'mdns', title, changes: [], summary: emptySummary() };
     }
-  } else {
-    // Both at once: the browse is only needed to find names that are no longer desired.
+    const query = await import('../../mdns/query.js');
+    const queryOptions: QueryOptions = { timeoutMs: Math.round(timeout * 1000), ...(flags.interface?.length ? { interfaces: flags.interface } : {}) };
+    const browse = (query as unknown as { browseHostnames?: BrowseHostnames }).browseHostnames;
+    if (!browse) reporter.debug('diff', 'src/mdns cannot browse DNS-SD yet: names our running serve still answers but that are no longer desired are not looked for');
+    // Both at once: the browse only finds names that are no longer desired.
     const [answers, browsed] = await Promise.all([
       query.queryLink(mdnsDesired.map((r) => r.name), queryOptions),
       browse ? browse(OUR_SERVICE_TYPES, queryOptions) : Promise.resolve(undefined),
     ]);
-    if (!browse) reporter.debug('diff', 'src/mdns cannot browse DNS-SD yet: names our running serve still answers but that are no longer desired are not looked for');
     let extra: ObservedAnswer[] = [];
     if (browsed) {
       const wanted = new Set(mdnsDesired.map((r) => r.name.toLowerCase()));
@@ -84,26 +84,26 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
       if (stale.length) extra = await query.queryLink(stale, queryOptions);
     }
     const plan = planMdns(mdnsDesired, [...answers, ...extra]);
-    targets.push({ target: 'mdns', title: mdnsTitle, changes: plan.changes, summary: plan.summary });
-  }
-  if (links.length === 0) targets.push({ target: 'mdns', title: mdnsTitle, changes: [], summary: emptySummary() });
+    return { target: 'mdns', title, changes: plan.changes, summary: plan.summary };
+  };
 
-  // ---- unicast (RFC 2136 zones)
-  if (unicast) {
+  // ---- unicast: the owned and foreign records of the zones
+  const unicastTarget = async (): Promise<DiffTarget | undefined> => {
+    if (!unicast) return undefined;
     const { readUnicastState } = await import('../../unicast/read-current.js');
     const uniDesired = desired.filter((r) => r.target === 'unicast');
     const state = await readUnicastState(unicast, uniDesired.map((r) => r.name));
     printWarnings(state.warnings);
     const plan = planChanges('unicast', uniDesired, state.current);
-    const server = unicast.server.host.includes(':') ? `[${unicast.server.host}]:${unicast.server.port}` : `${unicast.server.host}:${unicast.server.port}`;
-    targets.push({
-      target: 'unicast',
-      title: `unicast ${server} zone ${unicast.zones.join(', ')} (owner ${unicast.ownerId}${state.axfr ? '' : '; zone transfer refused, owned records no longer desired cannot be found'})`,
-      changes: plan.changes,
-      summary: plan.summary,
-    });
-  }
+    const { host, port } = unicast.server;
+    const server = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    const note = state.axfr ? '' : '; zone transfer refused, owned records no longer desired cannot be found';
+    return { target: 'unicast', title: `unicast ${server} zone ${unicast.zones.join(', ')} (owner ${unicast.ownerId}${note})`, changes: plan.changes, summary: plan.summary };
+  };
 
+  // Concurrently: the mDNS answers take --timeout whatever happens; a unicast error need not wait.
+  const [mdns, uni] = await Promise.all([mdnsTarget(), unicastTarget()]);
+  const targets = uni ? [mdns, uni] : [mdns];
   if (flags.output === 'json' || flags.output === 'yaml') process.stdout.write(renderStructured(dnsDiff(loaded.context, targets), flags.output));
   else process.stdout.write(renderDiffText(targets, colorsFor(process.stdout)));
   return hasDiff(sumSummaries(targets)) ? 1 : 0;
