@@ -102,12 +102,19 @@ export async function main(argv: string[]): Promise<number> {
         throw new UserError(`unknown command "${String(parsed._[0])}": use list, diff, serve or version`);
     }
   } catch (err) {
-    return reportError(err, verbose);
+    return reportError(err, verbose, parsed.logFormat === 'json');
   }
 }
 
-export function reportError(err: unknown, verbose: boolean): number {
+export function reportError(err: unknown, verbose: boolean, json = false): number {
   const code = err instanceof UserError ? err.exitCode : 2;
+  if (json) {
+    // serve --log-format json: the stream stays JSON lines to the end.
+    const line: Record<string, unknown> = { time: new Date().toISOString(), kind: 'error', source: 'kubectl-mdns', message: errorMessage(err), exitCode: code };
+    if (verbose && err instanceof Error) line.stack = err.stack;
+    process.stderr.write(JSON.stringify(line) + '\n');
+    return code;
+  }
   process.stderr.write(`error: ${errorMessage(err)}\n`);
   if (verbose && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
   else if (!(err instanceof UserError)) process.stderr.write('(run with -v for details)\n');

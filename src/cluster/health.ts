@@ -31,6 +31,6 @@ export class ConnectionHealth {
     if (!this.failing) return;
     this.failing = false;
     this.failures = 0;
-    this.reporter.report({ kind: 'info', source: 'cluster', message: `${what}: connection restored` });
+    this.reporter.report({ kind: 'info', source: 'cluster', message: `connection to the API server restored (${what} is being watched again)` });
   }
 }

@@ -70,6 +70,9 @@ export class ListWatch {
   private notServedWarned = false;
   private readonly reporter: Reporter;
   private readonly health: ConnectionHealth;
+  /** The current watch request got its response headers (cleared when it breaks). */
+  private streamOpen = false;
+  private lastBreakAt = 0;
   private readonly backoff: Backoff;
   private readonly watchTimeoutSeconds: number;
   private readonly idleTimeoutMs: number;
@@ -138,6 +141,13 @@ export class ListWatch {
           this.onNotServed(err);
           needList = true;
           await sleep(this.slowRetryMs, signal);
+        } else if (this.streamOpen && Date.now() - this.lastBreakAt > 5_000) {
+          // An established watch stream that breaks (a proxy or the server closing it) is
+          // routine: resume at once from this.rv, and only call it an outage if that fails.
+          // Streams that keep breaking within seconds go through the backoff below instead.
+          this.streamOpen = false;
+          this.lastBreakAt = Date.now();
+          this.reporter.debug('cluster', `${this.kind}: watch stream broke (${errorMessage(err)}); resuming from ${this.rv}`);
         } else {
           // Network, credentials, 5xx: the watch resumes from this.rv, a failed list is retried.
           this.health.failed(err);
@@ -178,6 +188,7 @@ export class ListWatch {
 
   private async watchOnce(signal: AbortSignal): Promise<WatchOutcome> {
     let relistTimer: NodeJS.Timeout | undefined;
+    this.streamOpen = false;
     const child = new AbortController();
     let relistDue = false;
     if (this.relistIntervalMs > 0) {
@@ -225,7 +236,14 @@ export class ListWatch {
           this.onWatchEvent(ev);
           return true;
         },
-        { signal: child.signal, idleTimeoutMs: this.idleTimeoutMs, onOpen: () => this.recovered() },
+        {
+          signal: child.signal,
+          idleTimeoutMs: this.idleTimeoutMs,
+          onOpen: () => {
+            this.streamOpen = true;
+            this.recovered();
+          },
+        },
       );
     } finally {
       if (relistTimer) clearTimeout(relistTimer);

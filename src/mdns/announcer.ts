@@ -66,6 +66,11 @@ export class Announcer {
     }
   }
 
+  /** Names with announcements still to come. */
+  get count(): number {
+    return this.byKey.size;
+  }
+
   isAnnouncing(key: string): boolean {
     return this.byKey.has(key);
   }

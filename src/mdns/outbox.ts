@@ -28,11 +28,13 @@ export class Outbox {
     return out;
   }
 
-  private multicast(head: MessageHead, parts: PacketPart[], only?: { link: string; family: Family }, remember = false): void {
+  /** Multicast on every link and family, or only on `links`, or only on one link and family. */
+  private multicast(head: MessageHead, parts: PacketPart[], where: { links?: readonly string[]; family?: Family } = {}, remember = false): void {
     const cache = new Map<number, Buffer[]>();
     const now = this.clock.now();
     for (const t of this.targets()) {
-      if (only && (only.link !== t.link || only.family !== t.family)) continue;
+      if (where.links && !where.links.includes(t.link)) continue;
+      if (where.family !== undefined && where.family !== t.family) continue;
       let packets = cache.get(t.max);
       if (!packets) cache.set(t.max, (packets = packMessages(head, parts, t.max)));
       for (const p of packets) this.network.send(p, { kind: 'multicast', link: t.link, family: t.family });
@@ -40,18 +42,22 @@ export class Outbox {
     }
   }
 
-  /** §8.1: QU questions of type ANY, proposed records in the Authority section. */
-  probe(units: readonly Unit[]): void {
+  /**
+   * §8.1: QU questions of type ANY, proposed records in the Authority section. Their cache-flush
+   * bits are clear, as avahi sends them: a probe is a query, the bit instructs caches in
+   * responses (§10.2), and the §8.2 tie-break ignores it.
+   */
+  probe(units: readonly Unit[], links?: readonly string[]): void {
     const parts = units.map((u): PacketPart => ({
       questions: [{ name: u.name, typeCode: RR.ANY, qclass: CLASS_IN, unicastResponse: true }],
-      authorities: u.unique,
+      authorities: u.unique.map((r) => ({ ...r, flush: false })),
     }));
-    this.multicast({ response: false }, parts);
+    this.multicast({ response: false }, parts, links ? { links } : {});
   }
 
   /** §8.3: every record of the units, unique ones with cache-flush. */
-  announce(units: readonly Unit[]): void {
-    this.multicast(RESPONSE, units.map((u) => ({ answers: [...u.unique, ...u.shared] })), undefined, true);
+  announce(units: readonly Unit[], links?: readonly string[]): void {
+    this.multicast(RESPONSE, units.map((u) => ({ answers: [...u.unique, ...u.shared] })), links ? { links } : {}, true);
   }
 
   goodbye(records: readonly MdnsRecord[]): void {
@@ -60,7 +66,7 @@ export class Outbox {
   }
 
   multicastOn(link: string, family: Family, parts: PacketPart[]): void {
-    this.multicast(RESPONSE, parts, { link, family }, true);
+    this.multicast(RESPONSE, parts, { links: [link], family }, true);
   }
 
   unicast(parts: PacketPart[], to: Origin, legacy?: { id: number; questions: MdnsQuestion[] }): void {

@@ -213,6 +213,177 @@ export function rrsetKey(name: string, type: number, rclass = CLASS_IN): string 
   return `${nameKey(name)}|${type}|${rclass}`;
 }
 
+// ---------------------------------------------------------------- name compression (RFC 1035 §4.1.4)
+//
+// Packets we send compress owner names, question names and PTR targets: a name whose ending
+// was already written in the packet ends in a 2-byte pointer to it. SRV targets and NSEC
+// next-domain names stay uncompressed although RFC 6762 §18.14 allows compressing them: unicast
+// DNS decoders (BIND's, so dig) refuse them compressed (RFC 2782; RFC 4034 §4.1.1), and legacy
+// queriers (§6.7) get our replies. Pointers only ever point backwards, to labels written
+// literally, so the packets pass our own decoder's checks (strictly backward pointers).
+//
+// Packing decides which records go in a packet before the layout is final (an answer placed
+// after an additional still goes before it). So a record's size is estimated against the names
+// that will certainly precede it: those already placed in its own or an earlier section. The
+// final encoding compresses against every name before it, a superset, and a longer matching
+// ending never costs more bytes, so a packet never ends up larger than its estimate.
+
+/** Pointers hold 14 bits of offset. */
+const POINTER_LIMIT = 0x4000;
+
+interface WireName {
+  labels: Buffer[];
+  /** keys[i]: the exact wire bytes of the name from label i on (a case-sensitive match). */
+  keys: string[];
+  /** Bytes written as they are (legacy questions echoed byte for byte, §6.7). */
+  literal?: Buffer;
+}
+
+function suffixKeys(labels: readonly Buffer[]): string[] {
+  const keys = new Array<string>(labels.length);
+  let acc = '';
+  for (let i = labels.length - 1; i >= 0; i--) {
+    acc = String.fromCharCode(labels[i]!.length) + labels[i]!.toString('latin1') + acc;
+    keys[i] = acc;
+  }
+  return keys;
+}
+
+function wireName(name: string): WireName {
+  const problem = checkName(name);
+  if (problem) throw new PacketError(problem);
+  const n = name.endsWith('.') ? name.slice(0, -1) : name;
+  const labels = n === '' ? [] : n.split('.').map((l) => Buffer.from(l, 'utf8'));
+  return { labels, keys: suffixKeys(labels) };
+}
+
+/** An uncompressed wire name as decodeMessage keeps it (MdnsQuestion.nameWire). */
+function literalName(wire: Buffer): WireName {
+  const labels: Buffer[] = [];
+  for (let p = 0; p < wire.length && wire[p] !== 0; p += 1 + wire[p]!) labels.push(wire.subarray(p + 1, p + 1 + wire[p]!));
+  return { labels, keys: suffixKeys(labels), literal: wire };
+}
+
+/** Estimates: which name endings precede a given section (0 questions … 3 additionals). */
+class SuffixRanks {
+  private readonly rank = new Map<string, number>();
+
+  constructor(private readonly parent?: SuffixRanks) {}
+
+  private get(key: string): number | undefined {
+    const own = this.rank.get(key);
+    const inherited = this.parent?.get(key);
+    return own === undefined ? inherited : inherited === undefined ? own : Math.min(own, inherited);
+  }
+
+  /** Size of `n` written in `section`, then counted as present for what follows. */
+  place(n: WireName, section: number): number {
+    let bytes = -1;
+    if (n.literal) {
+      bytes = n.literal.length;
+    } else {
+      let literal = 0;
+      for (let i = 0; i < n.labels.length && bytes < 0; i++) {
+        const r = this.get(n.keys[i]!);
+        if (r !== undefined && r <= section) bytes = literal + 2;
+        else literal += 1 + n.labels[i]!.length;
+      }
+      if (bytes < 0) bytes = literal + 1;
+    }
+    for (const k of n.keys) {
+      const r = this.rank.get(k);
+      if (r === undefined || section < r) this.rank.set(k, section);
+    }
+    return bytes;
+  }
+
+  /** A scratch copy for trying a part out; commit() makes it real. */
+  fork(): SuffixRanks {
+    return new SuffixRanks(this);
+  }
+
+  commit(): void {
+    if (!this.parent) return;
+    for (const [k, r] of this.rank) {
+      const p = this.parent.rank.get(k);
+      if (p === undefined || r < p) this.parent.rank.set(k, r);
+    }
+  }
+}
+
+/** The real thing: where each name ending was written in this packet. */
+class NameWriter {
+  private readonly at = new Map<string, number>();
+
+  write(n: WireName, offset: number): Buffer {
+    let i = 0;
+    let target: number | undefined;
+    if (n.literal) i = n.labels.length;
+    for (; i < n.labels.length; i++) {
+      target = this.at.get(n.keys[i]!);
+      if (target !== undefined) break;
+    }
+    const parts: Buffer[] = [];
+    let pos = offset;
+    for (let j = 0; j < i; j++) {
+      if (pos < POINTER_LIMIT && !this.at.has(n.keys[j]!)) this.at.set(n.keys[j]!, pos);
+      parts.push(Buffer.from([n.labels[j]!.length]), n.labels[j]!);
+      pos += 1 + n.labels[j]!.length;
+    }
+    if (n.literal) return n.literal;
+    parts.push(target === undefined ? Buffer.from([0]) : Buffer.from([0xc0 | (target >> 8), target & 0xff]));
+    return Buffer.concat(parts);
+  }
+}
+
+/** A question or record ready to be sized and written with compression. */
+interface Prepared {
+  name: WireName;
+  /** Question: type, class. Record: type, class, TTL (RDLENGTH is written with the rdata). */
+  fixed: Buffer;
+  record: boolean;
+  /** PTR: the target, compressed. */
+  rdataName?: WireName;
+  rdata?: Buffer;
+}
+
+function prepareQuestion(q: MdnsQuestion): Prepared {
+  const fixed = Buffer.alloc(4);
+  fixed.writeUInt16BE(q.typeCode, 0);
+  fixed.writeUInt16BE((q.qclass & 0x7fff) | (q.unicastResponse ? TOP_BIT : 0), 2);
+  return { name: q.nameWire ? literalName(q.nameWire) : wireName(q.name), fixed, record: false };
+}
+
+function prepareRecord(r: MdnsRecord): Prepared {
+  const fixed = Buffer.alloc(8);
+  fixed.writeUInt16BE(typeCode(r), 0);
+  fixed.writeUInt16BE((r.rclass & 0x7fff) | (r.flush ? TOP_BIT : 0), 2);
+  fixed.writeUInt32BE(Math.max(0, Math.min(0x7fffffff, Math.floor(r.ttl))), 4);
+  const name = wireName(r.name);
+  if (r.type === 'PTR') return { name, fixed, record: true, rdataName: wireName(r.data) };
+  const rdata = encodeRdata(r);
+  if (rdata.length > 0xffff) throw new PacketError('rdata too long');
+  return { name, fixed, record: true, rdata };
+}
+
+function placeSize(p: Prepared, ranks: SuffixRanks, section: number): number {
+  let size = ranks.place(p.name, section) + p.fixed.length;
+  if (!p.record) return size;
+  size += 2;
+  size += p.rdataName ? ranks.place(p.rdataName, section) : p.rdata!.length;
+  return size;
+}
+
+function writePrepared(p: Prepared, names: NameWriter, offset: number): Buffer {
+  const owner = names.write(p.name, offset);
+  if (!p.record) return Buffer.concat([owner, p.fixed]);
+  const rdataAt = offset + owner.length + p.fixed.length + 2;
+  const rdata = p.rdataName ? names.write(p.rdataName, rdataAt) : p.rdata!;
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(rdata.length, 0);
+  return Buffer.concat([owner, p.fixed, len, rdata]);
+}
+
 // ---------------------------------------------------------------- packing (§17)
 
 /**
@@ -226,63 +397,108 @@ export interface PacketPart {
   additionals?: MdnsRecord[];
 }
 
+const QD = 0;
+const AN = 1;
+const NS = 2;
+const AR = 3;
+
+interface DraftItem {
+  key: string;
+  p: Prepared;
+}
+
 interface Draft {
-  questions: Buffer[];
-  answers: Buffer[];
-  authorities: Buffer[];
-  additionals: { key: string; bytes: Buffer }[];
+  /** Questions, answers, authorities, additionals, in wire order. */
+  sections: [DraftItem[], DraftItem[], DraftItem[], DraftItem[]];
   keys: Set<string>;
+  ranks: SuffixRanks;
+  /** An upper bound on the encoded size (the estimate described above). */
   size: number;
 }
 
 /**
  * Packs parts into as few messages as fit `maxBytes` each, keeping every part's required
  * records in one message when the part fits at all, and never repeating a record in a message.
- * `fixedQuestions` go in every message (legacy unicast echoes the question, §6.7).
+ * `fixedQuestions` go in every message (legacy unicast echoes the question, §6.7). Names are
+ * compressed (RFC 1035 §4.1.4), so more records fit in each message.
  */
 export function packMessages(head: MessageHead, parts: PacketPart[], maxBytes = DEFAULT_MAX_PACKET, fixedQuestions: MdnsQuestion[] = []): Buffer[] {
-  const fixed = fixedQuestions.map(encodeQuestion);
-  const fixedSize = HEADER_BYTES + fixed.reduce((s, b) => s + b.length, 0);
+  const fixed = fixedQuestions.map(prepareQuestion);
   const out: Buffer[] = [];
-  const fresh = (): Draft => ({ questions: [], answers: [], authorities: [], additionals: [], keys: new Set(), size: fixedSize });
+  const measure = (d: Draft) => {
+    d.size = HEADER_BYTES;
+    for (const p of fixed) d.size += placeSize(p, d.ranks, QD);
+    d.sections.forEach((items, section) => {
+      for (const i of items) d.size += placeSize(i.p, d.ranks, section);
+    });
+  };
+  const fresh = (): Draft => {
+    const d: Draft = { sections: [[], [], [], []], keys: new Set(), ranks: new SuffixRanks(), size: 0 };
+    measure(d);
+    return d;
+  };
   let cur = fresh();
-  const empty = (d: Draft) => d.questions.length + d.answers.length + d.authorities.length + d.additionals.length === 0;
+  const empty = (d: Draft) => d.keys.size === 0;
   const flush = () => {
     if (empty(cur)) return;
-    out.push(Buffer.concat([headerBytes(head, [fixed.length + cur.questions.length, cur.answers.length, cur.authorities.length, cur.additionals.length]), ...fixed, ...cur.questions, ...cur.answers, ...cur.authorities, ...cur.additionals.map((a) => a.bytes)]));
+    const [qd, an, ns, ar] = cur.sections;
+    const names = new NameWriter();
+    const chunks = [headerBytes(head, [fixed.length + qd.length, an.length, ns.length, ar.length])];
+    let offset = HEADER_BYTES;
+    for (const p of [...fixed, ...[...qd, ...an, ...ns, ...ar].map((i) => i.p)]) {
+      const b = writePrepared(p, names, offset);
+      chunks.push(b);
+      offset += b.length;
+    }
+    out.push(Buffer.concat(chunks));
     cur = fresh();
   };
-  type Item = { section: 'questions' | 'answers' | 'authorities'; key: string; bytes: Buffer };
+  type Item = { section: number; key: string; p: Prepared };
   for (const part of parts) {
     const items: Item[] = [];
-    for (const q of part.questions ?? []) items.push({ section: 'questions', key: `q|${nameKey(q.name)}|${q.typeCode}|${q.qclass}|${q.unicastResponse}`, bytes: encodeQuestion(q) });
-    for (const r of part.answers ?? []) items.push({ section: 'answers', key: `an|${recordKey(r)}`, bytes: encodeRecord(r) });
-    for (const r of part.authorities ?? []) items.push({ section: 'authorities', key: `ns|${recordKey(r)}`, bytes: encodeRecord(r) });
-    const needed = (d: Draft) => items.filter((i) => !d.keys.has(i.key)).reduce((s, i) => s + i.bytes.length, 0);
+    for (const q of part.questions ?? []) items.push({ section: QD, key: `q|${nameKey(q.name)}|${q.typeCode}|${q.qclass}|${q.unicastResponse}`, p: prepareQuestion(q) });
+    for (const r of part.answers ?? []) items.push({ section: AN, key: `an|${recordKey(r)}`, p: prepareRecord(r) });
+    for (const r of part.authorities ?? []) items.push({ section: NS, key: `ns|${recordKey(r)}`, p: prepareRecord(r) });
+    const needed = (d: Draft) => {
+      const trial = d.ranks.fork();
+      return items.filter((i) => !d.keys.has(i.key)).reduce((s, i) => s + placeSize(i.p, trial, i.section), 0);
+    };
     if (!empty(cur) && cur.size + needed(cur) > maxBytes) flush();
     for (const item of items) {
       if (cur.keys.has(item.key)) continue;
       // An answer supersedes the same record already placed as an additional (§6.2: no repeats).
-      const asAdditional = item.section === 'answers' ? cur.additionals.findIndex((a) => `an|${a.key}` === item.key) : -1;
+      const additionals = cur.sections[AR];
+      const asAdditional = item.section === AN ? additionals.findIndex((a) => `an|${a.key}` === item.key) : -1;
       if (asAdditional >= 0) {
-        cur.size -= cur.additionals[asAdditional]!.bytes.length;
-        cur.keys.delete(`ar|${cur.additionals[asAdditional]!.key}`);
-        cur.additionals.splice(asAdditional, 1);
+        cur.keys.delete(`ar|${additionals[asAdditional]!.key}`);
+        additionals.splice(asAdditional, 1);
+        cur.ranks = new SuffixRanks();
+        measure(cur);
       }
-      if (!empty(cur) && cur.size + item.bytes.length > maxBytes) flush();
+      let trial = cur.ranks.fork();
+      let size = placeSize(item.p, trial, item.section);
+      if (!empty(cur) && cur.size + size > maxBytes) {
+        flush();
+        trial = cur.ranks.fork();
+        size = placeSize(item.p, trial, item.section);
+      }
       // A single record larger than the packet still goes out alone (§17 allows up to 9000).
-      cur[item.section].push(item.bytes);
+      trial.commit();
+      cur.sections[item.section]!.push({ key: item.key, p: item.p });
       cur.keys.add(item.key);
-      cur.size += item.bytes.length;
+      cur.size += size;
     }
     for (const r of part.additionals ?? []) {
       const key = recordKey(r);
       if (cur.keys.has(`an|${key}`) || cur.keys.has(`ar|${key}`)) continue;
-      const bytes = encodeRecord(r);
-      if (cur.size + bytes.length > maxBytes) continue;
-      cur.additionals.push({ key, bytes });
+      const p = prepareRecord(r);
+      const trial = cur.ranks.fork();
+      const size = placeSize(p, trial, AR);
+      if (cur.size + size > maxBytes) continue;
+      trial.commit();
+      cur.sections[AR].push({ key, p });
       cur.keys.add(`ar|${key}`);
-      cur.size += bytes.length;
+      cur.size += size;
     }
   }
   flush();

@@ -4,6 +4,8 @@
 // Names that start probing together travel together: one batch, many names per packet, so
 // 10,000 names take three rounds of packets rather than 30,000 packets.
 // Conflicts are judged by the responder (conflict.ts); it calls `cancel` for a name that lost.
+// The prober does not change a unit's state: the responder marks names it probes everywhere
+// as 'probing', while names re-probed on a link that appeared (link-probe.ts) stay 'owned'.
 
 import type { Clock, TimerHandle } from './clock.js';
 import type { MdnsRecord } from './packet.js';
@@ -44,7 +46,6 @@ export class Prober {
     const batch: Batch = { units: new Map(), sent: 0, timer: undefined };
     for (const u of units) {
       this.cancel(u.key);
-      u.state = 'probing';
       batch.units.set(u.key, u);
       this.byKey.set(u.key, batch);
     }

@@ -15,7 +15,7 @@ import type { Family } from './interfaces.js';
 import { nameKey } from './names.js';
 import { CLASS_ANY, CLASS_IN, type MdnsMessage, type MdnsQuestion, type MdnsRecord, type PacketPart, RR, recordKey, typeCode } from './packet.js';
 import type { MulticastHistory } from './rate-limit.js';
-import { type Registry, type Unit, unitNsec } from './registry.js';
+import { type OwnedNames, type Unit, unitNsec } from './registry.js';
 import { MDNS_PORT } from './transport.js';
 
 export const LEGACY_MAX_TTL = 10;
@@ -38,7 +38,7 @@ function addressAdditionals(host: Unit | undefined, except?: number): MdnsRecord
   return out;
 }
 
-function additionalsFor(r: MdnsRecord, registry: Registry): MdnsRecord[] {
+function additionalsFor(r: MdnsRecord, registry: OwnedNames): MdnsRecord[] {
   switch (r.type) {
     case 'A':
     case 'AAAA':
@@ -59,7 +59,7 @@ function additionalsFor(r: MdnsRecord, registry: Registry): MdnsRecord[] {
 }
 
 /** Everything we would answer for one question, ignoring rate limits and known answers. */
-export function answersFor(q: MdnsQuestion, registry: Registry): AnswerGroup[] {
+export function answersFor(q: MdnsQuestion, registry: OwnedNames): AnswerGroup[] {
   if (q.qclass !== CLASS_IN && q.qclass !== CLASS_ANY) return [];
   const out: AnswerGroup[] = [];
   const unit = registry.owned(q.name);
@@ -104,10 +104,13 @@ function legacyRecord(r: MdnsRecord): MdnsRecord {
 }
 
 export interface PlanContext {
-  registry: Registry;
+  registry: OwnedNames;
   history: MulticastHistory;
   now: number;
   random: () => number;
+  /** The query already waited 400–500 ms for the rest of its known answers (§6, §7.2): that
+   * wait is the random delay, so shared answers do not wait another 20–120 ms on top. */
+  waited?: boolean;
 }
 
 export function planResponse(msg: MdnsMessage, from: Origin, ctx: PlanContext): PlannedResponse | null {
@@ -147,7 +150,7 @@ export function planResponse(msg: MdnsMessage, from: Origin, ctx: PlanContext): 
   if (multicast.length === 0 && unicast.length === 0) return null;
   const response: PlannedResponse = {
     multicast,
-    multicastDelayMs: probe || allUnique ? 0 : 20 + Math.floor(ctx.random() * 101),
+    multicastDelayMs: probe || allUnique || ctx.waited ? 0 : 20 + Math.floor(ctx.random() * 101),
     unicast,
     probeDefence: probe,
   };

@@ -7,7 +7,12 @@ import { nameKey } from './names.js';
 import { RR, recordKey, typeCode, type MdnsRecord } from './packet.js';
 import { nsecRecord } from './host-records.js';
 
-export type UnitState = 'probing' | 'owned' | 'conflict';
+/**
+ * 'withdrawn': a DNS-SD instance whose hostname is not ours at the moment (lost to a conflict,
+ * or still being probed). It is not answered, and is probed again once the hostname is owned:
+ * an SRV pointing at a name someone else answers for would send clients to that host.
+ */
+export type UnitState = 'probing' | 'owned' | 'conflict' | 'withdrawn';
 
 export interface Unit {
   key: string;
@@ -24,7 +29,24 @@ export interface Unit {
   conflict?: string;
 }
 
-export class Registry {
+/** What answering needs: the owned units at a name, and the owned units sharing records there. */
+export interface OwnedNames {
+  owned(name: string): Unit | undefined;
+  sharedOwners(name: string): Unit[];
+}
+
+/** A view of `names` without the units `hidden` says to leave out (e.g. still probed on a link). */
+export function hiding(names: OwnedNames, hidden: (unit: Unit) => boolean): OwnedNames {
+  return {
+    owned: (name) => {
+      const u = names.owned(name);
+      return u && !hidden(u) ? u : undefined;
+    },
+    sharedOwners: (name) => names.sharedOwners(name).filter((u) => !hidden(u)),
+  };
+}
+
+export class Registry implements OwnedNames {
   private readonly units = new Map<string, Unit>();
   /** Owner name of a shared record -> units carrying such a record. */
   private readonly sharedIndex = new Map<string, Set<string>>();

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import yaml from 'js-yaml';
 import { createPair, hasNetns, type NetnsPair } from '../support/netns.js';
-import { type ApiDouble, PLUGIN, ROOT, cliEnv, gateway, httpRoute, pluginPath, runKubectl, startApiDouble, tempDir } from '../support/e2e.js';
+import { type ApiDouble, PLUGIN, ROOT, cliEnv, gateway, httpRoute, pluginPath, runIn, runKubectl, startApiDouble, tempDir } from '../support/e2e.js';
 
 const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
 const skip = !kubectl ? 'kubectl is not installed' : !hasNetns() ? 'needs root and Linux network namespaces' : false;
@@ -90,5 +90,17 @@ describe('kubectl mdns through the real kubectl (e2e)', { skip, timeout: 60_000 
     assert.ok(doc.changes.every((c) => c.action === 'add'));
     assert.equal(doc.summary.add, new Set(doc.changes.map((c) => c.name)).size);
     assert.match(r.stdout, new RegExp(`^Summary: ${doc.summary.add} to add,`, 'm'), 'text and YAML agree');
+  });
+
+  test('diff colors its lines on a TTY only, and never with NO_COLOR', { skip: existsSync('/usr/bin/script') ? false : 'needs script(1) for a pseudo-terminal' }, async () => {
+    const cmd = `${process.execPath} ${PLUGIN} diff -f ${join(ROOT, 'examples')} --timeout 0.3`;
+    const env = cliEnv({}, home);
+    delete env['NO_COLOR'];
+    const tty = await runIn(pair, pair.a, '/usr/bin/script', ['-qec', cmd, '/dev/null'], { env });
+    assert.equal(tty.code, 1, tty.stdout);
+    assert.match(tty.stdout, /\x1b\[32m\+ shop\.local A 172\.18\.0\.10/, 'green + on a terminal');
+    const noColor = await runIn(pair, pair.a, '/usr/bin/script', ['-qec', cmd, '/dev/null'], { env: { ...env, NO_COLOR: '1' } });
+    assert.match(noColor.stdout, /^\+ shop\.local A 172\.18\.0\.10/m);
+    assert.doesNotMatch(noColor.stdout, /\x1b\[/, 'NO_COLOR wins over a terminal');
   });
 });

@@ -6,6 +6,7 @@
 // SIGINT must exit 0 within 2 s with goodbyes on the wire (tcpdump + tshark).
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPair, hasNetns, sh, type NetnsPair } from '../support/netns.js';
 import { startAvahi, type Avahi } from '../support/avahi.js';
@@ -278,7 +279,7 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
       );
 
       // With serve in sync, diff has nothing to say about either target.
-      const d = await runCli(pair, pair.a, ['diff', ...flags.filter((f) => f !== '--tsig-secret-file' && f !== named.secretFile), '--tsig-secret-file', named.secretFile]);
+      const d = await runCli(pair, pair.a, ['diff', ...flags]);
       t.diagnostic(d.stdout);
       assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
 
@@ -290,5 +291,19 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
       await api.remove('HTTPRoute', 'dev', 'app');
       await named.stop();
     }
+  });
+
+  test('start-up errors: exit 2 with an error line; flag problems before the cluster is asked', async () => {
+    const kc = join(tmp.dir, 'unreachable.kubeconfig');
+    writeFileSync(kc, readFileSync(api.kubeconfig, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:9'));
+    const noKey = await runCli(pair, pair.a, ['serve', '--kubeconfig', kc, '--dns-server', '127.0.0.1:53', '--zone', 'dev.k8s']);
+    assert.equal(noKey.code, 2, noKey.stderr);
+    assert.match(noKey.stderr, /^error: --dns-server needs a TSIG key/m);
+    assert.doesNotMatch(noKey.stderr, /127\.0\.0\.1:9/, 'the flag problem is reported before the cluster is asked');
+    const noApi = await runCli(pair, pair.a, ['serve', '--kubeconfig', kc]);
+    assert.equal(noApi.code, 2, noApi.stderr);
+    assert.equal(noApi.stderr.split('\n').filter((l) => l.startsWith('error: ')).length, 1, noApi.stderr);
+    assert.match(noApi.stderr, /^error: cannot reach the API server of context "double" at https:\/\/127\.0\.0\.1:9/m);
+    assert.deepEqual(await socketsOn5353(pair, pair.a), [], 'nothing left listening');
   });
 });

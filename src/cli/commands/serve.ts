@@ -11,6 +11,7 @@ import { runStartupTasks, type StartupTask } from '../progress.js';
 import type { MdnsResponder } from '../../mdns/responder.js';
 import type { UnicastSink } from '../../unicast/sink.js';
 import { UserError } from '../../util/errors.js';
+import { silentReporter } from '../../util/reporter.js';
 
 const STOP_BUDGET_MS = 1800;
 
@@ -41,6 +42,9 @@ export async function runServe(flags: ServeFlags): Promise<number> {
 
   try {
     const { unicastConfigFromFlags } = await import('../../unicast/config.js');
+    // Flag and key-file problems before connecting anywhere (the owner id defaults to the
+    // context name, known later: checked again in "Compute bindings").
+    unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, flags.ownerId ?? 'kubectl-mdns', silentReporter);
     const tasks: StartupTask[] = [];
     let source: import('../../cluster/source.js').ClusterSource | undefined;
     if (fromFiles) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import dnsPacket from 'dns-packet';
 import {
-  CLASS_IN, type MdnsRecord, PacketError, RR, decodeMessage, encodeMessage, encodeRecord, packMessages,
+  CLASS_IN, type MdnsRecord, PacketError, RR, decodeMessage, encodeMessage, encodeRecord, packMessages, recordKey,
 } from '../../../src/mdns/packet.js';
 import { nsecRecord } from '../../../src/mdns/host-records.js';
 
@@ -195,4 +195,141 @@ test('packing: a later answer replaces the same record placed earlier as an addi
   const m = decodeMessage(p!);
   assert.deepEqual(m.answers.map((r) => r.type), ['A', 'AAAA']);
   assert.equal(m.additionals.length, 0);
+});
+
+// ---------------------------------------------------------------- name compression (RFC 1035 §4.1.4)
+
+/** Offsets of every compression pointer in a packet, with their targets (names walked by hand). */
+function pointers(buf: Buffer): { at: number; to: number }[] {
+  const out: { at: number; to: number }[] = [];
+  const m = decodeMessage(buf);
+  let pos = 12;
+  const skipName = () => {
+    for (;;) {
+      const len = buf[pos]!;
+      if (len === 0) { pos += 1; return; }
+      if ((len & 0xc0) === 0xc0) { out.push({ at: pos, to: ((len & 0x3f) << 8) | buf[pos + 1]! }); pos += 2; return; }
+      pos += 1 + len;
+    }
+  };
+  for (let i = 0; i < m.questions.length; i++) { skipName(); pos += 4; }
+  for (const r of [...m.answers, ...m.authorities, ...m.additionals]) {
+    skipName();
+    const rdlen = buf.readUInt16BE(pos + 8);
+    pos += 10;
+    const end = pos + rdlen;
+    if (r.type === 'PTR') skipName();
+    pos = end;
+  }
+  return out;
+}
+
+test('compression: a repeated owner name becomes a 2-byte pointer to the first', () => {
+  const [p] = packMessages({ response: true }, [{ answers: [rec('shop.local', '10.0.0.1'), rec('shop.local', '10.0.0.2')] }]);
+  // header 12 + (shop.local 12 + 10 + 4) + (pointer 2 + 10 + 4)
+  assert.equal(p!.length, 12 + 26 + 16);
+  assert.deepEqual([...p!.subarray(38, 40)], [0xc0, 12]);
+  assert.deepEqual(decodeMessage(p!).answers.map((r) => `${r.name} ${r.type === 'A' ? r.data : ''}`), ['shop.local 10.0.0.1', 'shop.local 10.0.0.2']);
+  // a shared ending: "local" of cart.local points into shop.local
+  const [q] = packMessages({ response: true }, [{ answers: [rec('shop.local', '10.0.0.1'), rec('cart.local', '10.0.0.2')] }]);
+  assert.deepEqual(pointers(q!), [{ at: 38 + 5, to: 17 }]);
+});
+
+test('compression: 1000 probes take fewer packets than their uncompressed bytes would need', () => {
+  const parts = Array.from({ length: 1000 }, (_, i) => ({
+    questions: [{ name: `host-${i}.local`, typeCode: RR.ANY, qclass: CLASS_IN, unicastResponse: true }],
+    authorities: [rec(`host-${i}.local`, `10.0.${i >> 8}.${i & 255}`)],
+  }));
+  const uncompressed = parts.reduce((s, p) => s + encodeMessage({ response: false }, p).length - 12, 0);
+  const floor = Math.ceil(uncompressed / (1460 - 12));
+  const packets = packMessages({ response: false }, parts, 1460);
+  assert.ok(packets.length < floor * 0.75, `${packets.length} packets; uncompressed needs at least ${floor}`);
+  let names = 0;
+  for (const p of packets) {
+    assert.ok(p.length <= 1460);
+    const m = decodeMessage(p);
+    names += m.questions.length;
+    for (const q of m.questions) assert.equal(m.authorities.filter((r) => r.name === q.name).length, 1);
+    for (const ptr of pointers(p)) assert.ok(ptr.to < ptr.at, 'pointers point backwards');
+  }
+  assert.equal(names, 1000);
+});
+
+test('compression: dns-packet (an independent decoder) reads our packets as we meant them', () => {
+  const answers: MdnsRecord[] = [
+    { name: '_http._tcp.local', type: 'PTR', data: 'shop._http._tcp.local', rclass: CLASS_IN, flush: false, ttl: 4500 },
+    { name: 'shop._http._tcp.local', type: 'SRV', data: { priority: 0, weight: 0, port: 80, target: 'shop.local' }, rclass: CLASS_IN, flush: true, ttl: 120 },
+    { name: 'shop._http._tcp.local', type: 'TXT', data: [Buffer.from('path=/')], rclass: CLASS_IN, flush: true, ttl: 4500 },
+    { name: '_services._dns-sd._udp.local', type: 'PTR', data: '_http._tcp.local', rclass: CLASS_IN, flush: false, ttl: 4500 },
+    rec('shop.local', '10.0.0.7'),
+    { name: 'shop.local', type: 'AAAA', data: 'fd00::7', rclass: CLASS_IN, flush: true, ttl: 120 },
+  ];
+  const odd = Buffer.from([5, 0x73, 0xff, 0x2e, 0x2e, 0x6f, 5, 0x6c, 0x6f, 0x63, 0x61, 0x6c, 0]);
+  const fixed = [{ name: 'ignored', typeCode: RR.A, qclass: CLASS_IN, unicastResponse: false, nameWire: odd }];
+  const [p] = packMessages({ response: true, id: 7 }, [{ answers, additionals: [nsecRecord('shop.local', [RR.A, RR.AAAA], 120)] }], 1460, fixed);
+  assert.ok(p!.length < encodeMessage({ response: true }, { answers, additionals: [nsecRecord('shop.local', [RR.A, RR.AAAA], 120)] }).length + odd.length + 4);
+  assert.deepEqual(p!.subarray(12, 12 + odd.length), odd, 'the echoed question is written as it came');
+  const lib = dnsPacket.decode(p!);
+  const data = (r: dnsPacket.Answer) => JSON.stringify((r as { data?: unknown }).data, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString() : v));
+  assert.deepEqual(lib.answers!.map((r) => `${r.name} ${r.type} ${data(r)}`), [
+    '_http._tcp.local PTR "shop._http._tcp.local"',
+    'shop._http._tcp.local SRV {"priority":0,"weight":0,"port":80,"target":"shop.local"}',
+    'shop._http._tcp.local TXT ["path=/"]',
+    '_services._dns-sd._udp.local PTR "_http._tcp.local"',
+    'shop.local A "10.0.0.7"',
+    'shop.local AAAA "fd00::7"',
+  ]);
+  assert.equal(lib.additionals![0]!.name, 'shop.local');
+  assert.deepEqual((lib.additionals![0] as { data: { nextDomain: string } }).data.nextDomain, 'shop.local');
+  // SRV targets and NSEC next-domain names stay uncompressed (BIND refuses them compressed)
+  const m = decodeMessage(p!);
+  assert.ok(m.answers[1]!.type === 'SRV' && m.answers[1]!.data.target === 'shop.local');
+  const target = Buffer.from([4, 0x73, 0x68, 0x6f, 0x70, 5, 0x6c, 0x6f, 0x63, 0x61, 0x6c, 0]);
+  const srvAt = p!.indexOf(Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 80]), target]));
+  assert.ok(srvAt > 0, 'SRV target written in full');
+  const nsecAt = p!.length - 6 - target.length; // bitmap: window 0, 4 bytes (A, AAAA)
+  assert.deepEqual(p!.subarray(nsecAt, nsecAt + target.length), target, 'NSEC next domain written in full');
+});
+
+test('compression: random packing never exceeds the limit nor loses a required record', () => {
+  let seed = 99;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const names = ['a.local', 'b.local', 'shop.local', 'x.y.local', '_http._tcp.local', 'shop._http._tcp.local', 'Shop.local'];
+  const anyRecord = (): MdnsRecord => {
+    const name = names[rnd(names.length)]!;
+    switch (rnd(4)) {
+      case 0: return rec(name, `10.0.${rnd(4)}.${rnd(256)}`);
+      case 1: return { name, type: 'PTR', data: names[rnd(names.length)]!, rclass: CLASS_IN, flush: false, ttl: 4500 };
+      case 2: return { name, type: 'SRV', data: { priority: 0, weight: 0, port: rnd(65535), target: names[rnd(names.length)]! }, rclass: CLASS_IN, flush: true, ttl: 120 };
+      default: return nsecRecord(name, [RR.A], 120);
+    }
+  };
+  for (let round = 0; round < 200; round++) {
+    const max = 100 + rnd(1400);
+    const parts = Array.from({ length: 1 + rnd(40) }, () => ({
+      ...(rnd(3) === 0 ? { questions: [{ name: names[rnd(names.length)]!, typeCode: RR.ANY, qclass: CLASS_IN, unicastResponse: true }] } : {}),
+      answers: Array.from({ length: rnd(3) }, anyRecord),
+      ...(rnd(2) ? { authorities: [anyRecord()] } : {}),
+      additionals: Array.from({ length: rnd(4) }, anyRecord),
+    }));
+    const packets = packMessages({ response: true }, parts, max);
+    const seen = new Set<string>();
+    for (const p of packets) {
+      const m = decodeMessage(p);
+      const items = m.questions.length + m.answers.length + m.authorities.length + m.additionals.length;
+      if (items > 1) assert.ok(p.length <= max, `round ${round}: ${p.length} > ${max}`);
+      for (const ptr of pointers(p)) assert.ok(ptr.to < ptr.at);
+      for (const r of m.answers) seen.add(`an ${recordKey(r)}`);
+      for (const r of m.authorities) seen.add(`ns ${recordKey(r)}`);
+      // our decoder and dns-packet agree on every owner name
+      assert.deepEqual(dnsPacket.decode(p).answers!.map((r) => r.name.toLowerCase()), m.answers.map((r) => r.name.toLowerCase()));
+    }
+    for (const part of parts) {
+      for (const r of part.answers) assert.ok(seen.has(`an ${recordKey(r)}`), `round ${round}: answer lost`);
+      for (const r of part.authorities ?? []) assert.ok(seen.has(`ns ${recordKey(r)}`), `round ${round}: authority lost`);
+    }
+  }
 });
