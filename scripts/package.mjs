@@ -105,13 +105,13 @@ writeFileSync(
 const argv = process.argv.slice(2);
 const fast = versionFastPath(argv);
 if (fast !== undefined) process.stdout.write(fast);
-else import('./lib/start.mjs').then((m) => m.start(argv)).catch(${failure});
+else import('./start.mjs').then((m) => m.start(argv)).catch(${failure});
 `,
 );
 writeFileSync(
   join(entriesDir, 'kubectl_complete-mdns.js'),
   `// kubectl (>= 1.26) runs this to complete \`kubectl mdns …\`: the words after \`kubectl mdns\`.
-import('./lib/start.mjs').then((m) => m.start(['__complete', ...process.argv.slice(2)])).catch(() => process.stdout.write(':1\\n'));
+import('./start.mjs').then((m) => m.start(['__complete', ...process.argv.slice(2)])).catch(() => process.stdout.write(':1\\n'));
 `,
 );
 writeFileSync(
@@ -197,7 +197,7 @@ const launchers = single
       ],
       format: 'cjs',
       outdir: join(entriesDir, 'out'),
-      external: ['./lib/start.mjs'],
+      external: ['./start.mjs'],
       // version.ts only reads import.meta.url when the define above is missing.
       logOverride: { 'empty-import-meta': 'silent' },
     });
@@ -207,10 +207,20 @@ if (!single) {
   for (const [out, meta] of Object.entries(launchers.metafile.outputs)) checkLight(out, meta);
 }
 
-const executables = single ? { 'kubectl-mdns': 'kubectl-mdns.mjs' } : { 'kubectl-mdns': 'kubectl-mdns.js', 'kubectl_complete-mdns': 'kubectl_complete-mdns.js' };
-for (const [name, file] of Object.entries(executables)) {
-  writeFileSync(join(stage, name), '#!/usr/bin/env node\n' + readFileSync(join(entriesDir, 'out', file), 'utf8'));
-  chmodSync(join(stage, name), 0o755);
+if (single) {
+  writeFileSync(join(stage, 'kubectl-mdns'), '#!/usr/bin/env node\n' + readFileSync(join(entriesDir, 'out', 'kubectl-mdns.mjs'), 'utf8'));
+  chmodSync(join(stage, 'kubectl-mdns'), 0o755);
+} else {
+  // The executables are POSIX sh: they find the unpacked archive through krew's symlink and
+  // start Node on the CommonJS launcher in lib/. For `version` they clear
+  // NODE_EXTRA_CA_CERTS: Node reads that file before any JavaScript runs (~35 ms for a
+  // distribution's CA bundle), and `version` opens no TLS connection. Every other command
+  // keeps the user's environment untouched.
+  for (const name of ['kubectl-mdns', 'kubectl_complete-mdns']) {
+    writeFileSync(join(stage, 'lib', `${name}.cjs`), readFileSync(join(entriesDir, 'out', `${name}.js`), 'utf8'));
+    writeFileSync(join(stage, name), shellLauncher(`lib/${name}.cjs`, name === 'kubectl-mdns'));
+    chmodSync(join(stage, name), 0o755);
+  }
 }
 if (single) {
   // The completion hook calls the bundle: nothing else to ship.
@@ -302,6 +312,25 @@ function checkLazy(outs, entryFile) {
     for (const imp of outs[k]?.imports ?? []) if (imp.kind === 'import-statement' && !imp.external) queue.push(imp.path);
   }
   for (const k of seen) checkLight(k, outs[k]);
+}
+
+function shellLauncher(target, versionFastPath) {
+  return [
+    '#!/bin/sh',
+    '# kubectl-mdns: runs Node.js (>= 20.19) on ' + target + '. krew links this file into its',
+    '# bin folder, so follow links to find the unpacked archive.',
+    'self=$0',
+    'while [ -h "$self" ]; do',
+    '  link=$(readlink "$self")',
+    '  case $link in /*) self=$link ;; *) self=${self%/*}/$link ;; esac',
+    'done',
+    'case $self in */*) dir=${self%/*} ;; *) dir=. ;; esac',
+    ...(versionFastPath
+      ? ['# `version` opens no TLS connection: spare Node reading NODE_EXTRA_CA_CERTS at start-up.', 'if [ "$1" = version ]; then NODE_EXTRA_CA_CERTS= exec node "$dir/' + target + '" "$@"; fi']
+      : []),
+    'exec node "$dir/' + target + '" "$@"',
+    '',
+  ].join('\n');
 }
 
 function checkLight(name, meta) {

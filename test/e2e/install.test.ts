@@ -185,12 +185,13 @@ describe('install: krew-style, from the release archive', { skip: !kubectl && 'k
   test('krew: the archive holds the executables, LICENSE and README.md, and no node_modules', () => {
     const entries = ok(spawnSync('tar', ['-tzvf', join(out, archiveName)], { encoding: 'utf8' }), 'tar -tzvf').trim().split('\n');
     const names = entries.map((l) => l.split(/\s+/).at(-1) ?? '');
-    for (const f of ['kubectl-mdns', 'kubectl_complete-mdns', 'LICENSE', 'README.md', 'THIRD_PARTY_NOTICES.md', 'package.json', 'lib/start.mjs']) assert.ok(names.includes(f), `${f} in ${names.join(' ')}`);
+    for (const f of ['kubectl-mdns', 'kubectl_complete-mdns', 'LICENSE', 'README.md', 'THIRD_PARTY_NOTICES.md', 'package.json', 'lib/start.mjs', 'lib/kubectl-mdns.cjs', 'lib/kubectl_complete-mdns.cjs']) assert.ok(names.includes(f), `${f} in ${names.join(' ')}`);
     assert.ok(names.every((n) => !n.includes('node_modules')), 'no node_modules');
     for (const exe of ['kubectl-mdns', 'kubectl_complete-mdns']) {
       const line = entries.find((l) => l.endsWith(` ${exe}`)) ?? '';
       assert.match(line, /^-rwxr-xr-x /, `${exe} is executable`);
-      assert.match(readFileSync(join(store, exe), 'utf8'), /^#!\/usr\/bin\/env node\n/);
+      // POSIX sh that execs Node on the launcher in lib/ (scripts/package.mjs, shellLauncher).
+      assert.match(readFileSync(join(store, exe), 'utf8'), new RegExp(`^#!/bin/sh\\n[^]*exec node "\\$dir/lib/${exe}\\.cjs" "\\$@"\\n$`));
     }
     assert.equal(readFileSync(join(store, 'LICENSE'), 'utf8'), readFileSync(join(root, 'LICENSE'), 'utf8'));
   });

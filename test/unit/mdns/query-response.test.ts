@@ -218,3 +218,52 @@ test('legacy replies echo odd question names byte for byte, also after a TC wait
   assert.equal(reply.readUInt16BE(0), 0x1234);
   assert.deepEqual(reply.subarray(12, 12 + odd.length + shop.length), Buffer.concat([odd, shop]));
 });
+
+test('§7.4 duplicate answer suppression: another responder gives our delayed answer first, with a TTL not less than ours', async () => {
+  const { clock, network } = await owned();
+  const ptr = (ttl: number, data = 'v4only._http._tcp.local'): MdnsRecord => ({ name: '_http._tcp.local', type: 'PTR', data, rclass: CLASS_IN, flush: false, ttl });
+  // a replica of ours answers the shared PTR during our 20–120 ms wait: ours is not sent
+  network.deliver({ response: false }, { questions: [q('_http._tcp.local', RR.PTR)] });
+  clock.advance(10);
+  network.deliver({ response: true, authoritative: true }, { answers: [ptr(4500)] }, { address: '192.168.7.50' });
+  clock.advance(200);
+  assert.equal(network.sent.length, 0, 'suppressed');
+  // ... and it counts as sent: within the second, the same query is not answered either
+  network.deliver({ response: false }, { questions: [q('_http._tcp.local', RR.PTR)] });
+  clock.advance(200);
+  assert.equal(network.sent.length, 0);
+  // a lower TTL than ours does not suppress (caches would hold it for less)
+  clock.advance(2000);
+  network.deliver({ response: false }, { questions: [q('_http._tcp.local', RR.PTR)] });
+  clock.advance(10);
+  network.deliver({ response: true, authoritative: true }, { answers: [ptr(2250)] }, { address: '192.168.7.50' });
+  clock.advance(200);
+  assert.equal(network.sent.length, 1);
+  // neither does another record, or the same one on another link/family
+  clock.advance(2000);
+  network.clear();
+  network.deliver({ response: false }, { questions: [q('_http._tcp.local', RR.PTR)] });
+  clock.advance(10);
+  network.deliver({ response: true }, { answers: [ptr(4500, 'other._http._tcp.local')] }, { address: '192.168.7.50' });
+  network.deliver({ response: true }, { answers: [ptr(4500)] }, { address: 'fe80::50%eth0', family: 6 });
+  clock.advance(200);
+  assert.equal(network.sent.length, 1);
+  assert.ok(network.sent[0]!.msg.answers.some((r) => r.type === 'PTR' && r.data === 'v4only._http._tcp.local'));
+});
+
+test('§7.4: only the duplicated answers of a multi-answer response are dropped', async () => {
+  const { clock, network } = await owned();
+  network.deliver({ response: false }, { questions: [q('_http._tcp.local', RR.PTR), q('_services._dns-sd._udp.local', RR.PTR)] });
+  clock.advance(10);
+  network.deliver({ response: true }, { answers: [{ name: '_services._dns-sd._udp.local', type: 'PTR', data: '_http._tcp.local', rclass: CLASS_IN, flush: false, ttl: 4500 }] }, { address: '192.168.7.50' });
+  clock.advance(200);
+  assert.equal(network.sent.length, 1);
+  assert.deepEqual(network.sent[0]!.msg.answers.map((r) => `${r.name} ${r.type === 'PTR' ? r.data : ''}`), ['_http._tcp.local v4only._http._tcp.local']);
+});
+
+test('§6/§7.2: after the 400–500 ms TC wait, shared answers go out without another 20–120 ms', async () => {
+  const { clock, network } = await owned();
+  network.deliver({ response: false, truncated: true }, { questions: [q('_http._tcp.local', RR.PTR)] }, { address: '192.168.7.42' });
+  clock.advance(450); // random 0.5: 400 + 50
+  assert.equal(network.sent.length, 1);
+});

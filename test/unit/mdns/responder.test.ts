@@ -40,6 +40,7 @@ test('probing: 3 QU ANY probes 250 ms apart after a 0–250 ms wait, then 2 anno
     assert.equal(q.typeCode, RR.ANY);
     assert.equal(q.unicastResponse, true, 'probes ask for unicast replies (QU)');
     assert.deepEqual(p.msg.authorities.map((r) => r.type).sort(), ['A', 'AAAA']);
+    assert.ok(p.msg.authorities.every((r) => !r.flush), 'no cache-flush bit in a query');
   }
   assert.equal(announcements.length, 2);
   assert.equal(announcements[0]!.at - probes[2]!.at, 250, 'first announcement 250 ms after the third probe');
@@ -228,13 +229,163 @@ test('only target mdns is published', async () => {
   assert.equal(network.sent.length, 0);
 });
 
-test('a new link gets the records announced', async () => {
+
+// ---------------------------------------------------------------- DNS-SD follows its hostname
+
+const svc = (instance: string) => ({ instance, type: '_http._tcp' as const, port: 80, txt: ['path=/'] });
+const ptrQuery = { name: '_http._tcp.local', typeCode: RR.PTR, qclass: CLASS_IN, unicastResponse: false };
+const srvQuery = (instance: string) => ({ name: `${instance}._http._tcp.local`, typeCode: RR.SRV, qclass: CLASS_IN, unicastResponse: false });
+const show = (r: MdnsRecord) => `${r.name} ${r.type} ${r.type === 'PTR' ? r.data : r.type === 'SRV' ? r.data.target : ''} ${r.ttl === 0 ? 'bye' : 'live'}`;
+
+test('a hostname lost to a conflict takes its DNS-SD records with it (goodbye); they come back after it is probed again', async () => {
+  const { clock, network, responder, reporter } = await setup();
+  responder.sync([recordSet('shop.local', ['10.0.0.7'], [], { services: [svc('shop')] }), recordSet('cart.local', ['10.0.0.8'], [], { services: [svc('cart')] })]);
+  clock.advance(3000);
+  network.clear();
+  // §9: someone else answers for shop.local; we probe again and lose
+  network.deliver({ response: true }, { answers: [a('shop.local', '10.9.9.9')] });
+  clock.advance(400);
+  network.deliver({ response: true }, { answers: [a('shop.local', '10.9.9.9')] });
+  assert.deepEqual(responder.conflicts().map((c) => c.name), ['shop.local']);
+  const goodbyes = network.v4multicast().flatMap((s) => s.msg.answers).filter((r) => r.ttl === 0).map(show).sort();
+  assert.deepEqual(goodbyes, [
+    '_http._tcp.local PTR shop._http._tcp.local bye',
+    'shop._http._tcp.local SRV shop.local bye',
+    'shop._http._tcp.local TXT  bye',
+  ], 'the instance is withdrawn; the _services PTR stays (cart still has _http._tcp)');
+  assert.match(reporter.events.find((e) => e.kind === 'conflict')!.message, /DNS-SD services \(shop\._http\._tcp\.local\)/);
+  // not answered any more; cart's instance still is
+  clock.advance(2000);
+  network.clear();
+  network.deliver({ response: false }, { questions: [ptrQuery, srvQuery('shop'), srvQuery('cart')] });
+  clock.advance(200);
+  const answers = network.v4multicast().flatMap((s) => s.msg.answers).map(show).sort();
+  assert.deepEqual(answers, ['_http._tcp.local PTR cart._http._tcp.local live', 'cart._http._tcp.local SRV cart.local live']);
+  // the other claimant says goodbye: shop.local is probed and announced, then its instance
+  network.clear();
+  network.deliver({ response: true }, { answers: [a('shop.local', '10.9.9.9', 0)] });
+  clock.advance(6000);
+  assert.deepEqual(responder.conflicts(), []);
+  const sent = network.v4multicast();
+  const hostAnnounced = sent.findIndex((s) => s.msg.answers.some((r) => r.name === 'shop.local' && r.ttl > 0));
+  const srvProbe = sent.findIndex((s) => !s.msg.response && s.msg.questions.some((q) => q.name === 'shop._http._tcp.local'));
+  const srvAnnounced = sent.findIndex((s) => s.msg.answers.some((r) => r.name === 'shop._http._tcp.local' && r.type === 'SRV' && r.ttl > 0));
+  assert.ok(hostAnnounced >= 0 && srvProbe > hostAnnounced && srvAnnounced > srvProbe, `host ${hostAnnounced}, SRV probe ${srvProbe}, SRV announced ${srvAnnounced}`);
+  network.clear();
+  clock.advance(2000);
+  network.deliver({ response: false }, { questions: [ptrQuery, srvQuery('shop')] });
+  clock.advance(200);
+  assert.deepEqual(network.v4multicast().flatMap((s) => s.msg.answers).map(show).sort(), [
+    '_http._tcp.local PTR cart._http._tcp.local live',
+    '_http._tcp.local PTR shop._http._tcp.local live',
+    'shop._http._tcp.local SRV shop.local live',
+  ]);
+});
+
+test('a hostname lost during its first probes: its DNS-SD instance is never announced', async () => {
+  const { clock, network, responder } = await setup();
+  responder.sync([recordSet('shop.local', ['10.0.0.7'], [], { services: [svc('shop')] }), recordSet('cart.local', ['10.0.0.8'], [], { services: [svc('cart')] })]);
+  clock.advance(130);
+  network.deliver({ response: true }, { answers: [a('shop.local', '10.9.9.9')] });
+  clock.advance(3000);
+  const said = network.v4multicast().filter((s) => s.msg.response).flatMap((s) => s.msg.answers).map(show);
+  assert.ok(!said.some((x) => x.includes('shop._http._tcp.local')), said.join('\n'));
+  assert.ok(said.includes('cart._http._tcp.local SRV cart.local live'));
+  await responder.stop();
+  const bye = network.v4multicast().flatMap((s) => s.msg.answers).filter((r) => r.ttl === 0).map(show);
+  assert.ok(!bye.some((x) => x.includes('shop')), 'nothing to say goodbye to for shop');
+});
+
+// ---------------------------------------------------------------- links that come and go (§8.1)
+
+const ETH1 = { name: 'eth1', ipv4: [{ address: '10.50.0.1', prefix: 24 }], ipv6: [], mtu: 1500 };
+const query = (name: string) => ({ questions: [{ name, typeCode: RR.A, qclass: CLASS_IN, unicastResponse: false }] });
+const onEth1 = { address: '10.50.0.9', link: 'eth1' };
+
+test('a new link: our names are probed there first, then announced there only; not answered there meanwhile', async () => {
   const { clock, network, responder } = await setup();
   responder.sync([recordSet('shop.local', ['10.0.0.1'])]);
   clock.advance(3000);
   network.clear();
-  const eth1 = { name: 'eth1', ipv4: [{ address: '10.50.0.1', prefix: 24 }], ipv6: [], mtu: 1500 };
-  network.linkList = [...network.linkList, eth1];
-  network.changeLinks([eth1], []);
-  assert.ok(network.sent.some((s) => s.dest.kind === 'multicast' && s.dest.link === 'eth1' && s.msg.answers.length > 0));
+  network.linkList = [...network.linkList, ETH1];
+  network.changeLinks([ETH1], []);
+  assert.equal(network.sent.length, 0, 'nothing before the 0–250 ms wait');
+  // the old link answers throughout; the new one not while probing
+  network.deliver({ response: false }, query('shop.local'), onEth1);
+  network.deliver({ response: false }, query('shop.local'));
+  assert.deepEqual(network.sent.map((s) => s.dest.kind === 'multicast' && s.dest.link), ['eth0']);
+  network.clear();
+  clock.advance(2000);
+  const eth1 = network.sent.filter((s) => s.dest.kind === 'multicast' && s.dest.link === 'eth1');
+  assert.equal(network.sent.length, eth1.length, 'nothing on eth0');
+  const probes = eth1.filter((s) => !s.msg.response);
+  const announcements = eth1.filter((s) => s.msg.response);
+  assert.equal(probes.length, 3);
+  assert.deepEqual(probes.map((p) => p.at - probes[0]!.at), [0, 250, 500]);
+  assert.ok(probes.every((p) => p.msg.questions[0]?.name === 'shop.local' && p.msg.questions[0].unicastResponse));
+  assert.equal(announcements.length, 2);
+  assert.ok(announcements[0]!.at > probes[2]!.at, 'announced after the probes');
+  assert.equal(announcements[1]!.at - announcements[0]!.at, 1000);
+  network.clear();
+  network.deliver({ response: false }, query('shop.local'), { address: '10.50.0.8', link: 'eth1' });
+  assert.equal(network.sent.length, 0, 'rate limit: announced on eth1 within the last second');
+  clock.advance(1000);
+  network.deliver({ response: false }, query('shop.local'), onEth1);
+  assert.equal(network.sent.length, 1);
+  assert.deepEqual(network.sent[0]!.dest, { kind: 'multicast', link: 'eth1', family: 4 });
+});
+
+test('a new link where another host holds one of our names: a conflict, the name stops answering', async () => {
+  const { clock, network, responder, reporter } = await setup();
+  responder.sync([recordSet('shop.local', ['10.0.0.1']), recordSet('cart.local', ['10.0.0.2'])]);
+  clock.advance(3000);
+  network.linkList = [...network.linkList, ETH1];
+  network.changeLinks([ETH1], []);
+  clock.advance(130);
+  network.deliver({ response: true }, { answers: [a('shop.local', '10.50.0.77')] }, onEth1);
+  assert.deepEqual(responder.conflicts().map((c) => c.name), ['shop.local']);
+  assert.match(reporter.events.find((e) => e.kind === 'conflict')!.message, /10\.50\.0\.9/);
+  clock.advance(2000);
+  network.clear();
+  network.deliver({ response: false }, query('shop.local'));
+  network.deliver({ response: false }, query('cart.local'));
+  assert.deepEqual(network.sent.flatMap((s) => s.msg.answers.map((r) => r.name)), ['cart.local']);
+});
+
+test('a link that vanishes mid-probe: nothing more is sent there, the other link keeps answering', async () => {
+  const { clock, network, responder } = await setup();
+  responder.sync([recordSet('shop.local', ['10.0.0.1'])]);
+  clock.advance(3000);
+  network.linkList = [...network.linkList, ETH1];
+  network.changeLinks([ETH1], []);
+  clock.advance(130);
+  assert.equal(network.sent.filter((s) => s.dest.kind === 'multicast' && s.dest.link === 'eth1').length, 1);
+  network.clear();
+  network.linkList = network.linkList.filter((l) => l.name !== 'eth1');
+  network.changeLinks([], [ETH1]);
+  clock.advance(5000);
+  assert.equal(network.sent.length, 0);
+  network.deliver({ response: false }, query('shop.local'));
+  assert.equal(network.sent.length, 1);
+  // and it can come back: probed again from the start
+  network.clear();
+  network.linkList = [...network.linkList, ETH1];
+  network.changeLinks([ETH1], []);
+  clock.advance(2000);
+  assert.equal(network.sent.filter((s) => s.dest.kind === 'multicast' && s.dest.link === 'eth1' && !s.msg.response).length, 3);
+});
+
+test('a name still being probed everywhere when a link appears starts its three probes again', async () => {
+  const { clock, network, responder } = await setup();
+  responder.sync([recordSet('shop.local', ['10.0.0.1'])]);
+  clock.advance(400); // two probes out on eth0
+  network.linkList = [...network.linkList, ETH1];
+  network.changeLinks([ETH1], []);
+  clock.advance(3000);
+  const probesOn = (link: string) => network.sent.filter((s) => s.dest.kind === 'multicast' && s.dest.link === link && s.dest.family === 4 && !s.msg.response).length;
+  assert.equal(probesOn('eth1'), 3);
+  assert.equal(probesOn('eth0'), 5);
+  const firstAnnouncement = network.sent.find((s) => s.msg.response)!;
+  const lastProbe = network.sent.filter((s) => !s.msg.response).at(-1)!;
+  assert.ok(firstAnnouncement.at > lastProbe.at);
 });
