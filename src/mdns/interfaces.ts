@@ -1,7 +1,10 @@
 // Which network interfaces mDNS runs on, and which one a packet came in on.
 // RFC 6762 §14/§15: a responder works per link. Default: every interface that is up and
-// multicast-capable (IFF_UP and IFF_MULTICAST in /sys/class/net/IF/flags) and has an address;
-// `--interface NAME` narrows that. Loopback counts only if it has MULTICAST (a network
+// multicast-capable (IFF_UP and IFF_MULTICAST in /sys/class/net/IF/flags), connected
+// (/sys/class/net/IF/operstate "up", or "unknown" for drivers without carrier) and has an
+// address; `--interface NAME` narrows that. The operstate is the carrier: a cable pulled out
+// (or a veth whose peer is down) takes the link away, and plugging it back in makes it a new
+// link, probed before it is announced on (§8.1 "Link Change"). Loopback counts only if it has MULTICAST (a network
 // namespace's `lo` does not). Node has no IP_PKTINFO, so the arrival interface of a packet is
 // inferred from its source address: the interface whose subnet holds it (IPv4, global IPv6) or
 // the `%scope` Node appends to link-local IPv6 sources. Sources on no link are off-link and
@@ -34,6 +37,8 @@ export interface SystemView {
   /** Interface flags, or undefined where /sys is not there (then: non-internal means usable). */
   flags(name: string): number | undefined;
   mtu(name: string): number | undefined;
+  /** RFC 2863 operational state ("up", "down", "unknown", "dormant" …), or undefined where unknown. */
+  operstate?(name: string): string | undefined;
 }
 
 function readSys(name: string, file: string): string | undefined {
@@ -52,6 +57,7 @@ export const realSystem: SystemView = {
     const n = Number.parseInt(raw, 16);
     return Number.isNaN(n) ? undefined : n;
   },
+  operstate: (name) => readSys(name, 'operstate'),
   mtu(name) {
     const raw = readSys(name, 'mtu');
     const n = raw === undefined ? Number.NaN : Number.parseInt(raw, 10);
@@ -80,6 +86,8 @@ export function scanLinks(wanted: readonly string[] | undefined, system: SystemV
     } else if (infos.every((i) => i.internal)) {
       continue;
     }
+    const oper = system.operstate?.(name);
+    if (oper !== undefined && oper !== 'up' && oper !== 'unknown') continue; // no carrier
     const ipv4 = infos.filter((i) => i.family === 'IPv4').map((i) => ({ address: i.address, prefix: prefixOf(i) }));
     const ipv6 = infos.filter((i) => i.family === 'IPv6').map((i) => ({ address: i.address.split('%')[0]!, prefix: prefixOf(i) }));
     if (ipv4.length === 0 && ipv6.length === 0) continue;

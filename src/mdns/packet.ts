@@ -8,7 +8,9 @@
 //   holding a '.' cannot pose as two labels. Anything malformed throws PacketError, which the
 //   socket handler drops;
 // - NSEC in the restricted mDNS form (§6.1: window 0 only) is encoded here;
-// - messages are split so each fits one packet (§17: stay within the interface MTU).
+// - messages are split so each fits one packet (§17: stay within the interface MTU);
+// - packed messages compress names (RFC 1035 §4.1.4: owner, question and PTR names), so more
+//   records fit in each packet; encodeMessage/encodeRecord stay uncompressed (tests, tie-breaks).
 // Rdata of A/AAAA/PTR/SRV/TXT is encoded with dns-packet's own codecs.
 
 import dnsPacket from 'dns-packet';

@@ -72,6 +72,23 @@ export class Prober {
     this.deps.onProbed(done);
   }
 
+  /**
+   * Probing that is under way starts its three probes again (after `delayMs`), so that a link
+   * that just appeared hears all of them (§8.1). Names waiting out a lost tie-break (§8.2:
+   * nothing sent yet) keep their one-second wait. Returns how many names restarted.
+   */
+  restartStarted(delayMs: number): number {
+    let n = 0;
+    for (const b of this.batches) {
+      if (b.sent === 0) continue;
+      if (b.timer !== undefined) this.deps.clock.clearTimeout(b.timer);
+      b.sent = 0;
+      b.timer = this.deps.clock.setTimeout(() => this.step(b), delayMs);
+      n += b.units.size;
+    }
+    return n;
+  }
+
   cancel(key: string): void {
     const batch = this.byKey.get(key);
     if (!batch) return;

@@ -94,6 +94,12 @@ export class PublicationSet {
     if (host.announced) this.hooks.report.report({ kind: 'removed', source: 'mdns', message: `${host.set.name} withdrawn (goodbye sent)`, fields: fields(host.set) });
   }
 
+  /** The DNS-SD instance units advertised for a hostname (by its nameKey). */
+  servicesOf(hostKey: string): Unit[] {
+    const host = this.hosts.get(hostKey);
+    return host ? [...host.services.values()] : [];
+  }
+
   reportOwned(units: readonly Unit[]): void {
     for (const u of units) {
       const host = this.hosts.get(u.host);
@@ -111,10 +117,12 @@ export class PublicationSet {
     const host = this.hosts.get(unit.host);
     if (unit.kind === 'host' && host) host.announced = false;
     const set = host?.set;
+    const services = unit.kind === 'host' && host ? [...host.services.values()].map((u) => u.name) : [];
+    const withdrawn = services.length ? `, nor for its DNS-SD services (${services.join(', ')})` : '';
     this.hooks.report.report({
       kind: 'conflict',
       source: 'mdns',
-      message: `${unit.name} is already in use on the link: ${detail}. Not answering for it (RFC 6762 §9); will probe again when it is free`,
+      message: `${unit.name} is already in use on the link: ${detail}. Not answering for it (RFC 6762 §9)${withdrawn}; will probe again when it is free`,
       fields: set ? fields(set, { name: unit.name, detail }) : { hostname: unit.name, name: unit.name, detail },
     });
   }

@@ -2,12 +2,14 @@
 // an ephemeral port, so every responder (ours, avahi, another kubectl mdns…) answers by
 // unicast straight back to us, ID and question echoed. Sent to the group on every chosen link
 // and family; every A/AAAA answer is collected for `timeoutMs`. Only queries are sent: no
-// probes, announcements or anything unsolicited.
+// probes, announcements or anything unsolicited. A reply counts only if it comes from port 5353
+// (§6), from a source on one of the queried links (§11: a unicast reply is otherwise easy to
+// spoof from afar) and echoes the ID of one of our queries (§6.7).
 
 import dgram from 'node:dgram';
-import { type Family, hasFamily, maxPayload, scanLinks, type SystemView, realSystem } from './interfaces.js';
+import { type Family, type Link, hasFamily, linkForSource, maxPayload, scanLinks, type SystemView, realSystem } from './interfaces.js';
 import { nameKey } from './names.js';
-import { CLASS_IN, RR, decodeMessage, packMessages, type PacketPart } from './packet.js';
+import { CLASS_IN, type MdnsMessage, RR, decodeMessage, packMessages, type PacketPart } from './packet.js';
 import { MDNS_GROUP_V4, MDNS_GROUP_V6, MDNS_PORT, hostAddresses } from './transport.js';
 
 export interface ObservedAnswer {
@@ -47,6 +49,11 @@ function send(s: dgram.Socket, packet: Buffer, address: string): Promise<void> {
   return new Promise((resolve) => s.send(packet, MDNS_PORT, address, () => resolve()));
 }
 
+/** Whether to believe a reply to our legacy queries: see the header. */
+export function acceptsReply(links: readonly Link[], ids: ReadonlySet<number>, from: { address: string; port: number }, msg: MdnsMessage): boolean {
+  return msg.response && msg.opcode === 0 && msg.rcode === 0 && from.port === MDNS_PORT && ids.has(msg.id) && linkForSource(links, from.address) !== undefined;
+}
+
 export async function queryLink(names: readonly string[], opts: QueryOptions): Promise<ObservedAnswer[]> {
   if (names.length === 0) return [];
   const wanted = new Map(names.map((n) => [nameKey(n), n]));
@@ -54,10 +61,11 @@ export async function queryLink(names: readonly string[], opts: QueryOptions): P
   const own = hostAddresses();
   const found = new Map<string, ObservedAnswer>();
   const sockets: dgram.Socket[] = [];
+  const ids = new Set<number>();
   const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo) => {
     try {
       const m = decodeMessage(msg);
-      if (!m.response) return;
+      if (!acceptsReply(links, ids, rinfo, m)) return;
       const responder = rinfo.address.split('%')[0]!;
       for (const r of [...m.answers, ...m.additionals]) {
         if ((r.type !== 'A' && r.type !== 'AAAA') || r.ttl === 0) continue;
@@ -84,7 +92,9 @@ export async function queryLink(names: readonly string[], opts: QueryOptions): P
         // One name per message (A and AAAA): small legacy replies fit any responder's limit.
         const packets = [...wanted.values()].flatMap((name) => {
           const part: PacketPart = { questions: [RR.A, RR.AAAA].map((t) => ({ name, typeCode: t, qclass: CLASS_IN, unicastResponse: false })) };
-          return packMessages({ response: false, id: 1 + Math.floor(Math.random() * 0xfffe) }, [part], maxPayload(link));
+          const id = 1 + Math.floor(Math.random() * 0xfffe);
+          ids.add(id);
+          return packMessages({ response: false, id }, [part], maxPayload(link));
         });
         try {
           s.setMulticastInterface(family === 4 ? link.ipv4[0]!.address : `::%${link.name}`);

@@ -2,8 +2,9 @@
 // Wiring only; each mechanism lives in its own file: probing (prober.ts, §8.1), tie-breaks
 // (tiebreak.ts, §8.2), announcing (announcer.ts, §8.3/§8.4), conflicts (conflict.ts, §9),
 // goodbyes (goodbye.ts, §10.1), answers (query-response.ts, §5–§7), records (host-records.ts,
-// dns-sd.ts), sockets (transport.ts). Input: RecordSet[] (target 'mdns') via sync(); output:
-// packets, and Reporter events (added/changed/removed/conflict/warning) for people.
+// dns-sd.ts), links that appear while running (link-probe.ts), sockets (transport.ts).
+// Input: RecordSet[] (target 'mdns') via sync(); output: packets, and Reporter events
+// (added/changed/removed/conflict/warning) for people.
 
 import { planChanges } from '../plan/plan.js';
 import type { RecordSet } from '../records/types.js';
@@ -12,12 +13,14 @@ import type { Reporter } from '../util/reporter.js';
 import { Announcer } from './announcer.js';
 import { type Clock, type TimerHandle, realClock } from './clock.js';
 import { ConflictTracker, RETRY_AFTER_GOODBYE_MS, conflictingRecords, describeConflict } from './conflict.js';
-import { type MdnsMessage, type MdnsRecord, decodeMessage, recordKey } from './packet.js';
+import type { Family, Link } from './interfaces.js';
+import { LinkProbes } from './link-probe.js';
+import { type MdnsMessage, type MdnsRecord, type PacketPart, decodeMessage, recordKey } from './packet.js';
 import { Prober, PROBE_MAX_INITIAL_DELAY_MS } from './prober.js';
 import { PublicationSet } from './publication.js';
 import { type Origin, planResponse } from './query-response.js';
 import { MulticastHistory } from './rate-limit.js';
-import { Registry, type Unit } from './registry.js';
+import { Registry, type Unit, hiding } from './registry.js';
 import { type Network, type Source, UdpTransport } from './transport.js';
 import { Outbox } from './outbox.js';
 import { nameKey } from './names.js';
@@ -37,6 +40,16 @@ export interface MdnsResponderOptions {
   clock?: Clock;
   /** Tests and benchmarks: a network to use instead of UDP sockets on port 5353. */
   network?: Network;
+  /** How often the interfaces are re-read for links that appear or vanish, ms (default 5000). */
+  rescanMs?: number;
+}
+
+/** A multicast answer waiting out its §6 delay (20–120 ms), which §7.4 may cancel. */
+interface DelayedAnswer {
+  link: string;
+  family: Family;
+  parts: PacketPart[];
+  timer: TimerHandle;
 }
 
 interface PendingTruncated {
@@ -59,7 +72,8 @@ export class MdnsResponder {
   private readonly publications: PublicationSet;
   private readonly retryTimers = new Map<string, TimerHandle>();
   private readonly truncated = new Map<string, PendingTruncated>();
-  private readonly delayed = new Set<TimerHandle>();
+  private readonly delayed = new Set<DelayedAnswer>();
+  private readonly linkProbes: LinkProbes;
   private settledWaiters: (() => void)[] = [];
   private stopped = false;
   private stopping: Promise<void> | undefined;
@@ -80,6 +94,14 @@ export class MdnsResponder {
       onProbed: (units) => this.onProbed(units),
     });
     this.announcer = new Announcer({ clock: this.clock, sendAnnouncement: (units) => this.outbox.announce(units) });
+    this.linkProbes = new LinkProbes({
+      clock: this.clock,
+      random: this.random,
+      sendProbes: (units, links) => this.outbox.probe(units, links),
+      sendAnnouncement: (units, links) => this.outbox.announce(units, links),
+      stillOwned: (u) => u.state === 'owned' && this.registry.get(u.key) === u,
+      onDone: (units, links) => this.reporter.debug('mdns', `probed ${units.length} names on ${links.join(', ')}; announcing them there`),
+    });
     this.publications = new PublicationSet(this.registry, opts.ttl ?? DEFAULT_TTL, {
       goodbye: (records) => this.outbox.goodbye(records),
       reannounce: (unit) => this.announcer.announce([unit]),
@@ -87,15 +109,15 @@ export class MdnsResponder {
       report: this.reporter,
     });
     network.onMessage((packet, from) => this.onPacket(packet, from));
-    network.onLinksChanged((added, removed) => {
-      for (const l of removed) this.history.forgetLink(l.name);
-      // §8.3: records are announced on a link that (re)appears.
-      if (added.length) this.announcer.announce([...this.registry.all()].filter((u) => u.state === 'owned'));
-    });
+    network.onLinksChanged((added, removed) => this.guard(() => this.linksChanged(added, removed)));
   }
 
   static async start(opts: MdnsResponderOptions): Promise<MdnsResponder> {
-    const network = opts.network ?? (await UdpTransport.open({ reporter: opts.reporter, ...(opts.interfaces ? { interfaces: opts.interfaces } : {}) }));
+    const network = opts.network ?? (await UdpTransport.open({
+      reporter: opts.reporter,
+      ...(opts.interfaces ? { interfaces: opts.interfaces } : {}),
+      ...(opts.rescanMs !== undefined ? { rescanMs: opts.rescanMs } : {}),
+    }));
     return new MdnsResponder(network, opts);
   }
 
@@ -137,9 +159,10 @@ export class MdnsResponder {
     this.stopped = true;
     this.prober.stop();
     this.announcer.stop();
+    this.linkProbes.stop();
     for (const t of this.retryTimers.values()) this.clock.clearTimeout(t);
     for (const p of this.truncated.values()) this.clock.clearTimeout(p.timer);
-    for (const t of this.delayed) this.clock.clearTimeout(t);
+    for (const d of this.delayed) this.clock.clearTimeout(d.timer);
     this.retryTimers.clear();
     this.truncated.clear();
     this.delayed.clear();
@@ -159,30 +182,70 @@ export class MdnsResponder {
     if (units.length === 0) return;
     const min = this.conflictsTracker.minProbeDelay(this.clock.now());
     const delay = delayMs ?? Math.floor(this.random() * (PROBE_MAX_INITIAL_DELAY_MS + 1));
-    for (const u of units) this.clearRetry(u.key);
+    for (const u of units) {
+      this.clearRetry(u.key);
+      this.linkProbes.cancel(u.key); // probed on every link now
+      u.state = 'probing';
+    }
     this.prober.start(units, Math.max(min, delay));
   }
 
   private onProbed(units: Unit[]): void {
-    for (const u of units) {
+    const owned: Unit[] = [];
+    const restored: Unit[] = [];
+    // Hostnames first: a DNS-SD instance probed in the same batch needs its host owned.
+    for (const u of [...units.filter((x) => x.kind === 'host'), ...units.filter((x) => x.kind !== 'host')]) {
+      if (u.kind === 'service' && this.registry.get(u.host)?.state !== 'owned') {
+        u.state = 'withdrawn'; // probed again when its hostname is ours
+        continue;
+      }
       u.state = 'owned';
       delete u.conflict;
       this.conflictsTracker.resolved(u.key);
+      owned.push(u);
+      if (u.kind === 'host') restored.push(...this.publications.servicesOf(u.key).filter((s) => s.state === 'withdrawn'));
     }
-    this.announcer.announce(units);
-    this.publications.reportOwned(units);
+    this.announcer.announce(owned);
+    this.publications.reportOwned(owned);
+    if (restored.length) {
+      this.reporter.debug('mdns', `probing ${restored.length} DNS-SD instances again, their hostnames are ours again`);
+      this.startProbing(restored);
+    }
     this.checkSettled();
   }
 
   private loseName(unit: Unit, detail: string): void {
     this.prober.cancel(unit.key);
     this.announcer.cancel(unit.key);
+    this.linkProbes.cancel(unit.key);
     unit.state = 'conflict';
     unit.conflict = detail;
     this.conflictsTracker.noteConflict(this.clock.now());
+    if (unit.kind === 'host') this.withdrawServices(unit);
     this.publications.reportConflict(unit, detail);
     this.scheduleRetry(unit, this.conflictsTracker.retryDelay(unit.key));
     this.checkSettled();
+  }
+
+  /**
+   * The DNS-SD instances of a hostname we no longer hold stop being answered, and those already
+   * announced get a goodbye (§10.1): their SRV would send clients to the other host. They are
+   * probed again (§8.1) once the hostname is ours again (onProbed).
+   */
+  private withdrawServices(host: Unit): void {
+    const bye: MdnsRecord[] = [];
+    for (const s of this.publications.servicesOf(host.key)) {
+      if (s.state === 'conflict' || s.state === 'withdrawn') continue; // on its own retry, or already out
+      this.prober.cancel(s.key);
+      this.announcer.cancel(s.key);
+      this.linkProbes.cancel(s.key);
+      if (s.state === 'owned') bye.push(...s.unique, ...this.registry.sharedOnlyHere(s));
+      s.state = 'withdrawn';
+    }
+    if (bye.length) {
+      this.reporter.debug('mdns', `${host.name}: goodbye for its DNS-SD records (${bye.length})`);
+      this.outbox.goodbye(bye);
+    }
   }
 
   private scheduleRetry(unit: Unit, ms: number): void {
@@ -203,6 +266,7 @@ export class MdnsResponder {
   private forgetUnit(unit: Unit): void {
     this.prober.cancel(unit.key);
     this.announcer.cancel(unit.key);
+    this.linkProbes.cancel(unit.key);
     this.clearRetry(unit.key);
     this.conflictsTracker.resolved(unit.key);
   }
@@ -215,6 +279,34 @@ export class MdnsResponder {
     const waiters = this.settledWaiters;
     this.settledWaiters = [];
     for (const w of waiters) w();
+  }
+
+  // ------------------------------------------------------------ links
+
+  /**
+   * §8.1 applies whenever a host connects to a link: names we own are probed on a link that
+   * appears (or changes address) before they are announced there (link-probe.ts). Names being
+   * probed everywhere start their three probes again so the new link hears all of them.
+   */
+  private linksChanged(added: Link[], removed: Link[]): void {
+    if (this.stopped) return;
+    for (const l of removed) {
+      this.history.forgetLink(l.name);
+      this.linkProbes.linkGone(l.name);
+      for (const d of this.delayed) {
+        if (d.link !== l.name) continue;
+        this.clock.clearTimeout(d.timer);
+        this.delayed.delete(d);
+      }
+    }
+    if (removed.length) this.reporter.debug('mdns', `links gone: ${removed.map((l) => l.name).join(', ')}`);
+    if (added.length === 0) return;
+    this.reporter.debug('mdns', `links up: ${added.map((l) => l.name).join(', ')}; probing our names there (RFC 6762 §8.1)`);
+    const min = this.conflictsTracker.minProbeDelay(this.clock.now());
+    const delay = () => Math.max(min, Math.floor(this.random() * (PROBE_MAX_INITIAL_DELAY_MS + 1)));
+    this.prober.restartStarted(delay());
+    const owned = [...this.registry.all()].filter((u) => u.state === 'owned');
+    this.linkProbes.start(added.map((l) => l.name), owned, delay());
   }
 
   // ------------------------------------------------------------ incoming packets
@@ -240,6 +332,7 @@ export class MdnsResponder {
 
   private onResponse(msg: MdnsMessage, from: Source): void {
     if (from.port !== 5353) return; // §11: responses must come from port 5353
+    if (this.delayed.size) this.suppressDuplicates(msg.answers, from);
     const byName = new Map<string, MdnsRecord[]>();
     for (const r of [...msg.answers, ...msg.authorities, ...msg.additionals]) {
       const k = nameKey(r.name);
@@ -249,13 +342,14 @@ export class MdnsResponder {
     }
     for (const [key, records] of byName) {
       const unit = this.registry.get(key);
-      if (!unit) continue;
+      if (!unit || unit.state === 'withdrawn') continue;
       if (unit.state === 'conflict') {
         // The other claimant said goodbye and claims nothing else: try again soon.
         if (records.some((r) => r.ttl === 0) && conflictingRecords(unit, records, true).length === 0) this.scheduleRetry(unit, RETRY_AFTER_GOODBYE_MS);
         continue;
       }
-      const probing = unit.state === 'probing';
+      // Probing on the link the response came from, everywhere or on a new link only.
+      const probing = unit.state === 'probing' || this.linkProbes.isProbing(unit.key, from.link);
       const bad = conflictingRecords(unit, records, probing);
       if (bad.length === 0) continue;
       const detail = describeConflict(bad, from.address.split('%')[0]!);
@@ -273,8 +367,8 @@ export class MdnsResponder {
   }
 
   private onQuery(msg: MdnsMessage, from: Source): void {
-    if (msg.authorities.length > 0 && this.prober.count > 0) {
-      for (const u of this.prober.handleProbeQuery(msg.authorities)) {
+    if (msg.authorities.length > 0 && this.prober.count + this.linkProbes.count > 0) {
+      for (const u of [...this.prober.handleProbeQuery(msg.authorities), ...this.linkProbes.handleProbeQuery(from.link, msg.authorities)]) {
         this.reporter.debug('mdns', `${u.name}: lost a simultaneous-probe tie-break to ${from.address}; probing again in 1 s (RFC 6762 §8.2)`);
       }
     }
@@ -310,11 +404,39 @@ export class MdnsResponder {
     this.clock.clearTimeout(p.timer);
     this.truncated.delete(src);
     const first = p.messages[0]!;
-    this.respond({ ...first, truncated: false, questions: p.messages.flatMap((m) => m.questions), answers: p.messages.flatMap((m) => m.answers) }, p.from);
+    this.respond({ ...first, truncated: false, questions: p.messages.flatMap((m) => m.questions), answers: p.messages.flatMap((m) => m.answers) }, p.from, true);
   }
 
-  private respond(msg: MdnsMessage, from: Origin): void {
-    const plan = planResponse(msg, from, { registry: this.registry, history: this.history, now: this.clock.now(), random: this.random });
+  /**
+   * §7.4 duplicate answer suppression: another responder just multicast an answer we were
+   * about to give, with a TTL not less than ours ("the TTL in that record is not less than the
+   * TTL this host would have given"): ours counts as sent, on that link and family.
+   */
+  private suppressDuplicates(answers: readonly MdnsRecord[], from: Source): void {
+    const seen = new Map<string, number>();
+    for (const r of answers) {
+      const k = recordKey(r);
+      seen.set(k, Math.max(seen.get(k) ?? 0, r.ttl));
+    }
+    const now = this.clock.now();
+    for (const d of this.delayed) {
+      if (d.link !== from.link || d.family !== from.family) continue;
+      d.parts = d.parts.filter((part) => {
+        const mine = part.answers ?? [];
+        const dup = mine.length > 0 && mine.every((r) => (seen.get(recordKey(r)) ?? -1) >= r.ttl);
+        if (dup) for (const r of mine) this.history.record(d.link, d.family, recordKey(r), now);
+        return !dup;
+      });
+      if (d.parts.length > 0) continue;
+      this.clock.clearTimeout(d.timer);
+      this.delayed.delete(d);
+    }
+  }
+
+  private respond(msg: MdnsMessage, from: Origin, waited = false): void {
+    // Names still being probed on a link that just appeared are not answered there yet (§8.1).
+    const names = this.linkProbes.probingOn(from.link) ? hiding(this.registry, (u) => this.linkProbes.isProbing(u.key, from.link)) : this.registry;
+    const plan = planResponse(msg, from, { registry: names, history: this.history, now: this.clock.now(), random: this.random, waited });
     if (!plan) return;
     if (plan.unicast.length) this.outbox.unicast(plan.unicast, from, plan.legacy);
     if (plan.multicast.length === 0) return;
@@ -323,14 +445,19 @@ export class MdnsResponder {
       return;
     }
     if (this.delayed.size >= MAX_DELAYED_RESPONSES) return;
-    const timer = this.clock.setTimeout(() => this.guard(() => {
-      this.delayed.delete(timer);
-      if (this.stopped) return;
-      // Re-check §6's rate limit: the same record may have gone out meanwhile.
-      const now = this.clock.now();
-      const parts = plan.multicast.filter((p) => (p.answers ?? []).every((r) => this.history.mayMulticast(from.link, from.family, recordKey(r), now, false)));
-      if (parts.length) this.outbox.multicastOn(from.link, from.family, parts);
-    }), plan.multicastDelayMs);
-    this.delayed.add(timer);
+    const delayed: DelayedAnswer = {
+      link: from.link,
+      family: from.family,
+      parts: plan.multicast,
+      timer: this.clock.setTimeout(() => this.guard(() => {
+        this.delayed.delete(delayed);
+        if (this.stopped) return;
+        // Re-check §6's rate limit: the same record may have gone out meanwhile.
+        const now = this.clock.now();
+        const parts = delayed.parts.filter((p) => (p.answers ?? []).every((r) => this.history.mayMulticast(from.link, from.family, recordKey(r), now, false)));
+        if (parts.length) this.outbox.multicastOn(from.link, from.family, parts);
+      }), plan.multicastDelayMs),
+    };
+    this.delayed.add(delayed);
   }
 }

@@ -1,5 +1,5 @@
 // The socket edge: node:dgram, one UDP socket per address family bound to port 5353.
-// Why not mdns-server or multicast-dns: docs/decisions-mdns.md.
+// Why not mdns-server or multicast-dns: docs/decisions.md (mDNS).
 // - RFC 6762 §11: IP TTL 255 on everything sent, multicast and unicast.
 // - §6/§11: replies leave from port 5353 (the socket is bound to it), unicast replies go to the
 //   querier's address and port (QU §5.4, legacy §6.7).
@@ -8,7 +8,8 @@
 //   before switching links: a burst of 10,000 names cannot leak onto the wrong interface.
 // - Our own packets come back through multicast loopback: they are recognised by a hash of what
 //   we sent (as ciao does) plus a local source address, and dropped.
-// - The links are re-scanned every few seconds; joins and leaves follow.
+// - The links are re-scanned every few seconds (rescanMs, 5 s by default); joins and leaves
+//   follow, and the responder probes its names on a link that appeared (link-probe.ts).
 // Nothing thrown by a handler escapes the socket callback.
 
 import { createHash } from 'node:crypto';
@@ -153,6 +154,15 @@ class FamilySocket {
     }
   }
 
+  /**
+   * Links came or went: set the multicast interface again before the next send even to a link
+   * of the same name. The option holds an interface index, and a link that was deleted and
+   * created again has a new one; sends to the old index would fail until the next switch.
+   */
+  forgetInterface(): void {
+    this.currentLink = undefined;
+  }
+
   drained(): Promise<void> {
     if (this.queue.length === 0 && this.inflight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
@@ -184,7 +194,7 @@ export class UdpTransport implements Network {
     if (opts.interfaces?.length) {
       for (const name of opts.interfaces) {
         if (!t.current.some((l) => l.name === name)) {
-          opts.reporter.report({ kind: 'warning', source: 'mdns', message: `interface ${name} is not up, multicast-capable and addressed (yet); mDNS will use it when it is`, fields: { interface: name } });
+          opts.reporter.report({ kind: 'warning', source: 'mdns', message: `interface ${name} is not up, connected, multicast-capable and addressed (yet); mDNS will use it when it is`, fields: { interface: name } });
         }
       }
     }
@@ -295,6 +305,7 @@ export class UdpTransport implements Network {
     for (const l of removed) this.leave(l);
     this.current = next;
     for (const l of added) this.join(l);
+    if (added.length || removed.length) for (const s of this.sockets) s.forgetInterface();
     if (added.length || removed.length) {
       try {
         this.linksHandler(added, removed);

@@ -91,7 +91,7 @@ enable-reflector=no
       if (c && c.exitCode === null && c.signalCode === null) {
         const gone = new Promise((r) => c.once('exit', r));
         c.kill('SIGTERM');
-        await Promise.race([gone, new Promise((r) => setTimeout(r, 2000))]);
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 2000).unref())]);
         if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
       }
     }
@@ -128,7 +128,7 @@ enable-reflector=no
           else events.push(e);
         }
       });
-      await Promise.race([isReady, new Promise((r) => setTimeout(r, 5000))]);
+      await Promise.race([isReady, new Promise((r) => setTimeout(r, 5000).unref())]);
       return { events, stop: () => child.kill('SIGTERM') };
     },
     async browse() {

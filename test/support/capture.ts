@@ -105,7 +105,7 @@ export async function startCapture(pair: NetnsPair, ns: string, iface: string): 
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000).unref())]);
       try {
         const json = await sh('tshark', ['-r', file, '-o', 'udp.check_checksum:FALSE', '-o', 'ip.check_checksum:FALSE', '-T', 'json'], { timeoutMs: 60_000 });
         return parseTshark(json);

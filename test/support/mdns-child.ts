@@ -49,10 +49,16 @@ export class MdnsChild {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static start(pair: NetnsPair, ns: string, iface: string, sets: RecordSet[], extra: string[] = []): MdnsChild {
+  /**
+   * `iface` '' runs on every interface (the default of `serve`). `extra` goes on the command
+   * line (`--rescan-ms N`, `--ttl N`, more `--interface`); `opts.env` replaces the environment
+   * (MDNS_FIXTURE_DEBUG=1 prints debug events).
+   */
+  static start(pair: NetnsPair, ns: string, iface: string, sets: RecordSet[], extra: string[] = [], opts: { env?: NodeJS.ProcessEnv } = {}): MdnsChild {
     const dir = mkdtempSync('/tmp/mdns-fix-');
     writeFileSync(`${dir}/records.json`, JSON.stringify(sets));
-    const child = new MdnsChild(pair.spawn(ns, process.execPath, [FIXTURE, '--interface', iface, ...extra, `${dir}/records.json`], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    const args = [FIXTURE, ...(iface ? ['--interface', iface] : []), ...extra, `${dir}/records.json`];
+    const child = new MdnsChild(pair.spawn(ns, process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env ? { env: opts.env } : {}) }));
     void child.exited.then(() => rmSync(dir, { recursive: true, force: true }));
     return child;
   }
@@ -86,7 +92,7 @@ export class MdnsChild {
   async terminate(ms = 5000): Promise<{ code: number | null; signal: NodeJS.Signals | null; elapsedMs: number }> {
     const t0 = performance.now();
     this.child.kill('SIGTERM');
-    const r = await Promise.race([this.exited, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('fixture did not exit after SIGTERM')), ms))]);
+    const r = await Promise.race([this.exited, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('fixture did not exit after SIGTERM')), ms).unref())]);
     return { ...r, elapsedMs: performance.now() - t0 };
   }
 

@@ -1,5 +1,5 @@
 // A responder process for the integration tests, run inside a test namespace with
-// `ip netns exec NS node dist/test/support/mdns-fixture.js [--interface IF] [--ttl N] FILE.json`.
+// `ip netns exec NS node dist/test/support/mdns-fixture.js [--interface IF] [--ttl N] [--rescan-ms N] FILE.json`.
 // FILE holds RecordSet[]. Prints JSON lines on stdout: {"event":"report",...} for Reporter
 // events, {"event":"settled"} after each sync has settled, {"event":"stats",...},
 // {"event":"stopped"}. Reads JSON lines on stdin: {"sync": RecordSet[]}, {"stats": true}.
@@ -18,22 +18,24 @@ function out(obj: unknown): void {
 const args = process.argv.slice(2);
 const interfaces: string[] = [];
 let ttl: number | undefined;
+let rescanMs: number | undefined;
 let file: string | undefined;
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
   if (a === '--interface') interfaces.push(args[++i]!);
   else if (a === '--ttl') ttl = Number(args[++i]);
+  else if (a === '--rescan-ms') rescanMs = Number(args[++i]);
   else file = a;
 }
 
 const reporter: Reporter = {
   report: (e) => out({ event: 'report', ...e }),
   debug: (source, message) => {
-    if (process.env['MDNS_FIXTURE_DEBUG']) out({ event: 'debug', source, message });
+    if (process.env['MDNS_FIXTURE_DEBUG']) out({ event: 'debug', t: Date.now(), source, message });
   },
 };
 
-const responder = await MdnsResponder.start({ reporter, ...(interfaces.length ? { interfaces } : {}), ...(ttl ? { ttl } : {}) });
+const responder = await MdnsResponder.start({ reporter, ...(interfaces.length ? { interfaces } : {}), ...(ttl ? { ttl } : {}), ...(rescanMs !== undefined ? { rescanMs } : {}) });
 let stopping = false;
 const stop = async () => {
   if (stopping) return;

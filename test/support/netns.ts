@@ -38,6 +38,20 @@ async function quiet(cmd: string, args: string[]): Promise<void> {
   }
 }
 
+/**
+ * Waits until `ifc` in `ns` has its carrier (operstate UP): the responder leaves a link alone
+ * until then, and the kernel sets it a little after `ip link set up` on both veth ends.
+ */
+export async function waitCarrier(ns: string, ifc: string, ms = 5000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const out = await sh('ip', ['-n', ns, '-o', 'link', 'show', 'dev', ifc]);
+    if (/\bstate UP\b/.test(out)) return;
+    if (Date.now() - t0 > ms) throw new Error(`${ifc} in ${ns} has no carrier after ${ms} ms: ${out.trim()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export function hasNetns(): boolean {
   return process.getuid?.() === 0 && process.platform === 'linux';
 }
@@ -100,9 +114,87 @@ export async function createPair(tag: string, subnet: number): Promise<NetnsPair
       await sh('ip', ['-n', ns, 'link', 'set', ifc, 'up']);
       await sh('ip', ['-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', ifc]);
     }
+    await waitCarrier(a, ifA);
+    await waitCarrier(b, ifB);
   } catch (err) {
     await pair.destroy();
     throw err;
   }
   return pair;
+}
+
+/** A third namespace joined to namespace A of a pair by its own veth (addPeer). */
+export interface NetnsPeer {
+  /** The new namespace. */
+  ns: string;
+  /** The veth end in namespace A, and the one in `ns`. */
+  ifA: string;
+  ifPeer: string;
+  ipA: string;
+  ipPeer: string;
+  ll6A: string;
+  ll6Peer: string;
+  /** Brings the end in namespace A up (with its 224.0.0.0/4 route) or down. */
+  setA(state: 'up' | 'down'): Promise<void>;
+  /** Deletes the veth (both ends), as if the link were unplugged for good. */
+  removeLink(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * Adds namespace `mdns-<tag>-<pid>-c` with a veth to namespace A of `pair`: `<tag>a` in A,
+ * `<tag>c` in the new one, 10.213.<subnet>.1/.2, fixed link-local IPv6 addresses, a
+ * 224.0.0.0/4 route on both. The end in A is left down unless `upA` is set, so a test can get
+ * ready (a capture, say) before a program in A sees the link appear. `tag` must differ from the
+ * pair's. Processes started with pair.spawn(peer.ns, …) are killed by pair.destroy();
+ * peer.destroy() deletes the namespace (and the veth with it).
+ */
+export async function addPeer(pair: NetnsPair, tag: string, subnet: number, opts: { upA?: boolean } = {}): Promise<NetnsPeer> {
+  const ns = `mdns-${tag}-${process.pid}-c`;
+  const ifA = `${tag}a`.slice(0, 15);
+  const ifPeer = `${tag}c`.slice(0, 15);
+  const ipA = `10.213.${subnet}.1`;
+  const ipPeer = `10.213.${subnet}.2`;
+  const ll6A = `fe80::${subnet.toString(16)}:a`;
+  const ll6Peer = `fe80::${subnet.toString(16)}:c`;
+  const peer: NetnsPeer = {
+    ns, ifA, ifPeer, ipA, ipPeer, ll6A, ll6Peer,
+    async setA(state) {
+      await sh('ip', ['-n', pair.a, 'link', 'set', ifA, state]);
+      if (state === 'up') await sh('ip', ['-n', pair.a, 'route', 'replace', '224.0.0.0/4', 'dev', ifA]);
+    },
+    async removeLink() {
+      await sh('ip', ['-n', pair.a, 'link', 'del', ifA]);
+    },
+    async destroy() {
+      try {
+        const pids = (await sh('ip', ['netns', 'pids', ns])).split(/\s+/).filter(Boolean);
+        for (const pid of pids) {
+          try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+        }
+      } catch {
+        // namespace already gone
+      }
+      await quiet('ip', ['netns', 'del', ns]);
+    },
+  };
+  await quiet('ip', ['netns', 'del', ns]);
+  try {
+    await sh('ip', ['netns', 'add', ns]);
+    await sh('ip', ['-n', pair.a, 'link', 'add', ifA, 'type', 'veth', 'peer', 'name', ifPeer, 'netns', ns]);
+    await sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    for (const [n, ifc, ip, ll, up] of [[pair.a, ifA, ipA, ll6A, opts.upA === true], [ns, ifPeer, ipPeer, ll6Peer, true]] as const) {
+      await quiet('ip', ['netns', 'exec', n, 'sysctl', '-qw', `net.ipv6.conf.${ifc}.addr_gen_mode=1`]);
+      await sh('ip', ['-n', n, 'addr', 'add', `${ip}/24`, 'dev', ifc]);
+      await sh('ip', ['-n', n, 'addr', 'add', `${ll}/64`, 'dev', ifc, 'nodad']);
+      if (up) {
+        await sh('ip', ['-n', n, 'link', 'set', ifc, 'up']);
+        await sh('ip', ['-n', n, 'route', 'add', '224.0.0.0/4', 'dev', ifc]);
+      }
+    }
+  } catch (err) {
+    await peer.destroy();
+    throw err;
+  }
+  return peer;
 }

@@ -1,21 +1,25 @@
 // RFC 6762 §8.1/§9 against another responder on the link: a rival in namespace B already holds
 // clash.local with other data. Our responder (namespace A) must report the conflict, never
 // announce clash.local, keep publishing its other names, and take clash.local once the rival
-// says goodbye. queryLink from B sees both responders, and marks the one on its own host.
+// says goodbye. Its DNS-SD instance follows the hostname: not announced while the rival holds
+// clash.local, announced once clash.local is ours. queryLink from B sees both responders, and
+// marks the one on its own host.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ObservedAnswer } from '../../../src/mdns/query.js';
 import type { RecordSet } from '../../../src/records/types.js';
-import { type Capture, startCapture } from '../../support/capture.js';
+import { type Capture, type CapturedPacket, startCapture } from '../../support/capture.js';
 import { MdnsChild } from '../../support/mdns-child.js';
 import { createPair, hasNetns } from '../../support/netns.js';
 
 const RIVAL = fileURLToPath(new URL('../../support/mdns-rival.js', import.meta.url));
 const QUERY = fileURLToPath(new URL('../../support/mdns-query.js', import.meta.url));
 
-const set = (name: string, a: string[]): RecordSet => ({ name, target: 'mdns', a, aaaa: [], services: [], owners: [{ kind: 'HTTPRoute', namespace: 'default', name }] });
+const set = (name: string, a: string[]): RecordSet => ({
+  name, target: 'mdns', a, aaaa: [], services: [{ instance: name.split('.')[0]!, type: '_http._tcp', port: 80, txt: ['path=/'] }], owners: [{ kind: 'HTTPRoute', namespace: 'default', name }],
+});
 
 test('conflict with another responder: reported, not announced, others unaffected, retried after its goodbye', { skip: !hasNetns() && 'needs root and Linux network namespaces', timeout: 90_000 }, async (t) => {
   const pair = await createPair('mc', 12);
@@ -70,6 +74,13 @@ test('conflict with another responder: reported, not announced, others unaffecte
       await rivalSays('goodbye');
       const added = await ch.waitFor((e) => e.kind === 'added' && e.fields?.['hostname'] === 'clash.local', 15_000, 'clash.local added');
       assert.ok(added);
+      // its DNS-SD instance is probed once the hostname is ours, then answered (dig: legacy unicast)
+      let srv = '';
+      for (const deadline = Date.now() + 5000; !srv && Date.now() < deadline;) {
+        srv = (await pair.exec(pair.b, 'dig', ['+short', '+time=1', '+tries=1', '-p', '5353', `@${pair.ipA}`, 'clash._http._tcp.local', 'SRV']).catch(() => '')).trim();
+        if (!srv) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(srv, '0 0 80 clash.local.');
     });
 
     const r = await ch.terminate();
@@ -86,6 +97,17 @@ test('conflict with another responder: reported, not announced, others unaffecte
       assert.ok(!before.some((p) => p.answers.some((x) => x.name === 'clash.local' && x.ttl > 0)), 'clash.local never announced before the goodbye');
       const after = ours.filter((p) => p.time > goodbyeAt);
       assert.ok(after.some((p) => p.answers.some((x) => x.name === 'clash.local' && x.data === '10.1.1.1' && x.ttl > 0)), 'announced after');
+    });
+
+    await t.test('wire: the DNS-SD instance on clash.local follows its hostname; fine.local\'s is unaffected', () => {
+      const ours = packets.filter((p) => p.src === pair.ipA && p.response);
+      const goodbyeAt = packets.find((p) => p.src === pair.ipB && p.answers.some((x) => x.name === 'clash.local' && x.ttl === 0))!.time;
+      const srv = (p: CapturedPacket, instance: string) => p.answers.some((x) => x.name === `${instance}._http._tcp.local` && x.type === 'SRV' && x.ttl > 0);
+      assert.ok(ours.some((p) => p.time < goodbyeAt && srv(p, 'fine')), 'fine._http._tcp.local announced');
+      assert.ok(!ours.some((p) => p.time < goodbyeAt && srv(p, 'clash')), 'clash._http._tcp.local not announced while the rival held clash.local');
+      const hostBack = ours.find((p) => p.time > goodbyeAt && p.answers.some((x) => x.name === 'clash.local' && x.ttl > 0))!.time;
+      const srvBack = ours.find((p) => p.time > goodbyeAt && srv(p, 'clash'))?.time;
+      assert.ok(srvBack !== undefined && srvBack > hostBack, `SRV announced at ${srvBack}, host at ${hostBack}`);
     });
     rival.kill('SIGTERM');
   } finally {

@@ -52,3 +52,15 @@ test('announcer: two announcements one second apart; re-announcing restarts the 
   const t0 = times[0]!;
   assert.deepEqual(times.map((t) => t - t0), [0, 500, 1500]);
 });
+
+test('prober: restartStarted sends the three probes again; a batch waiting out a lost tie-break keeps its wait', () => {
+  const clock = new FakeClock();
+  const sent: string[] = [];
+  const p = new Prober({ clock, random: () => 0, sendProbes: (u) => sent.push(`${clock.now() - 1_000_000} ${u.map((x) => x.name).join(',')}`), onProbed: () => {} });
+  p.start([unit('a.local', '10.0.0.1')], 0);
+  p.start([unit('b.local', '10.0.0.2')], 1000); // as after a lost tie-break
+  clock.advance(300); // a.local: probes at 0 and 250
+  assert.equal(p.restartStarted(50), 1);
+  clock.advance(2000);
+  assert.deepEqual(sent, ['0 a.local', '250 a.local', '350 a.local', '600 a.local', '850 a.local', '1000 b.local', '1250 b.local', '1500 b.local']);
+});
