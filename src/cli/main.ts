@@ -52,8 +52,25 @@ function buildParser(args: string[]) {
     .wrap(Math.min(120, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? new UserError(msg);
+      throw err ?? new UserError(kubectlStyle(msg, args));
     });
+}
+
+/** yargs's messages in kubectl's words, on one line: "unknown flag: --bogus". */
+function kubectlStyle(msg: string, args: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (unknown) {
+    return (unknown[1] as string)
+      .split(', ')
+      .map((n) => {
+        const flag = n.length === 1 ? `-${n}` : `--${n}`;
+        return args.some((a) => a === flag || a.startsWith(`${flag}=`)) ? `unknown flag: ${flag}` : `unexpected argument "${n}"`;
+      })
+      .join('; ');
+  }
+  const invalid = /Argument: (\S+), Given: (.+), Choices: (.+)$/m.exec(msg);
+  if (invalid) return `invalid value ${invalid[2]} for --${invalid[1]}: use one of ${(invalid[3] as string).replaceAll('"', '')}`;
+  return msg.replace(/\s*\n\s*/g, ' ');
 }
 
 /** Returns the exit code; never calls process.exit (tests call it in-process). */
