@@ -5,23 +5,13 @@
 // objects, a legacy-unicast `dig`, line waits with generous functional deadlines.
 
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { NetnsPair } from './netns.js';
+import { repoRoot as findRoot } from './repo.js';
 
-function findRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const p = join(dir, 'package.json');
-    if (existsSync(p) && (JSON.parse(readFileSync(p, 'utf8')) as { name?: string }).name === 'kubectl-mdns') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-}
 
 export const ROOT = findRoot();
 export const PLUGIN = join(ROOT, 'plugin', 'kubectl-mdns');

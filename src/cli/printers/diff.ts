@@ -22,17 +22,8 @@ export interface DiffTarget {
   summary: PlanSummary;
 }
 
-export interface DNSDiffChange {
-  target: PublishTarget;
-  action: ChangeAction;
-  name: string;
-  type: 'A' | 'AAAA';
-  before: string[];
-  after: string[];
-  detail: string;
-  /** Where the desired records come from (kind/namespace/name); an addition to DESIGN.md's shape. */
-  routes: string[];
-}
+/** One change in the DNSDiff JSON: the plan's Change as is (`routes` is an addition to DESIGN.md's shape). */
+export type DNSDiffChange = Change;
 
 export interface DNSDiff {
   apiVersion: 'kubectl-mdns/v1alpha1';

@@ -4,19 +4,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { COMMANDS, complete, completionScript, kubeconfigFiles, kubeconfigNames, kubectlNamespaces, type CompletionContext } from '../../../src/cli/completion.js';
+import { repoRoot } from '../../support/repo.js';
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const p = join(dir, 'package.json');
-    if (existsSync(p) && (JSON.parse(readFileSync(p, 'utf8')) as { name?: string }).name === 'kubectl-mdns') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-}
 const root = repoRoot();
 
 const noCluster: CompletionContext = { listNamespaces: async () => [], listInterfaces: () => ['lo', 'eth0'], env: {}, home: '/nonexistent' };
