@@ -1,15 +1,35 @@
 // What the link answers now, for `diff`: RFC 6762 §6.7 legacy-unicast queries. They leave from
 // an ephemeral port, so every responder (ours, avahi, another kubectl mdns…) answers by
 // unicast straight back to us, ID and question echoed. Sent to the group on every chosen link
-// and family; every A/AAAA answer is collected for `timeoutMs`. Only queries are sent: no
-// probes, announcements or anything unsolicited. A reply counts only if it comes from port 5353
-// (§6), from a source on one of the queried links (§11: a unicast reply is otherwise easy to
-// spoof from afar) and echoes the ID of one of our queries (§6.7).
+// and family; every answer is collected for `timeoutMs`. Only queries are sent: no probes,
+// announcements or anything unsolicited. A reply counts only if it comes from port 5353 (§6),
+// from a source on one of the queried links (§11: a unicast reply is otherwise easy to spoof
+// from afar) and echoes the ID of one of our queries (§6.7).
+//
+// Two things are asked in the same window (observeLink):
+// - A and AAAA of the given names (one message per name), every responder's answer kept;
+// - a read-only DNS-SD browse (RFC 6763 §4): PTR for each service type (one message per type),
+//   then the SRV of each instance found (§5) and the A/AAAA of each SRV target. Responders
+//   usually put SRV and addresses in the Additional section of the PTR answer (§12.1); only
+//   what is missing is asked for, on the link the reply came from, while the window is open.
+//   The result says which hostnames each responder's services point at: `diff` looks for names
+//   our own running serve still answers but that are no longer desired.
+//
+// Replies are read leniently (readReply): our strict decoder (packet.ts) refuses a whole
+// message for one malformed record, which is right for the responder but would hide answers
+// here. python3-zeroconf 0.47 puts an NSEC with a malformed type bitmap (16-bit window and
+// length fields) in its replies about an IPv4-only host; the A record next to it is what
+// `diff` must see. So when the strict decoder refuses a reply, a tolerant walk keeps every
+// record it can frame: A, AAAA, PTR and SRV whose rdata is well-formed are kept, anything else
+// is stepped over by its RDLENGTH, and the walk stops at the first record it cannot frame (a
+// name that runs off, a bad compression pointer, an RDLENGTH past the end), keeping what came
+// before.
 
 import dgram from 'node:dgram';
+import dnsPacket from 'dns-packet';
 import { type Family, type Link, hasFamily, linkForSource, maxPayload, scanLinks, type SystemView, realSystem } from './interfaces.js';
 import { nameKey } from './names.js';
-import { CLASS_IN, type MdnsMessage, RR, decodeMessage, packMessages, type PacketPart } from './packet.js';
+import { CLASS_IN, type MdnsMessage, type MdnsQuestion, type MdnsRecord, PacketError, type RecordData, RR, decodeMessage, packMessages, type PacketPart } from './packet.js';
 import { MDNS_GROUP_V4, MDNS_GROUP_V6, MDNS_PORT, hostAddresses } from './transport.js';
 
 export interface ObservedAnswer {
@@ -22,11 +42,288 @@ export interface ObservedAnswer {
   local: boolean;
 }
 
+/** A hostname an SRV record of a browsed DNS-SD service points at, and who said so. */
+export interface BrowsedHost {
+  hostname: string;
+  responder: string;
+  local: boolean;
+}
+
 export interface QueryOptions {
   interfaces?: string[];
   timeoutMs: number;
   system?: SystemView;
 }
+
+export interface LinkObservation {
+  /** A/AAAA answers for the names asked for and, with `resolveBrowsed`, for the browsed hostnames. */
+  answers: ObservedAnswer[];
+  browsed: BrowsedHost[];
+}
+
+/** A hostile responder could name endless instances; follow-up queries stop here. */
+export const MAX_FOLLOW_UPS = 4096;
+
+// ---------------------------------------------------------------- reading replies
+
+interface RdataCodec {
+  decode(buf: Buffer, offset: number): unknown;
+}
+const codecs = dnsPacket as unknown as { a: RdataCodec; aaaa: RdataCodec };
+
+const MAX_POINTER_JUMPS = 128;
+
+/** A possibly compressed name, read with packet.ts's rules and spelling (escaped '.' and '\'). */
+function readName(buf: Buffer, start: number): { name: string; next: number } {
+  const labels: string[] = [];
+  let pos = start;
+  let limit = start;
+  let next = -1;
+  let total = 1;
+  let jumps = 0;
+  for (;;) {
+    if (pos >= buf.length) throw new PacketError('name runs past the end');
+    const len = buf[pos]!;
+    if (len === 0) {
+      pos += 1;
+      break;
+    }
+    if ((len & 0xc0) === 0xc0) {
+      if (pos + 1 >= buf.length) throw new PacketError('truncated compression pointer');
+      const ptr = ((len & 0x3f) << 8) | buf[pos + 1]!;
+      if (ptr >= limit || ++jumps > MAX_POINTER_JUMPS) throw new PacketError('bad compression pointer');
+      if (next < 0) next = pos + 2;
+      pos = limit = ptr;
+      continue;
+    }
+    if ((len & 0xc0) !== 0) throw new PacketError('bad label type');
+    if (pos + 1 + len > buf.length) throw new PacketError('label runs past the end');
+    total += len + 1;
+    if (total > 255) throw new PacketError('name longer than 255 bytes');
+    labels.push(buf.toString('utf8', pos + 1, pos + 1 + len).replace(/\\/g, '\\\\').replace(/\./g, '\\.'));
+    pos += 1 + len;
+  }
+  return { name: labels.length ? labels.join('.') : '.', next: next < 0 ? pos : next };
+}
+
+/** The rdata of the types `diff` reads, or undefined when it is malformed or another type. */
+function tolerantRdata(buf: Buffer, type: number, start: number, length: number): Extract<RecordData, { type: 'A' | 'AAAA' | 'PTR' | 'SRV' }> | undefined {
+  const end = start + length;
+  try {
+    switch (type) {
+      case RR.A:
+        return length === 4 ? { type: 'A', data: codecs.a.decode(buf, start - 2) as string } : undefined;
+      case RR.AAAA:
+        return length === 16 ? { type: 'AAAA', data: codecs.aaaa.decode(buf, start - 2) as string } : undefined;
+      case RR.PTR: {
+        const n = readName(buf, start);
+        return n.next <= end ? { type: 'PTR', data: n.name } : undefined;
+      }
+      case RR.SRV: {
+        if (length < 7) return undefined;
+        const n = readName(buf, start + 6);
+        if (n.next > end) return undefined;
+        return { type: 'SRV', data: { priority: buf.readUInt16BE(start), weight: buf.readUInt16BE(start + 2), port: buf.readUInt16BE(start + 4), target: n.name } };
+      }
+      default:
+        return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The tolerant walk (see the header): header and questions as they are, then every record that
+ * can be framed, keeping A/AAAA/PTR/SRV with well-formed rdata. Throws only for a packet
+ * shorter than a header.
+ */
+export function decodeTolerant(buf: Buffer): MdnsMessage {
+  if (buf.length < 12) throw new PacketError('shorter than a DNS header');
+  const flags = buf.readUInt16BE(2);
+  const counts = [4, 6, 8, 10].map((o) => buf.readUInt16BE(o)) as [number, number, number, number];
+  const msg: MdnsMessage = {
+    id: buf.readUInt16BE(0),
+    response: (flags & 0x8000) !== 0,
+    opcode: (flags >> 11) & 0xf,
+    authoritative: (flags & (1 << 10)) !== 0,
+    truncated: (flags & (1 << 9)) !== 0,
+    rcode: flags & 0xf,
+    questions: [],
+    answers: [],
+    authorities: [],
+    additionals: [],
+  };
+  let pos = 12;
+  try {
+    for (let i = 0; i < counts[0]; i++) {
+      const n = readName(buf, pos);
+      if (n.next + 4 > buf.length) return msg;
+      const qclass = buf.readUInt16BE(n.next + 2);
+      msg.questions.push({ name: n.name, typeCode: buf.readUInt16BE(n.next), qclass: qclass & 0x7fff, unicastResponse: (qclass & 0x8000) !== 0 });
+      pos = n.next + 4;
+    }
+    for (const [section, count] of [[msg.answers, counts[1]], [msg.authorities, counts[2]], [msg.additionals, counts[3]]] as const) {
+      for (let i = 0; i < count; i++) {
+        const n = readName(buf, pos);
+        if (n.next + 10 > buf.length) return msg;
+        const type = buf.readUInt16BE(n.next);
+        const rclass = buf.readUInt16BE(n.next + 2);
+        const ttl = buf.readUInt32BE(n.next + 4);
+        const rdlength = buf.readUInt16BE(n.next + 8);
+        const start = n.next + 10;
+        if (start + rdlength > buf.length) return msg;
+        pos = start + rdlength;
+        const data = tolerantRdata(buf, type, start, rdlength);
+        if (data) section.push({ ...data, name: n.name, rclass: rclass & 0x7fff, flush: (rclass & 0x8000) !== 0, ttl } as MdnsRecord);
+      }
+    }
+  } catch {
+    // a name that cannot be framed: keep what came before
+  }
+  return msg;
+}
+
+/** A reply as `diff` reads it: strictly when it is well-formed, else leniently (see the header). */
+export function readReply(buf: Buffer): MdnsMessage {
+  try {
+    return decodeMessage(buf);
+  } catch (err) {
+    if (!(err instanceof PacketError)) throw err;
+    return decodeTolerant(buf);
+  }
+}
+
+/** Whether to believe a reply to our legacy queries: see the header. */
+export function acceptsReply(links: readonly Link[], ids: ReadonlySet<number>, from: { address: string; port: number }, msg: MdnsMessage): boolean {
+  return msg.response && msg.opcode === 0 && msg.rcode === 0 && from.port === MDNS_PORT && ids.has(msg.id) && linkForSource(links, from.address) !== undefined;
+}
+
+// ---------------------------------------------------------------- what the replies say
+
+/** Questions to send to the group on one link and family, one message each. */
+export interface FollowUp {
+  link: string;
+  family: Family;
+  messages: MdnsQuestion[][];
+}
+
+const question = (name: string, typeCode: number): MdnsQuestion => ({ name, typeCode, qclass: CLASS_IN, unicastResponse: false });
+
+function familyOf(address: string): Family {
+  return address.includes(':') && !address.startsWith('::ffff:') ? 6 : 4;
+}
+
+/**
+ * The bookkeeping of one observation, without sockets: feed it every datagram (onDatagram) and
+ * send the follow-up queries it returns; answers() and browsed() are the result.
+ */
+export class LinkObserver {
+  /** IDs of every query sent (§6.7): replies must echo one. */
+  readonly ids = new Set<number>();
+  private readonly addressNames = new Map<string, string>();
+  private readonly types: Set<string>;
+  private readonly found = new Map<string, ObservedAnswer>();
+  private readonly hosts = new Map<string, BrowsedHost>();
+  /** Follow-up questions already sent, per link and family. */
+  private readonly asked = new Set<string>();
+  private followUps = 0;
+
+  constructor(
+    private readonly links: readonly Link[],
+    private readonly own: ReadonlySet<string>,
+    names: readonly string[],
+    serviceTypes: readonly string[],
+    private readonly resolveBrowsed: boolean,
+  ) {
+    for (const n of names) this.addressNames.set(nameKey(n), n);
+    this.types = new Set(serviceTypes.map(nameKey));
+  }
+
+  /** The first queries, one message each: A+AAAA per name, PTR per service type. */
+  initialQuestions(): MdnsQuestion[][] {
+    return [
+      ...[...this.addressNames.values()].map((name) => [question(name, RR.A), question(name, RR.AAAA)]),
+      ...[...this.types].map((t) => [question(t, RR.PTR)]),
+    ];
+  }
+
+  /** A new random query ID, remembered. */
+  newId(): number {
+    const id = 1 + Math.floor(Math.random() * 0xfffe);
+    this.ids.add(id);
+    return id;
+  }
+
+  /** One datagram from the socket. Returns the follow-up queries it calls for (maybe none). */
+  onDatagram(packet: Buffer, from: { address: string; port: number }): FollowUp | undefined {
+    let msg: MdnsMessage;
+    try {
+      msg = readReply(packet);
+    } catch {
+      return undefined; // not even a DNS header
+    }
+    if (!acceptsReply(this.links, this.ids, from, msg)) return undefined;
+    const link = linkForSource(this.links, from.address)!;
+    const family = familyOf(from.address);
+    const responder = from.address.split('%')[0]!;
+    const local = this.own.has(responder);
+    const records = [...msg.answers, ...msg.additionals].filter((r) => r.ttl > 0);
+    const inMessage = (name: string, types: readonly string[]) => records.some((r) => types.includes(r.type) && nameKey(r.name) === nameKey(name));
+    const ask: MdnsQuestion[][] = [];
+    const followUp = (name: string, types: number[]) => {
+      const key = `${link.name}|${family}|${nameKey(name)}|${types.join(',')}`;
+      if (this.asked.has(key) || this.followUps >= MAX_FOLLOW_UPS) return;
+      this.asked.add(key);
+      this.followUps++;
+      ask.push(types.map((t) => question(name, t)));
+    };
+    // Browse: PTR -> instance, SRV -> hostname (RFC 6763 §4.1, §5).
+    for (const r of records) {
+      if (r.type === 'PTR' && this.types.has(nameKey(r.name)) && r.data !== '.') {
+        if (!inMessage(r.data, ['SRV'])) followUp(r.data, [RR.SRV]);
+      }
+    }
+    for (const r of records) {
+      if (r.type !== 'SRV' || r.data.target === '.') continue;
+      const owner = nameKey(r.name);
+      if (![...this.types].some((t) => owner.endsWith(`.${t}`))) continue;
+      const hostname = r.data.target;
+      const hostKey = `${responder}|${nameKey(hostname)}`;
+      if (!this.hosts.has(hostKey)) this.hosts.set(hostKey, { hostname, responder, local });
+      if (!this.resolveBrowsed) continue;
+      if (!this.addressNames.has(nameKey(hostname))) this.addressNames.set(nameKey(hostname), hostname);
+      if (!inMessage(hostname, ['A', 'AAAA', 'NSEC']) && !this.answeredBy(responder, hostname)) followUp(hostname, [RR.A, RR.AAAA]);
+    }
+    // Addresses of the names asked for (and of browsed hostnames).
+    for (const r of records) {
+      if (r.type !== 'A' && r.type !== 'AAAA') continue;
+      const name = this.addressNames.get(nameKey(r.name));
+      if (name === undefined) continue;
+      const key = `${responder}|${nameKey(r.name)}|${r.type}`;
+      let entry = this.found.get(key);
+      if (!entry) this.found.set(key, (entry = { name, type: r.type, values: [], responder, local }));
+      if (!entry.values.includes(r.data)) entry.values.push(r.data);
+    }
+    return ask.length ? { link: link.name, family, messages: ask } : undefined;
+  }
+
+  private answeredBy(responder: string, name: string): boolean {
+    const k = nameKey(name);
+    return this.found.has(`${responder}|${k}|A`) || this.found.has(`${responder}|${k}|AAAA`);
+  }
+
+  answers(): ObservedAnswer[] {
+    const out = [...this.found.values()].map((a) => ({ ...a, values: [...a.values].sort() }));
+    return out.sort((x, y) => (x.name === y.name ? (x.type === y.type ? (x.responder < y.responder ? -1 : 1) : x.type < y.type ? -1 : 1) : x.name < y.name ? -1 : 1));
+  }
+
+  browsed(): BrowsedHost[] {
+    return [...this.hosts.values()].sort((x, y) => (nameKey(x.hostname) === nameKey(y.hostname) ? (x.responder < y.responder ? -1 : 1) : nameKey(x.hostname) < nameKey(y.hostname) ? -1 : 1));
+  }
+}
+
+// ---------------------------------------------------------------- sockets
 
 function openSocket(family: Family): Promise<dgram.Socket | undefined> {
   return new Promise((resolve) => {
@@ -49,35 +346,45 @@ function send(s: dgram.Socket, packet: Buffer, address: string): Promise<void> {
   return new Promise((resolve) => s.send(packet, MDNS_PORT, address, () => resolve()));
 }
 
-/** Whether to believe a reply to our legacy queries: see the header. */
-export function acceptsReply(links: readonly Link[], ids: ReadonlySet<number>, from: { address: string; port: number }, msg: MdnsMessage): boolean {
-  return msg.response && msg.opcode === 0 && msg.rcode === 0 && from.port === MDNS_PORT && ids.has(msg.id) && linkForSource(links, from.address) !== undefined;
-}
-
-export async function queryLink(names: readonly string[], opts: QueryOptions): Promise<ObservedAnswer[]> {
-  if (names.length === 0) return [];
-  const wanted = new Map(names.map((n) => [nameKey(n), n]));
+/**
+ * Asks the link (see the header) and collects for `timeoutMs` after the first queries are out.
+ * Follow-ups go out while the window is open, in the same window: the whole takes about
+ * `timeoutMs`, whatever was asked.
+ */
+export async function observeLink(names: readonly string[], serviceTypes: readonly string[], opts: QueryOptions & { resolveBrowsed?: boolean }): Promise<LinkObservation> {
+  if (names.length === 0 && serviceTypes.length === 0) return { answers: [], browsed: [] };
   const links = scanLinks(opts.interfaces, opts.system ?? realSystem);
-  const own = hostAddresses();
-  const found = new Map<string, ObservedAnswer>();
-  const sockets: dgram.Socket[] = [];
-  const ids = new Set<number>();
-  const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo) => {
-    try {
-      const m = decodeMessage(msg);
-      if (!acceptsReply(links, ids, rinfo, m)) return;
-      const responder = rinfo.address.split('%')[0]!;
-      for (const r of [...m.answers, ...m.additionals]) {
-        if ((r.type !== 'A' && r.type !== 'AAAA') || r.ttl === 0) continue;
-        const name = wanted.get(nameKey(r.name));
-        if (name === undefined) continue;
-        const key = `${responder}|${nameKey(r.name)}|${r.type}`;
-        let entry = found.get(key);
-        if (!entry) found.set(key, (entry = { name, type: r.type, values: [], responder, local: own.has(responder) }));
-        if (!entry.values.includes(r.data)) entry.values.push(r.data);
+  const observer = new LinkObserver(links, hostAddresses(), names, serviceTypes, opts.resolveBrowsed ?? true);
+  const sockets = new Map<Family, { socket: dgram.Socket; queue: Promise<void> }>();
+  let open = true;
+  // One socket per family; the multicast interface is set per link, and the sends of one link
+  // complete before the next link's interface is set (the option applies at send), so every
+  // send on a socket goes through its queue.
+  const sendOn = (family: Family, link: Link, messages: readonly MdnsQuestion[][]): Promise<void> => {
+    const entry = sockets.get(family);
+    if (!entry || !open) return Promise.resolve();
+    entry.queue = entry.queue.then(async () => {
+      if (!open) return;
+      const packets = messages.flatMap((questions) => {
+        const part: PacketPart = { questions };
+        return packMessages({ response: false, id: observer.newId() }, [part], maxPayload(link));
+      });
+      try {
+        entry.socket.setMulticastInterface(family === 4 ? link.ipv4[0]!.address : `::%${link.name}`);
+      } catch {
+        return;
       }
+      await Promise.all(packets.map((p) => send(entry.socket, p, family === 4 ? MDNS_GROUP_V4 : `${MDNS_GROUP_V6}%${link.name}`)));
+    });
+    return entry.queue;
+  };
+  const onMessage = (packet: Buffer, rinfo: dgram.RemoteInfo) => {
+    try {
+      const next = observer.onDatagram(packet, rinfo);
+      const link = next && links.find((l) => l.name === next.link);
+      if (next && link) void sendOn(next.family, link, next.messages);
     } catch {
-      // not a DNS message we can read: ignore
+      // nothing thrown by a reply escapes the socket callback
     }
   };
   try {
@@ -85,30 +392,33 @@ export async function queryLink(names: readonly string[], opts: QueryOptions): P
       if (!links.some((l) => hasFamily(l, family))) continue;
       const s = await openSocket(family);
       if (!s) continue;
-      sockets.push(s);
+      sockets.set(family, { socket: s, queue: Promise.resolve() });
       s.on('message', onMessage);
-      for (const link of links) {
-        if (!hasFamily(link, family)) continue;
-        // One name per message (A and AAAA): small legacy replies fit any responder's limit.
-        const packets = [...wanted.values()].flatMap((name) => {
-          const part: PacketPart = { questions: [RR.A, RR.AAAA].map((t) => ({ name, typeCode: t, qclass: CLASS_IN, unicastResponse: false })) };
-          const id = 1 + Math.floor(Math.random() * 0xfffe);
-          ids.add(id);
-          return packMessages({ response: false, id }, [part], maxPayload(link));
-        });
-        try {
-          s.setMulticastInterface(family === 4 ? link.ipv4[0]!.address : `::%${link.name}`);
-        } catch {
-          continue;
-        }
-        // Sends complete before the next link's interface is set (the option applies at send).
-        await Promise.all(packets.map((p) => send(s, p, family === 4 ? MDNS_GROUP_V4 : `${MDNS_GROUP_V6}%${link.name}`)));
-      }
     }
+    const first = observer.initialQuestions();
+    const sent: Promise<void>[] = [];
+    for (const family of [4, 6] as const) for (const link of links) if (hasFamily(link, family)) sent.push(sendOn(family, link, first));
+    await Promise.all(sent);
     await new Promise((r) => setTimeout(r, opts.timeoutMs));
   } finally {
-    await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    open = false;
+    await Promise.all([...sockets.values()].map((e) => e.queue.catch(() => {})));
+    await Promise.all([...sockets.values()].map((e) => new Promise<void>((r) => e.socket.close(() => r()))));
   }
-  for (const a of found.values()) a.values.sort();
-  return [...found.values()].sort((x, y) => (x.name === y.name ? (x.type === y.type ? (x.responder < y.responder ? -1 : 1) : x.type < y.type ? -1 : 1) : x.name < y.name ? -1 : 1));
+  return { answers: observer.answers(), browsed: observer.browsed() };
+}
+
+/** Every responder's A/AAAA answers for `names`, collected for `timeoutMs`. */
+export async function queryLink(names: readonly string[], opts: QueryOptions): Promise<ObservedAnswer[]> {
+  if (names.length === 0) return [];
+  return (await observeLink(names, [], opts)).answers;
+}
+
+/**
+ * A read-only DNS-SD browse of `serviceTypes` (e.g. `_http._tcp.local`): the hostnames their
+ * instances' SRV records point at, per responder, collected for `timeoutMs`.
+ */
+export async function browseHostnames(serviceTypes: readonly string[], opts: QueryOptions): Promise<BrowsedHost[]> {
+  if (serviceTypes.length === 0) return [];
+  return (await observeLink([], serviceTypes, { ...opts, resolveBrowsed: false })).browsed;
 }

@@ -27,13 +27,6 @@ import { stderrReporter } from '../events.js';
 import { silentReporter } from '../../util/reporter.js';
 import { UserError } from '../../util/errors.js';
 
-/**
- * What `diff` needs from src/mdns to find names our running serve still answers but that are
- * no longer desired: the hostnames that the SRV records of DNS-SD instances (of the given
- * service types) point at, and who answered. Used when src/mdns/query.ts exports it.
- */
-export type BrowseHostnames = (serviceTypes: readonly string[], opts: QueryOptions) => Promise<{ hostname: string; responder: string; local: boolean }[]>;
-
 /** The DNS-SD service types `serve` advertises (records/desired.ts serviceFor). */
 export const OUR_SERVICE_TYPES = ['_http._tcp.local', '_https._tcp.local'] as const;
 
@@ -68,22 +61,14 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
       if (mdnsDesired.length > 0) throw new UserError('no network interface is up and multicast-capable, so what the link answers cannot be read; bring one up or choose one with --interface');
       return { target: 'mdns', title, changes: [], summary: emptySummary() };
     }
-    const query = await import('../../mdns/query.js');
+    const { observeLink } = await import('../../mdns/query.js');
     const queryOptions: QueryOptions = { timeoutMs: Math.round(timeout * 1000), ...(flags.interface?.length ? { interfaces: flags.interface } : {}) };
-    const browse = (query as unknown as { browseHostnames?: BrowseHostnames }).browseHostnames;
-    if (!browse) reporter.debug('diff', 'src/mdns cannot browse DNS-SD yet: names our running serve still answers but that are no longer desired are not looked for');
-    // Both at once: the browse only finds names that are no longer desired.
-    const [answers, browsed] = await Promise.all([
-      query.queryLink(mdnsDesired.map((r) => r.name), queryOptions),
-      browse ? browse(OUR_SERVICE_TYPES, queryOptions) : Promise.resolve(undefined),
-    ]);
-    let extra: ObservedAnswer[] = [];
-    if (browsed) {
-      const wanted = new Set(mdnsDesired.map((r) => r.name.toLowerCase()));
-      const stale = [...new Set(browsed.filter((b) => b.local && !wanted.has(b.hostname.toLowerCase())).map((b) => b.hostname.toLowerCase()))];
-      if (stale.length) extra = await query.queryLink(stale, queryOptions);
-    }
-    const plan = planMdns(mdnsDesired, [...answers, ...extra]);
+    // One --timeout window: the desired names' A/AAAA and the DNS-SD browse (with the
+    // addresses of the hostnames it finds) are asked at once.
+    const { answers, browsed } = await observeLink(mdnsDesired.map((r) => r.name), OUR_SERVICE_TYPES, queryOptions);
+    const wanted = new Set(mdnsDesired.map((r) => r.name.toLowerCase()));
+    const stale = new Set(browsed.filter((b) => b.local && !wanted.has(b.hostname.toLowerCase())).map((b) => b.hostname.toLowerCase()));
+    const plan = planMdns(mdnsDesired, answers.filter((a) => wanted.has(a.name.toLowerCase()) || stale.has(a.name.toLowerCase())));
     return { target: 'mdns', title, changes: plan.changes, summary: plan.summary };
   };
 
