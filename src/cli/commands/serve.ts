@@ -10,7 +10,7 @@ import { ServeLoop } from '../serve-loop.js';
 import { runStartupTasks, type StartupTask } from '../progress.js';
 import type { MdnsResponder } from '../../mdns/responder.js';
 import type { UnicastSink } from '../../unicast/sink.js';
-import { UserError } from '../../util/errors.js';
+import { UserError, errorMessage } from '../../util/errors.js';
 import { silentReporter } from '../../util/reporter.js';
 
 const STOP_BUDGET_MS = 1800;
@@ -31,8 +31,9 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     reporter.report({ kind: 'info', source: 'serve', message: `${sig}: saying goodbye and stopping (press Ctrl-C again to exit at once)` });
     abort.abort();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP: the terminal went away; a foreground responder must still say goodbye.
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
 
   let mdns: MdnsResponder | undefined;
   let unicast: UnicastSink | undefined;
@@ -53,10 +54,20 @@ export async function runServe(flags: ServeFlags): Promise<number> {
         run: async () => {
           const { loadManifests } = await import('../../cluster/files.js');
           const { filterObjects } = await import('../load.js');
-          const { objects, warnings } = await loadManifests(flags.filename!);
-          for (const w of warnings) reporter.report({ kind: 'warning', source: 'files', message: w });
-          loop.replaceAll(filterObjects(objects, flags));
-          return `${objects.routes.length} routes, ${objects.gateways.length} gateways`;
+          const { watchManifests } = await import('../../cluster/file-watch.js');
+          const load = async () => {
+            const { objects, warnings } = await loadManifests(flags.filename!);
+            for (const w of warnings) reporter.report({ kind: 'warning', source: 'files', message: w });
+            loop.replaceAll(filterObjects(objects, flags));
+            return objects;
+          };
+          const objects = await load();
+          // Edits to the manifests (or SIGHUP) are events: reload, keep the last good state on error.
+          const files = watchManifests(flags.filename!, () => {
+            load().catch((err: unknown) => reporter.report({ kind: 'warning', source: 'files', message: `${errorMessage(err)}; still serving the last good manifests` }));
+          });
+          abort.signal.addEventListener('abort', () => files.close(), { once: true });
+          return `${objects.routes.length} routes, ${objects.gateways.length} gateways; watching for changes`;
         },
       });
     } else {
@@ -152,8 +163,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_BUDGET_MS)));
     await Promise.race([Promise.allSettled(stops), budget]);
     clearTimeout(timer);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const s of signals) process.off(s, onSignal);
   }
 }
 
