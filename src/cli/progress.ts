@@ -24,7 +24,10 @@ export async function runStartupTasks(tasks: StartupTask[], signal: AbortSignal,
   const { Listr, ListrLogger, ProcessOutput } = await import('listr2');
   const logger = new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr) });
   const env = process.env;
-  const plain = !process.stderr.isTTY || env.NO_COLOR !== undefined || Boolean(env.CI) || env.TERM === 'dumb';
+  // A pty that reports no width (some CI runners, `script` without a size) makes the
+  // default renderer wrap every character: plain lines there too.
+  const narrow = !((process.stderr.columns ?? 0) >= 20);
+  const plain = !process.stderr.isTTY || narrow || env.NO_COLOR !== undefined || Boolean(env.CI) || env.TERM === 'dumb';
   const listr = new Listr(
     tasks.map((t) => ({
       title: t.title,
