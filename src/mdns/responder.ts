@@ -93,7 +93,8 @@ export class MdnsResponder {
       sendProbes: (units) => this.outbox.probe(units),
       onProbed: (units) => this.onProbed(units),
     });
-    this.announcer = new Announcer({ clock: this.clock, sendAnnouncement: (units) => this.outbox.announce(units) });
+    // Not on a link where names are still being probed (link-probe.ts): §8.1 comes first there.
+    this.announcer = new Announcer({ clock: this.clock, sendAnnouncement: (units) => this.outbox.announce(units, this.settledLinks()) });
     this.linkProbes = new LinkProbes({
       clock: this.clock,
       random: this.random,
@@ -282,6 +283,13 @@ export class MdnsResponder {
   }
 
   // ------------------------------------------------------------ links
+
+  /** Every link, unless some are still being probed: then the others (undefined = all). */
+  private settledLinks(): string[] | undefined {
+    const links = this.network.links().map((l) => l.name);
+    const settled = links.filter((l) => !this.linkProbes.probingOn(l));
+    return settled.length === links.length ? undefined : settled;
+  }
 
   /**
    * §8.1 applies whenever a host connects to a link: names we own are probed on a link that
