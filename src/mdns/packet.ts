@@ -512,7 +512,8 @@ export function packMessages(head: MessageHead, parts: PacketPart[], maxBytes = 
 const MAX_POINTER_JUMPS = 128;
 
 /** Reads a possibly compressed name. Pointers must go strictly backwards, so loops end. */
-function readName(buf: Buffer, start: number): { name: string; next: number; wire: Buffer } {
+/** A possibly compressed name (pointers only backwards, §18.14 limits); query.ts reads replies with it too. */
+export function readName(buf: Buffer, start: number): { name: string; next: number; wire: Buffer } {
   const labels: string[] = [];
   const wire: Buffer[] = [];
   let pos = start;

@@ -29,7 +29,7 @@ import dgram from 'node:dgram';
 import dnsPacket from 'dns-packet';
 import { type Family, type Link, hasFamily, linkForSource, maxPayload, scanLinks, type SystemView, realSystem } from './interfaces.js';
 import { nameKey } from './names.js';
-import { CLASS_IN, type MdnsMessage, type MdnsQuestion, type MdnsRecord, PacketError, type RecordData, RR, decodeMessage, packMessages, type PacketPart } from './packet.js';
+import { CLASS_IN, type MdnsMessage, type MdnsQuestion, type MdnsRecord, PacketError, type RecordData, RR, decodeMessage, packMessages, type PacketPart, readName } from './packet.js';
 import { MDNS_GROUP_V4, MDNS_GROUP_V6, MDNS_PORT, hostAddresses } from './transport.js';
 
 export interface ObservedAnswer {
@@ -70,41 +70,6 @@ interface RdataCodec {
   decode(buf: Buffer, offset: number): unknown;
 }
 const codecs = dnsPacket as unknown as { a: RdataCodec; aaaa: RdataCodec };
-
-const MAX_POINTER_JUMPS = 128;
-
-/** A possibly compressed name, read with packet.ts's rules and spelling (escaped '.' and '\'). */
-function readName(buf: Buffer, start: number): { name: string; next: number } {
-  const labels: string[] = [];
-  let pos = start;
-  let limit = start;
-  let next = -1;
-  let total = 1;
-  let jumps = 0;
-  for (;;) {
-    if (pos >= buf.length) throw new PacketError('name runs past the end');
-    const len = buf[pos]!;
-    if (len === 0) {
-      pos += 1;
-      break;
-    }
-    if ((len & 0xc0) === 0xc0) {
-      if (pos + 1 >= buf.length) throw new PacketError('truncated compression pointer');
-      const ptr = ((len & 0x3f) << 8) | buf[pos + 1]!;
-      if (ptr >= limit || ++jumps > MAX_POINTER_JUMPS) throw new PacketError('bad compression pointer');
-      if (next < 0) next = pos + 2;
-      pos = limit = ptr;
-      continue;
-    }
-    if ((len & 0xc0) !== 0) throw new PacketError('bad label type');
-    if (pos + 1 + len > buf.length) throw new PacketError('label runs past the end');
-    total += len + 1;
-    if (total > 255) throw new PacketError('name longer than 255 bytes');
-    labels.push(buf.toString('utf8', pos + 1, pos + 1 + len).replace(/\\/g, '\\\\').replace(/\./g, '\\.'));
-    pos += 1 + len;
-  }
-  return { name: labels.length ? labels.join('.') : '.', next: next < 0 ? pos : next };
-}
 
 /** The rdata of the types `diff` reads, or undefined when it is malformed or another type. */
 function tolerantRdata(buf: Buffer, type: number, start: number, length: number): Extract<RecordData, { type: 'A' | 'AAAA' | 'PTR' | 'SRV' }> | undefined {
