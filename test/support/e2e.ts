@@ -11,6 +11,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { NetnsPair } from './netns.js';
 import { repoRoot as findRoot } from './repo.js';
+import { zoneLines } from './named.js';
 
 
 export const ROOT = findRoot();
@@ -415,15 +416,7 @@ export async function startNamedIn(pair: NetnsPair, ns: string, dir: string, opt
     dig,
     soaSerial,
     async zoneRecords(zone) {
-      const out = await dig(['+noall', '+answer', '+onesoa', zone, 'AXFR'], true);
-      if (/Transfer failed/.test(out)) throw new Error(`AXFR of ${zone} refused: ${out}`);
-      return out
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => l.split(/\s+/))
-        .filter((f) => f[3] !== 'SOA' && f[3] !== 'NS' && f[3] !== 'TSIG')
-        .map((f) => `${(f[0] ?? '').replace(/\.$/, '')} ${f[3]} ${f.slice(4).join(' ')}`)
-        .sort();
+      return zoneLines(zone, await dig(['+noall', '+answer', '+onesoa', zone, 'AXFR'], true));
     },
     stop,
   };

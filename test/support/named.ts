@@ -174,15 +174,20 @@ export class Named {
   async zoneRecords(zone: string): Promise<string[]> {
     const i = this.inspector;
     const out = await this.dig(['-y', `${i.algorithm}:${i.name}:${i.secret}`, '+noall', '+answer', '+onesoa', zone, 'AXFR']);
-    if (/Transfer failed/.test(out)) throw new Error(`AXFR of ${zone} refused: ${out}`);
-    return out
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split(/\s+/))
-      .filter((f) => f[3] !== 'SOA' && f[3] !== 'NS' && f[3] !== 'TSIG')
-      .map((f) => `${(f[0] ?? '').replace(/\.$/, '')} ${f[3]} ${f.slice(4).join(' ')}`)
-      .sort();
+    return zoneLines(zone, out);
   }
+}
+
+/** dig's AXFR output as sorted `name type data` lines, SOA, NS and TSIG left out. */
+export function zoneLines(zone: string, digOutput: string): string[] {
+  if (/Transfer failed/.test(digOutput)) throw new Error(`AXFR of ${zone} refused: ${digOutput}`);
+  return digOutput
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(/\s+/))
+    .filter((f) => f[3] !== 'SOA' && f[3] !== 'NS' && f[3] !== 'TSIG')
+    .map((f) => `${(f[0] ?? '').replace(/\.$/, '')} ${f[3]} ${f.slice(4).join(' ')}`)
+    .sort();
 }
 
 async function generateKey(name: string, algorithm: string): Promise<NamedKey> {
