@@ -89,7 +89,7 @@ export interface CommandSpec {
 }
 
 export const COMMANDS: readonly CommandSpec[] = [
-  { name: 'list', description: 'List hostname bindings', flags: [...COMMON, ...OUTPUT_FLAGS] },
+  { name: 'list', description: 'List hostname bindings', flags: [...COMMON, ...OUTPUT_FLAGS, { name: 'watch', short: 'w', description: 'Keep watching: print bindings as they change' }] },
   {
     name: 'diff',
     description: 'Show the DNS changes serve would make',

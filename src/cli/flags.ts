@@ -19,6 +19,8 @@ export interface CommonFlags {
   output: OutputFormat;
   noHeaders?: boolean;
   verbose?: boolean;
+  /** list -w: keep watching and print bindings as they change. */
+  watch?: boolean;
 }
 
 export type { UnicastFlags };

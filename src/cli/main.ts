@@ -15,7 +15,9 @@ function buildParser(args: string[]) {
     .parserConfiguration({ 'boolean-negation': false, 'camel-case-expansion': true, 'strip-dashed': true })
     .command('list', 'List hostname bindings: which names would be published, where, and why not', (y) =>
       commonFlags(y, { output: true })
+        .option('watch', { alias: 'w', type: 'boolean', group: 'Output flags:', describe: 'After the table, print bindings as they change (like kubectl get -w) until Ctrl-C' })
         .example('kubectl mdns list', 'Bindings of the current context, all namespaces')
+        .example('kubectl mdns list -w', 'Keep watching: one row per binding that changes')
         .example('kubectl mdns list -f examples/', 'Check manifests without a cluster')
         .example('kubectl mdns list -n shop -owide', 'One namespace, with URLs and parents')
         .example('kubectl mdns list --zone dev.k8s -ojson', 'JSON, with dev.k8s names published by unicast DNS'),

@@ -8,6 +8,7 @@ import { colorsFor } from '../colors.js';
 import { printWarnings } from '../warnings.js';
 
 export async function runList(flags: CommonFlags): Promise<number> {
+  if (flags.watch) return (await import('./list-watch.js')).runListWatch(flags);
   const options = bindingOptions(flags);
   const loaded = await loadObjects(flags);
   const { bindings, warnings } = computeBindings(loaded.objects, options);
