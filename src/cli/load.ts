@@ -21,7 +21,7 @@ export async function loadObjects(flags: CommonFlags): Promise<Loaded> {
   }
   const { ClusterSource } = await import('../cluster/source.js');
   const source = await ClusterSource.connect(kubeconfigOptions(flags));
-  const { objects, warnings, context } = await source.listOnce({ namespace: namespaceOf(flags), labelSelector: flags.selector });
+  const { objects, warnings, context } = await source.listOnce({ namespace: namespaceFlag(flags), labelSelector: flags.selector });
   return { objects, context, warnings };
 }
 
@@ -29,13 +29,13 @@ export function kubeconfigOptions(flags: CommonFlags) {
   return { kubeconfig: flags.kubeconfig, context: flags.context, cluster: flags.cluster, user: flags.user, requestTimeout: flags.requestTimeout };
 }
 
-export function namespaceOf(flags: CommonFlags): string | undefined {
+export function namespaceFlag(flags: CommonFlags): string | undefined {
   return flags.allNamespaces ? undefined : flags.namespace || undefined;
 }
 
 /** -n and -l for -f input: the same filters the API server applies to a cluster list. */
 export function filterObjects(objects: ClusterObjects, flags: CommonFlags): ClusterObjects {
-  const ns = namespaceOf(flags);
+  const ns = namespaceFlag(flags);
   const matches = parseLabelSelector(flags.selector);
   const keep = (o: { metadata?: { namespace?: string; labels?: Record<string, string> } }) =>
     (ns === undefined || (o.metadata?.namespace ?? 'default') === ns) && matches(o.metadata?.labels);

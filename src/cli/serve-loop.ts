@@ -129,9 +129,17 @@ export class ServeLoop {
     // Regroup only the touched hostnames: a hostname's records are the union over every
     // binding of that name, wherever it comes from (many-to-many).
     const byHost = new Map<string, Binding[]>();
-    for (const list of this.bindingsOf.values()) for (const b of list) if (touched.has(b.hostname)) (byHost.get(b.hostname) ?? byHost.set(b.hostname, []).get(b.hostname)!).push(b);
+    for (const list of this.bindingsOf.values()) {
+      for (const b of list) {
+        if (!touched.has(b.hostname)) continue;
+        const same = byHost.get(b.hostname);
+        if (same) same.push(b);
+        else byHost.set(b.hostname, [b]);
+      }
+    }
     const before = new Map<string, RecordSet>();
-    for (const [k, r] of this.recordsByKey) if (touched.has(r.name)) {
+    for (const [k, r] of this.recordsByKey) {
+      if (!touched.has(r.name)) continue;
       before.set(k, r);
       this.recordsByKey.delete(k);
     }

@@ -122,6 +122,18 @@ function redacted(tsig: UnicastConfig['tsig']): UnicastConfig['tsig'] {
 }
 
 /**
+ * The owner id written into the ownership TXT: --owner-id, else the context name (known only
+ * once the kubeconfig is resolved, so callers may build the config first and set this later).
+ */
+export function resolveOwnerId(flagOwnerId: string | undefined, contextName: string | undefined): string {
+  const ownerId = flagOwnerId ?? contextName;
+  if (!ownerId) throw new UserError('--owner-id is required when there is no kubeconfig context: it marks the records this instance owns');
+  const problem = ownerIdProblem(ownerId);
+  if (problem) throw new UserError(`owner id ${JSON.stringify(ownerId)}${flagOwnerId ? '' : ' (the context name)'} cannot go in the ownership TXT: ${problem}; set --owner-id`);
+  return ownerId;
+}
+
+/**
  * undefined when unicast is off (no --dns-server). Throws UserError for anything that would
  * make the first update fail or, worse, go out unsigned.
  */
@@ -171,10 +183,7 @@ export function unicastConfigFromFlags(
   const batchSize = flags.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new UserError(`--batch-size ${batchSize} must be a whole number of names, 1 or more`);
 
-  const ownerId = flags.ownerId ?? contextName;
-  if (!ownerId) throw new UserError('--owner-id is required when there is no kubeconfig context: it marks the records this instance owns');
-  const problem = ownerIdProblem(ownerId);
-  if (problem) throw new UserError(`owner id ${JSON.stringify(ownerId)}${flags.ownerId ? '' : ' (the context name)'} cannot go in the ownership TXT: ${problem}; set --owner-id`);
+  const ownerId = resolveOwnerId(flags.ownerId, contextName);
 
   return { server, zones, tsig: redacted({ keyName, algorithm, secret: material.secret }), ttl, ownerId, batchSize, reporter };
 }

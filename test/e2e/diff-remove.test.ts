@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createPair, hasNetns, type NetnsPair } from '../support/netns.js';
 import { startCapture } from '../support/capture.js';
+import { stopProcess } from '../support/process.js';
 import { type CliResult, type ServeProcess, eventually, gateway, httpRoute, runCli, startServe, tempDir, writeManifest } from '../support/e2e.js';
 
 const skip = hasNetns() ? false : 'needs root and Linux network namespaces';
@@ -85,13 +86,7 @@ finally:
     });
   });
   return {
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
+    stop: () => stopProcess(child, 5000),
   };
 }
 

@@ -8,7 +8,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPair, hasNetns, sh, type NetnsPair } from '../support/netns.js';
+import { createPair, hasNetns, type NetnsPair } from '../support/netns.js';
 import { startAvahi, type Avahi } from '../support/avahi.js';
 import { zeroconfLookup } from '../support/zeroconf.js';
 import { startCapture, type CapturedPacket } from '../support/capture.js';
@@ -20,6 +20,7 @@ import {
   eventually,
   gateway,
   httpRoute,
+  pidsIn,
   runCli,
   startApiDouble,
   startNamedIn,
@@ -244,7 +245,7 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
     const bye = goodbyes(packets, pair.ipA, intAt - 0.05);
     assert.deepEqual(bye.get('web.local'), ['10.77.0.1', 'fd00::77']);
     assert.deepEqual(bye.get('www.local'), ['10.77.0.1', 'fd00::77']);
-    const left = (await sh('ip', ['netns', 'pids', pair.a])).split(/\s+/).filter(Boolean).map(Number);
+    const left = await pidsIn(pair.a);
     assert.ok(pid !== undefined && !left.includes(pid), 'the serve process is gone');
     assert.deepEqual(await socketsOn5353(pair, pair.a), [], 'no socket left on 5353');
     serve = undefined;

@@ -174,6 +174,16 @@ class HttpError extends Error {
   }
 }
 
+/** The line the standalone double prints on stdout once it listens. */
+export interface ReadyLine {
+  ready: true;
+  url: string;
+  caFile: string | null;
+  kubeconfig: string;
+  token: string | null;
+  pid: number;
+}
+
 export class ApiServerDouble {
   readonly requests: RequestRecord[] = [];
   readonly tls: boolean;
@@ -1058,7 +1068,7 @@ async function main(argv: string[]): Promise<void> {
   }
   await api.listen();
   const kubeconfig = api.writeKubeconfig({ path: resolve(values['kubeconfig-out'] ?? join(api.dir, 'kubeconfig')) });
-  const ready = { ready: true, url: api.url, caFile: api.caFile ?? null, kubeconfig, token: api.token ?? null, pid: process.pid };
+  const ready: ReadyLine = { ready: true, url: api.url, caFile: api.caFile ?? null, kubeconfig, token: api.token ?? null, pid: process.pid };
   process.stdout.write(JSON.stringify(ready) + '\n');
   const shutdown = () => {
     void api.close().then(() => process.exit(0));

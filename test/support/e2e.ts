@@ -11,7 +11,9 @@ import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { NetnsPair } from './netns.js';
 import { repoRoot as findRoot } from './repo.js';
-import { zoneLines } from './named.js';
+import { namedConfig, zoneFile, zoneLines } from './named.js';
+import { stopProcess } from './process.js';
+import type { ReadyLine } from './apiserver.js';
 
 
 export const ROOT = findRoot();
@@ -86,14 +88,6 @@ export interface ApiDouble {
   stop(): Promise<void>;
 }
 
-interface ReadyLine {
-  ready: boolean;
-  url: string;
-  caFile: string;
-  kubeconfig: string;
-  token: string;
-  pid: number;
-}
 
 /**
  * Starts `node dist/test/support/apiserver.js --tls --token …` inside `ns` (TLS + bearer token,
@@ -130,23 +124,17 @@ export async function startApiDouble(pair: NetnsPair, ns: string, objects: unkno
       req.on('error', (e) => { console.error(e.message); process.exit(1); });
       req.end(body || undefined);`;
     const method = body === undefined && op !== 'compact' && op !== 'restart' && op !== 'drop-watches' && op !== 'end-watches' && op !== 'bookmark' ? 'GET' : 'POST';
-    const out = await pair.exec(ns, process.execPath, ['-e', script, `${ready.url}/_admin/${op}`, ready.caFile, ready.token, method, body === undefined ? '' : JSON.stringify(body)]);
+    const out = await pair.exec(ns, process.execPath, ['-e', script, `${ready.url}/_admin/${op}`, ready.caFile ?? '', ready.token ?? '', method, body === undefined ? '' : JSON.stringify(body)]);
     return out ? (JSON.parse(out) as unknown) : null;
   };
   return {
     url: ready.url,
     kubeconfig: ready.kubeconfig,
-    token: ready.token,
+    token: ready.token ?? '',
     admin,
     apply: async (objs) => void (await admin('apply', objs)),
     remove: async (kind, namespace, name) => void (await admin('delete', { kind, namespace, name })),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
+    stop: () => stopProcess(child),
   };
 }
 
@@ -324,10 +312,7 @@ export async function digLines(pair: NetnsPair, ns: string, responder: string, n
 }
 
 /** Processes still running inside a namespace (PIDs), for "no leftover process" checks. */
-export async function pidsIn(ns: string): Promise<number[]> {
-  const { sh } = await import('./netns.js');
-  return (await sh('ip', ['netns', 'pids', ns])).split(/\s+/).filter(Boolean).map(Number);
-}
+export { namespacePids as pidsIn } from './netns.js';
 
 // ---------------------------------------------------------------- BIND 9 inside a namespace
 
@@ -360,28 +345,9 @@ export async function startNamedIn(pair: NetnsPair, ns: string, dir: string, opt
   const key = { name: keyName, algorithm: 'hmac-sha256', secret };
   const secretFile = join(dir, 'tsig.b64');
   writeFileSync(secretFile, secret + '\n', { mode: 0o600 });
-  const conf = [
-    'options {',
-    `  directory "${dir}";`,
-    `  pid-file "${join(dir, 'named.pid')}";`,
-    `  session-keyfile "${join(dir, 'session.key')}";`,
-    `  managed-keys-directory "${dir}";`,
-    '  listen-on port 53 { 127.0.0.1; };',
-    '  listen-on-v6 { none; };',
-    '  recursion no;',
-    '  notify no;',
-    '  dnssec-validation no;',
-    '  allow-query { any; };',
-    '};',
-    'controls { };',
-    `key "${keyName}" { algorithm hmac-sha256; secret "${secret}"; };`,
-    ...opts.zones.map((z) => `zone "${z}" { type primary; file "${join(dir, z + '.db')}"; allow-update { key "${keyName}"; }; allow-transfer { key "${keyName}"; }; };`),
-    '',
-  ].join('\n');
-  writeFileSync(join(dir, 'named.conf'), conf);
-  for (const z of opts.zones) {
-    writeFileSync(join(dir, `${z}.db`), ['$TTL 300', `@ IN SOA ns.${z}. hostmaster.${z}. ( 7 3600 600 86400 60 )`, `@ IN NS ns.${z}.`, 'ns IN A 127.0.0.1', ...(opts.records?.[z] ?? []), ''].join('\n'));
-  }
+  const acl = `key "${keyName}";`;
+  writeFileSync(join(dir, 'named.conf'), namedConfig({ dir, port: 53, keys: [key], zones: opts.zones.map((name) => ({ name, update: acl, transfer: acl })) }));
+  for (const z of opts.zones) writeFileSync(join(dir, `${z}.db`), zoneFile(z, opts.records?.[z] ?? [], { ttl: 300, serial: 7 }));
   const child = pair.spawn(ns, 'named', ['-g', '-4', '-c', join(dir, 'named.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
@@ -392,13 +358,7 @@ export async function startNamedIn(pair: NetnsPair, ns: string, dir: string, opt
     if (serial === undefined || !/^\d+$/.test(serial)) throw new Error(`no SOA for ${zone}: ${out}`);
     return Number(serial);
   };
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
+  const stop = () => stopProcess(child, 5000);
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`named exited during start-up:\n${log}`);
     if ((await soaSerial(opts.zones[0]!).catch(() => undefined)) !== undefined) break;
@@ -477,12 +437,6 @@ export async function startStandIn(pair: NetnsPair, ns: string, ownAddress: stri
   });
   return {
     answered: () => answered,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
+    stop: () => stopProcess(child),
   };
 }

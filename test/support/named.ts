@@ -200,41 +200,41 @@ async function generateKey(name: string, algorithm: string): Promise<NamedKey> {
 function writeConfig(dir: string, port: number, key: NamedKey, inspector: NamedKey, zones: string[], opts: NamedOptions): void {
   const acl = (policy: 'key' | 'none' | undefined) => (policy === 'none' ? 'none;' : `key "${key.name}";`);
   const transferAcl = `${opts.allowTransfer === 'none' ? '' : `key "${key.name}"; `}key "${inspector.name}";`;
-  const conf = [
+  const extraOptions = opts.transferMessageSize ? [`transfer-message-size ${opts.transferMessageSize};`] : [];
+  writeFileSync(join(dir, 'named.conf'), namedConfig({ dir, port, keys: [key, inspector], zones: zones.map((name) => ({ name, update: acl(opts.allowUpdate), transfer: transferAcl })), extraOptions }));
+  for (const z of zones) writeFileSync(join(dir, z + '.db'), zoneFile(z, opts.records?.[z] ?? [], { ttl: 3600, serial: 1 }));
+}
+
+/**
+ * A named.conf for tests: an authoritative-only server on 127.0.0.1:`port` (no recursion, no
+ * notify, no control channel), the keys, and primary zones with the given ACL bodies
+ * (`key "k";`, `none;`) for update and transfer. Zone files are `<dir>/<zone>.db`.
+ */
+export function namedConfig(o: { dir: string; port: number; keys: readonly NamedKey[]; zones: readonly { name: string; update: string; transfer: string }[]; extraOptions?: readonly string[] }): string {
+  return [
     'options {',
-    `  directory "${dir}";`,
-    `  pid-file "${join(dir, 'named.pid')}";`,
-    `  session-keyfile "${join(dir, 'session.key')}";`,
-    `  managed-keys-directory "${dir}";`,
-    `  listen-on port ${port} { 127.0.0.1; };`,
+    `  directory "${o.dir}";`,
+    `  pid-file "${join(o.dir, 'named.pid')}";`,
+    `  session-keyfile "${join(o.dir, 'session.key')}";`,
+    `  managed-keys-directory "${o.dir}";`,
+    `  listen-on port ${o.port} { 127.0.0.1; };`,
     '  listen-on-v6 { none; };',
     '  recursion no;',
     '  notify no;',
     '  dnssec-validation no;',
     '  allow-query { any; };',
-    ...(opts.transferMessageSize ? [`  transfer-message-size ${opts.transferMessageSize};`] : []),
+    ...(o.extraOptions ?? []).map((l) => `  ${l}`),
     '};',
     'controls { };',
-    `key "${key.name}" { algorithm ${key.algorithm}; secret "${key.secret}"; };`,
-    `key "${inspector.name}" { algorithm ${inspector.algorithm}; secret "${inspector.secret}"; };`,
-    ...zones.map(
-      (z) =>
-        `zone "${z}" { type primary; file "${join(dir, z + '.db')}"; allow-update { ${acl(opts.allowUpdate)} }; allow-transfer { ${transferAcl} }; };`,
-    ),
+    ...o.keys.map((k) => `key "${k.name}" { algorithm ${k.algorithm}; secret "${k.secret}"; };`),
+    ...o.zones.map((z) => `zone "${z.name}" { type primary; file "${join(o.dir, z.name + '.db')}"; allow-update { ${z.update} }; allow-transfer { ${z.transfer} }; };`),
     '',
   ].join('\n');
-  writeFileSync(join(dir, 'named.conf'), conf);
-  for (const z of zones) {
-    const lines = [
-      '$TTL 3600',
-      `@ IN SOA ns.${z}. hostmaster.${z}. ( 1 3600 600 86400 60 )`,
-      `@ IN NS ns.${z}.`,
-      'ns IN A 127.0.0.1',
-      ...(opts.records?.[z] ?? []),
-      '',
-    ];
-    writeFileSync(join(dir, z + '.db'), lines.join('\n'));
-  }
+}
+
+/** A zone file: SOA, NS, the name server's A record, then `records` (zone-file lines). */
+export function zoneFile(zone: string, records: readonly string[], o: { ttl: number; serial: number }): string {
+  return [`$TTL ${o.ttl}`, `@ IN SOA ns.${zone}. hostmaster.${zone}. ( ${o.serial} 3600 600 86400 60 )`, `@ IN NS ns.${zone}.`, 'ns IN A 127.0.0.1', ...records, ''].join('\n');
 }
 
 /** A port free on 127.0.0.1 for both TCP and UDP (named needs both). */

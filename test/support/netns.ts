@@ -52,6 +52,23 @@ export async function waitCarrier(ns: string, ifc: string, ms = 5000): Promise<v
   }
 }
 
+/** Processes still running inside a namespace (PIDs), for "no leftover process" checks. */
+export async function namespacePids(ns: string): Promise<number[]> {
+  return (await sh('ip', ['netns', 'pids', ns])).split(/\s+/).filter(Boolean).map(Number);
+}
+
+/** Kills every process left in `ns` by its own PID, then deletes the namespace. */
+export async function removeNamespace(ns: string): Promise<void> {
+  try {
+    for (const pid of await namespacePids(ns)) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+  } catch {
+    // namespace already gone
+  }
+  await quiet('ip', ['netns', 'del', ns]);
+}
+
 export function hasNetns(): boolean {
   return process.getuid?.() === 0 && process.platform === 'linux';
 }
@@ -89,17 +106,7 @@ export async function createPair(tag: string, subnet: number): Promise<NetnsPair
         }
       }
       // Killing every process left in the namespaces, by their own PIDs, then deleting them.
-      for (const ns of [a, b]) {
-        try {
-          const pids = (await sh('ip', ['netns', 'pids', ns])).split(/\s+/).filter(Boolean);
-          for (const pid of pids) {
-            try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
-          }
-        } catch {
-          // namespace already gone
-        }
-        await quiet('ip', ['netns', 'del', ns]);
-      }
+      for (const ns of [a, b]) await removeNamespace(ns);
     },
   };
   try {
@@ -167,15 +174,7 @@ export async function addPeer(pair: NetnsPair, tag: string, subnet: number, opts
       await sh('ip', ['-n', pair.a, 'link', 'del', ifA]);
     },
     async destroy() {
-      try {
-        const pids = (await sh('ip', ['netns', 'pids', ns])).split(/\s+/).filter(Boolean);
-        for (const pid of pids) {
-          try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
-        }
-      } catch {
-        // namespace already gone
-      }
-      await quiet('ip', ['netns', 'del', ns]);
+      await removeNamespace(ns);
     },
   };
   await quiet('ip', ['netns', 'del', ns]);

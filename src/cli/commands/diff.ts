@@ -24,7 +24,6 @@ import { renderStructured } from '../printers/structured.js';
 import { colorsFor } from '../colors.js';
 import { printWarnings } from '../warnings.js';
 import { stderrReporter } from '../events.js';
-import { silentReporter } from '../../util/reporter.js';
 import { UserError } from '../../util/errors.js';
 
 /** The DNS-SD service types `serve` advertises (records/desired.ts serviceFor). */
@@ -38,8 +37,8 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
   // Flag, key-file and interface problems first, before any request or packet (a bad --tsig-*
   // is reported even when the cluster is unreachable); the owner id defaults to the context
   // name, known only after connecting.
-  const { unicastConfigFromFlags } = await import('../../unicast/config.js');
-  unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, flags.ownerId ?? 'kubectl-mdns', silentReporter);
+  const { resolveOwnerId, unicastConfigFromFlags } = await import('../../unicast/config.js');
+  const unicastFlags = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, flags.ownerId ?? 'kubectl-mdns', reporter);
   const { scanLinks } = await import('../../mdns/interfaces.js');
   const links = scanLinks(flags.interface);
   const missing = (flags.interface ?? []).filter((name) => !links.some((l) => l.name === name));
@@ -48,7 +47,7 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
   }
 
   const loaded = await loadObjects(flags);
-  const unicast = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, loaded.context || 'kubectl-mdns', reporter);
+  const unicast = unicastFlags && { ...unicastFlags, ownerId: resolveOwnerId(flags.ownerId, loaded.context || 'kubectl-mdns') };
   const { bindings, warnings } = computeBindings(loaded.objects, options);
   printWarnings([...loaded.warnings, ...warnings]);
   const desired = desiredRecords(bindings);

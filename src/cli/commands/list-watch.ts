@@ -2,7 +2,7 @@
 // The same incremental loop as serve (ServeLoop) without sinks: nothing is published.
 import type { Binding } from '../../bindings/types.js';
 import type { CommonFlags } from '../flags.js';
-import { bindingOptions, filterObjects, kubeconfigOptions, namespaceOf } from '../load.js';
+import { bindingOptions, filterObjects, kubeconfigOptions, namespaceFlag } from '../load.js';
 import { ServeLoop } from '../serve-loop.js';
 import { stderrReporter } from '../events.js';
 import { renderBindingTable } from '../printers/bindings.js';
@@ -59,7 +59,7 @@ export async function runListWatch(flags: CommonFlags): Promise<number> {
       const { ClusterSource } = await import('../../cluster/source.js');
       const source = await ClusterSource.connect(kubeconfigOptions(flags), reporter);
       const watch = await source.watch((change) => change.type !== 'SYNCED' && loop.apply(change), abort.signal, {
-        namespace: namespaceOf(flags),
+        namespace: namespaceFlag(flags),
         labelSelector: flags.selector,
       });
       await watch.synced;

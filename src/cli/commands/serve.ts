@@ -4,14 +4,13 @@
 // -> goodbye packets (and --cleanup-on-exit deletes) -> exit 0 within 2 s; a second signal
 // exits at once.
 import type { ServeFlags } from '../flags.js';
-import { bindingOptions, kubeconfigOptions, namespaceOf } from '../load.js';
+import { bindingOptions, kubeconfigOptions, namespaceFlag } from '../load.js';
 import { DeferringReporter, sinkReporter, stderrReporter } from '../events.js';
 import { ServeLoop } from '../serve-loop.js';
 import { runStartupTasks, type StartupTask } from '../progress.js';
 import type { MdnsResponder } from '../../mdns/responder.js';
 import type { UnicastSink } from '../../unicast/sink.js';
 import { UserError, errorMessage } from '../../util/errors.js';
-import { silentReporter } from '../../util/reporter.js';
 
 const STOP_BUDGET_MS = 1800;
 
@@ -42,10 +41,10 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   let context = '';
 
   try {
-    const { unicastConfigFromFlags } = await import('../../unicast/config.js');
-    // Flag and key-file problems before connecting anywhere (the owner id defaults to the
-    // context name, known later: checked again in "Compute bindings").
-    unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, flags.ownerId ?? 'kubectl-mdns', silentReporter);
+    const { resolveOwnerId, unicastConfigFromFlags } = await import('../../unicast/config.js');
+    // Flag and key-file problems before connecting anywhere; the owner id defaults to the
+    // context name, known later: set in "Compute bindings".
+    let unicastConfig = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, flags.ownerId ?? 'kubectl-mdns', sinks);
     const tasks: StartupTask[] = [];
     let source: import('../../cluster/source.js').ClusterSource | undefined;
     if (fromFiles) {
@@ -92,7 +91,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
               if (change.type !== 'SYNCED') loop.apply(change);
             },
             abort.signal,
-            { namespace: namespaceOf(flags), labelSelector: flags.selector },
+            { namespace: namespaceFlag(flags), labelSelector: flags.selector },
           );
           await watch.synced;
           loop.flush();
@@ -101,11 +100,10 @@ export async function runServe(flags: ServeFlags): Promise<number> {
         },
       });
     }
-    let unicastConfig: ReturnType<typeof unicastConfigFromFlags>;
     tasks.push({
       title: 'Compute bindings',
       run: async () => {
-        unicastConfig = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, context || 'kubectl-mdns', sinks);
+        if (unicastConfig) unicastConfig = { ...unicastConfig, ownerId: resolveOwnerId(flags.ownerId, context || 'kubectl-mdns') };
         const records = loop.desired();
         const s = loop.bindingCounts();
         return `${s.Ready} ready, ${s.Pending} pending, ${s.Skipped} skipped; ${records.filter((r) => r.target === 'mdns').length} .local names`;

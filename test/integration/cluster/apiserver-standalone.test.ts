@@ -11,17 +11,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ClusterSource } from '../../../src/cluster/source.js';
 import { gateway, route } from './helpers.js';
+import type { ReadyLine } from '../../support/apiserver.js';
 
 const script = fileURLToPath(new URL('../../support/apiserver.js', import.meta.url));
 
-interface Ready {
-  ready: boolean;
-  url: string;
-  caFile: string;
-  kubeconfig: string;
-  token: string;
-  pid: number;
-}
+type Ready = ReadyLine;
 
 function admin(ready: Ready, op: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
@@ -29,7 +23,7 @@ function admin(ready: Ready, op: string, body?: unknown): Promise<{ status: numb
       `${ready.url}/_admin/${op}`,
       {
         method: body === undefined && op !== 'compact' && op !== 'restart' ? 'GET' : 'POST',
-        ca: readFileSync(ready.caFile),
+        ca: readFileSync(ready.caFile!),
         headers: { Authorization: `Bearer ${ready.token}`, 'Content-Type': 'application/json' },
       },
       (res) => {
