@@ -957,6 +957,8 @@ function readJson(req: http.IncomingMessage): Promise<unknown> {
 
 // An independent label-selector implementation (not the one in src/): the double should filter
 // the way an API server does, not the way our code thinks it does.
+// Written separately from src/util/label-selector.ts on purpose: the double filters as an API
+// server would, so -l through the cluster and -l over -f files are checked against each other.
 function parseSelector(sel: string): (labels: Record<string, string>) => boolean {
   const reqs: ((l: Record<string, string>) => boolean)[] = [];
   let depth = 0;
