@@ -111,6 +111,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'doctor',
+    description: 'Say why a .local name does or does not open, and how to fix it',
+    flags: [...COMMON, ...OUTPUT_FLAGS, ...MDNS, { name: 'timeout', value: NONE, description: 'Seconds to collect mDNS answers' }],
+  },
+  {
     name: 'version',
     description: 'Print the version',
     flags: [{ name: 'output', short: 'o', value: { kind: 'choices', values: ['text', 'json', 'yaml'] }, description: 'Output format' }, HELP],

@@ -40,13 +40,20 @@ function buildParser(args: string[]) {
         .example('kubectl mdns serve --interface eth0', 'Only on eth0')
         .example('KUBECTL_MDNS_TSIG_SECRET=... kubectl mdns serve --dns-server 10.0.0.2 --zone dev.k8s --tsig-key-name update-key', 'Also keep dev.k8s names in BIND'),
     )
+    .command('doctor [names..]', 'Say why a .local name does or does not open in the browser on this machine, and how to fix it', (y) =>
+      mdnsFlags(commonFlags(y, { output: true }))
+        .positional('names', { type: 'string', array: true, describe: 'Names to check (default: every Ready .local name)' })
+        .option('timeout', { type: 'number', default: 1, group: 'mDNS flags:', describe: 'Seconds to collect mDNS answers' })
+        .example('kubectl mdns doctor shop.local', 'Walk the path a browser takes to shop.local; exit 0 ok, 1 a check fails, 2 error')
+        .example('kubectl mdns doctor -ojson', 'Every published name, as a DoctorReport'),
+    )
     .command('version', 'Print the version', (y) =>
       y.option('output', { alias: 'o', type: 'string', choices: ['text', 'json', 'yaml'], default: 'text', describe: 'Output format' }),
     )
     .command('completion <shell>', 'Print a shell completion script (bash or zsh)', (y) =>
       y.positional('shell', { type: 'string', choices: ['bash', 'zsh'] }).example('source <(kubectl mdns completion bash)', 'Enable completion in bash'),
     )
-    .demandCommand(1, 'a command is required: list, diff, serve or version')
+    .demandCommand(1, 'a command is required: list, diff, serve, doctor or version')
     .strict()
     .version(false)
     .help('help')
@@ -107,6 +114,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/diff.js')).runDiff(parsed as unknown as DiffFlags);
       case 'serve':
         return await (await import('./commands/serve.js')).runServe(parsed as unknown as ServeFlags);
+      case 'doctor':
+        return await (await import('./commands/doctor.js')).runDoctorCommand(parsed as unknown as import('./commands/doctor.js').DoctorFlags);
       case 'version': {
         const { versionInfo, renderVersion } = await import('./version.js');
         process.stdout.write(renderVersion(versionInfo(), parsed.output as 'text' | 'json' | 'yaml'));
@@ -118,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       default:
-        throw new UserError(`unknown command "${String(parsed._[0])}": use list, diff, serve or version`);
+        throw new UserError(`unknown command "${String(parsed._[0])}": use list, diff, serve, doctor or version`);
     }
   } catch (err) {
     return reportError(err, verbose, parsed.logFormat === 'json');
