@@ -20,6 +20,8 @@ export interface AvahiWatch {
 
 export interface Avahi {
   busAddress: string;
+  /** The private folder bind-mounted over /run/avahi-daemon (its `socket` is what nss-mdns asks). */
+  runDir: string;
   /** All values avahi holds (cache + fresh queries) for each NAME:TYPE, after AllForNow. */
   records(specs: string[], seconds?: number): Promise<Record<string, string[]>>;
   watch(specs: string[]): Promise<AvahiWatch>;
@@ -107,6 +109,7 @@ enable-reflector=no
   }
   return {
     busAddress,
+    runDir: `${dir}/run`,
     async records(specs, seconds = 3) {
       const out = await sh('/usr/bin/python3', [SCRIPT, busAddress, 'get', String(seconds), ...specs], { timeoutMs: (seconds + 10) * 1000 });
       return JSON.parse(out) as Record<string, string[]>;
@@ -137,4 +140,14 @@ enable-reflector=no
     },
     stop,
   };
+}
+
+/**
+ * `cmd args` wrapped so that it sees `runDir` (an Avahi's) as /run/avahi-daemon, the way
+ * nss-mdns in `getent`, `curl` or a browser reaches that avahi (testing-notes.md §The user's
+ * real path). Run it with `ip netns exec`, which gives it a mount namespace of its own.
+ * Without `runDir` the command sees the host's (avahi-less) /run/avahi-daemon.
+ */
+export function withAvahiSocket(runDir: string | undefined, cmd: string, args: string[]): [string, string[]] {
+  return ['sh', ['-c', 'if [ -n "$0" ]; then mount --bind "$0" /run/avahi-daemon || exit 97; fi; exec "$@"', runDir ?? '', cmd, ...args]];
 }
