@@ -25,8 +25,8 @@ export function publishedNames(bindings: readonly Binding[]): string[] {
   return [...new Set(bindings.filter((b) => b.status === 'Ready' && b.publish.includes('mdns')).map((b) => b.hostname.toLowerCase()))].sort();
 }
 
-async function walkToGateway(t: Target, trust: ReturnType<typeof trustedRoots>, localCas: ReturnType<typeof localCaFiles>): Promise<Pick<NameFacts, 'route' | 'tcp' | 'tls' | 'http'>> {
-  const route = await Promise.all(t.addresses.map((a) => routeTo(a, t.port)));
+async function walkToGateway(t: Target, trust: ReturnType<typeof trustedRoots>, localCas: ReturnType<typeof localCaFiles>, run: Runner): Promise<Pick<NameFacts, 'route' | 'tcp' | 'tls' | 'http'>> {
+  const route = await Promise.all(t.addresses.map((a) => routeTo(a, t.port, run)));
   const routed = route.filter((r) => !r.error).map((r) => r.address);
   if (routed.length === 0) return { route };
   const tcp = await Promise.all(routed.map((a) => connectTcp(a, t.port)));
@@ -52,7 +52,7 @@ export async function runDoctor(names: readonly string[], bindings: readonly Bin
   const links = scanLinks(opts.interfaces).map((l) => l.name);
 
   const hostP = gatherHost(run, platform);
-  const walks = new Map(asked.map((n) => [n, walkToGateway(targets.get(n)!, trust, localCas)]));
+  const walks = new Map(asked.map((n) => [n, walkToGateway(targets.get(n)!, trust, localCas, run)]));
   const observed = asked.length ? await observeLink(asked, [], { timeoutMs: opts.timeoutMs, ...(opts.interfaces?.length ? { interfaces: opts.interfaces } : {}) }) : { answers: [] };
 
   const perName = await Promise.all(

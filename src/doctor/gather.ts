@@ -215,8 +215,28 @@ export function askAvahi(name: string | undefined, socket = AVAHI_SOCKET, timeou
   });
 }
 
-/** The kernel's route to `address`: the source address of a connected UDP socket (no packet sent). */
-export function routeTo(address: string, port: number): Promise<RouteFact> {
+/** `ip -j route get ADDRESS` (Linux): the interface and source address the kernel would use. */
+export function parseIpRouteGet(address: string, out: CommandOutput): RouteFact {
+  if ('error' in out) return { address, error: out.error.replace(/^RTNETLINK answers:\s*/, '') };
+  try {
+    const r = (JSON.parse(out.output) as { dev?: string; prefsrc?: string; type?: string }[])[0];
+    if (!r) return { address, error: 'no route' };
+    if (r.type && r.type !== 'unicast' && r.type !== 'local') return { address, error: `${r.type} route` };
+    return { address, ...(r.prefsrc ? { source: r.prefsrc } : {}), ...(r.dev ? { interface: r.dev } : {}) };
+  } catch {
+    return { address, error: `cannot read ip route get: ${out.output.slice(0, 80)}` };
+  }
+}
+
+/**
+ * The kernel's route to `address`: `ip route get` on Linux, elsewhere the source address of a
+ * connected UDP socket (no packet is sent either way).
+ */
+export async function routeTo(address: string, port: number, run: Runner = realRunner, platform: NodeJS.Platform = process.platform): Promise<RouteFact> {
+  if (platform === 'linux') {
+    const out = await run('ip', ['-j', 'route', 'get', address], 3000);
+    if (!('error' in out && out.error === 'ENOENT')) return parseIpRouteGet(address, out);
+  }
   return new Promise((resolve) => {
     const s = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
     const finish = (f: RouteFact) => {
@@ -226,6 +246,7 @@ export function routeTo(address: string, port: number): Promise<RouteFact> {
     s.once('error', (err) => finish({ address, error: code(err) }));
     s.connect(port, address, () => {
       const source = s.address().address;
+      if (source === '0.0.0.0' || source === '::') return finish({ address, error: 'no route' });
       const ifc = Object.entries(os.networkInterfaces()).find(([, infos]) => infos?.some((i) => i.address === source))?.[0];
       finish({ address, source, ...(ifc ? { interface: ifc } : {}) });
     });

@@ -28,8 +28,40 @@ export const NET_ERRORS: Record<number, string> = {
 
 export interface ChromiumLoad {
   dom: string;
-  /** Net error names (or numbers) in the net log, in order, without duplicates. */
+  /**
+   * Net errors (names, or numbers for others) the requests for the URL itself ended with, in
+   * order, without duplicates. Chromium's own background requests (and its IPv6 probe) are
+   * left out: only URL_REQUEST sources whose URL is the one loaded count.
+   */
   errors: string[];
+}
+
+/**
+ * The net log, one event per line after the constants (Chromium writes it that way; the file
+ * may end unterminated when the browser is killed): the errors of the requests for `url`.
+ */
+export function urlErrors(log: string, url: string): string[] {
+  const lines = log.split('\n');
+  let types: Record<string, number>;
+  try {
+    types = (JSON.parse(lines[0]!.replace(/^\{"constants":/, '').replace(/,\s*$/, '')) as { logEventTypes: Record<string, number> }).logEventTypes;
+  } catch {
+    return [];
+  }
+  interface Event { type: number; source: { id: number }; params?: { url?: string; net_error?: number } }
+  const events: Event[] = [];
+  for (const l of lines.slice(1)) {
+    if (!l.startsWith('{"')) continue;
+    try {
+      events.push(JSON.parse(l.replace(/,\s*$/, '')) as Event);
+    } catch {
+      // a line cut short at the end
+    }
+  }
+  const start = types['URL_REQUEST_START_JOB'];
+  const ids = new Set(events.filter((e) => e.type === start && e.params?.url === url).map((e) => e.source.id));
+  const codes = events.filter((e) => ids.has(e.source.id) && typeof e.params?.net_error === 'number').map((e) => e.params!.net_error!);
+  return [...new Set(codes.map((c) => NET_ERRORS[c] ?? String(c)))];
 }
 
 /** A profile folder whose NSS database trusts `caPem` (a file) for TLS servers. */
@@ -60,6 +92,5 @@ export async function loadPage(ns: string, url: string, opts: { home: string; av
   clearTimeout(timer);
   killGroup();
   const log = existsSync(netlog) ? readFileSync(netlog, 'utf8') : '';
-  const errors = [...new Set([...log.matchAll(/"net_error":(-\d+)/g)].map((m) => NET_ERRORS[Number(m[1])] ?? m[1]!))];
-  return { dom, errors };
+  return { dom, errors: urlErrors(log, url) };
 }
