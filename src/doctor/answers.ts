@@ -74,10 +74,12 @@ export function judgeMdnsAnswer(name: string, expected: readonly string[], facts
 
 export function judgeResolver(name: string, facts: ResolverFacts, mdnsValues: readonly string[]): Check {
   const took = seconds(facts.ms);
+  // getaddrinfo gives link-local IPv6 addresses with their %zone; mDNS records carry none.
+  const unzoned = mdnsValues.map((v) => v.replace(/%.*$/, '').toLowerCase());
   if (facts.addresses.length === 0) {
     return fail('resolver', `getaddrinfo("${name}") returned nothing after ${took} (${facts.error ?? 'no address'}), though mDNS answers ${mdnsValues.join(' ')}`, 'see the first failing check below');
   }
-  const other = facts.addresses.filter((a) => !mdnsValues.includes(a));
+  const other = facts.addresses.filter((a) => !unzoned.includes(a.replace(/%.*$/, '').toLowerCase()));
   if (other.length > 0) {
     return fail('resolver', `getaddrinfo("${name}") returns ${facts.addresses.join(' ')} in ${took}, but mDNS answers ${mdnsValues.join(' ')}`, 'see the first failing check below');
   }

@@ -102,7 +102,8 @@ export function diagnose(host: HostFacts, facts: NameFacts): DoctorItem {
   } else if (host.platform === 'darwin' && host.mac) {
     put(judgeResolverDir(facts.name, host.mac.resolverFiles));
     put(skip('nss-mdns', 'because macOS resolves .local in mDNSResponder, not through an NSS module'));
-    put(facts.dnsSd ? judgeMDNSResponder(facts.name, facts.dnsSd) : skip('avahi', 'because it was not asked'));
+    if (nobody) put(skip('avahi', `because nobody answers ${facts.name} over mDNS (see mdns-answer), so mDNSResponder has nothing to find`));
+    else put(facts.dnsSd ? judgeMDNSResponder(facts.name, facts.dnsSd) : skip('avahi', 'because it was not asked'));
     put(judgeScutil(facts.name, host.mac.scutil));
     put(skip('port-5353', 'because mDNSResponder owns UDP 5353 on macOS'));
     put(macFirewallNote(host.mac.socketfilterfw));

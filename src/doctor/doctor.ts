@@ -44,6 +44,7 @@ export async function runDoctor(names: readonly string[], bindings: readonly Bin
   const run = opts.run ?? realRunner;
   const env = opts.env ?? process.env;
   const platform = process.platform;
+  if (names.length === 0) return { apiVersion: 'kubectl-mdns/v1alpha1', kind: 'DoctorReport', context, items: [], summary: { names: 0, ok: 0, failing: 0 } };
   const wanted = [...new Set(names.map((n) => n.toLowerCase().replace(/\.$/, '')))];
   const targets = new Map(wanted.map((n) => [n, judgeBinding(n, bindings, context).target]));
   const asked = wanted.filter((n) => targets.get(n));
@@ -65,7 +66,7 @@ export async function runDoctor(names: readonly string[], bindings: readonly Bin
       const [resolver, avahi, dnsSd, walk] = await Promise.all([
         answered ? resolveName(name) : Promise.resolve(undefined),
         platform === 'linux' ? askAvahi(answered ? name : undefined) : Promise.resolve(undefined),
-        platform === 'darwin' ? runFor('dns-sd', ['-G', 'v4v6', name], 2000) : Promise.resolve(undefined),
+        platform === 'darwin' && answered ? runFor('dns-sd', ['-G', 'v4v6', name], 2000) : Promise.resolve(undefined),
         walks.get(name)!,
       ]);
       return { ...facts, ...walk, ...(resolver ? { resolver } : {}), ...(avahi ? { avahi } : {}), ...(dnsSd ? { dnsSd } : {}) };

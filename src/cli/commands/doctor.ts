@@ -29,10 +29,8 @@ export async function runDoctorCommand(flags: DoctorFlags): Promise<number> {
   const { publishedNames, runDoctor } = await import('../../doctor/doctor.js');
   const names = (flags.names ?? []).map(String);
   const wanted = names.length ? names : publishedNames(bindings);
-  if (wanted.length === 0) {
-    process.stderr.write('No Ready .local names to check; kubectl mdns list says why.\n');
-    return 0;
-  }
+  if (wanted.length === 0) process.stderr.write('No Ready .local names to check; kubectl mdns list says why.\n');
+  if (wanted.length === 0 && flags.output !== 'json' && flags.output !== 'yaml') return 0;
   const report = await runDoctor(wanted, bindings, loaded.context, { timeoutMs: Math.round(timeout * 1000), ...(flags.interface?.length ? { interfaces: flags.interface } : {}) });
   if (flags.output === 'json' || flags.output === 'yaml') process.stdout.write(renderStructured(report, flags.output));
   else process.stdout.write(renderDoctorText(report, colorsFor(process.stdout)));

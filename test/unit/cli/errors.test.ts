@@ -29,6 +29,8 @@ const cases: { args: string[]; message: RegExp }[] = [
   { args: ['list', '-f', notYaml], message: /^error: .*notes\.yaml: not a YAML or JSON manifest/m },
   { args: ['list', '-f', examples, '--zone', 'lab.local'], message: /^error: --zone lab\.local is under \.local.*home\.arpa/m },
   { args: ['list', '-f', examples, '-l', 'bad key'], message: /^error: invalid label selector/m },
+  { args: ['doctor', 'shop.local', '-f', join(dir, 'missing.yaml')], message: /^error: .*missing\.yaml.*$/m },
+  { args: ['doctor', '-f', examples, '--timeout', '0'], message: /^error: --timeout 0 is not a number of seconds/m },
 ];
 
 for (const c of cases) {

@@ -58,6 +58,7 @@ test('resolver: nothing, other addresses, slow, right', () => {
   assert.match(judgeResolver('shop.local', { addresses: ['10.0.0.77'], ms: 2 }, ['10.0.0.10']).detail, /returns 10\.0\.0\.77 .* mDNS answers 10\.0\.0\.10/);
   assert.equal(judgeResolver('shop.local', { addresses: ['10.0.0.10'], ms: 5004 }, ['10.0.0.10']).status, 'warn');
   assert.equal(judgeResolver('shop.local', { addresses: ['10.0.0.10'], ms: 12 }, ['10.0.0.10', 'fd00::10']).status, 'pass');
+  assert.equal(judgeResolver('shop.local', { addresses: ['fe80::a%eth0'], ms: 12 }, ['fe80::a']).status, 'pass', 'a zone is no other address');
 });
 
 test('route, tcp, http: every address judged, a browser needs one that works', () => {
