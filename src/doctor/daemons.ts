@@ -95,7 +95,8 @@ export function judgeResolved(facts: ResolvedFacts, hostsSources: readonly NssSo
   if (facts.state === 'absent') return pass(id, 'not installed (no resolvectl)');
   if (facts.state === 'stopped') return pass(id, 'not running');
   const view = parseResolvectl(facts.status ?? '');
-  const summary = `running; MulticastDNS ${view.global ?? 'unknown'} globally; mDNS on ${view.mdnsLinks.length ? view.mdnsLinks.join(', ') : 'no link'}`;
+  const resolvedHolds = holders5353.some((h) => h.processes.some((p) => p.command === 'systemd-resolve' || p.command === 'systemd-resolved'));
+  const summary = `running; MulticastDNS ${view.global ?? 'unknown'} globally; mDNS on ${view.mdnsLinks.length ? view.mdnsLinks.join(', ') : 'no link'}; ${resolvedHolds ? 'holds' : 'does not hold'} UDP 5353`;
   const sources = hostsSources ?? [];
   const resolveAt = sources.findIndex((s) => s.module === 'resolve');
   const mdnsAt = sources.findIndex((s) => isMdnsModule(s.module));
@@ -107,7 +108,6 @@ export function judgeResolved(facts: ResolvedFacts, hostsSources: readonly NssSo
     );
   }
   const avahi = holders5353.some((h) => h.processes.some((p) => p.command === 'avahi-daemon'));
-  const resolvedHolds = holders5353.some((h) => h.processes.some((p) => p.command === 'systemd-resolve' || p.command === 'systemd-resolved'));
   if (view.mdnsLinks.length > 0 && avahi && resolvedHolds) {
     return warn(
       id,
