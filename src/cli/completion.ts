@@ -113,7 +113,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'doctor',
     description: 'Say why a .local name does or does not open, and how to fix it',
-    flags: [...COMMON, ...OUTPUT_FLAGS, ...MDNS, { name: 'timeout', value: NONE, description: 'Seconds to collect mDNS answers' }],
+    flags: [...COMMON, { name: 'output', short: 'o', value: { kind: 'choices', values: ['text', 'json', 'yaml'] }, description: 'Output format' }, ...MDNS, { name: 'timeout', value: NONE, description: 'Seconds to collect mDNS answers' }],
   },
   {
     name: 'version',

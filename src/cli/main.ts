@@ -41,7 +41,8 @@ function buildParser(args: string[]) {
         .example('KUBECTL_MDNS_TSIG_SECRET=... kubectl mdns serve --dns-server 10.0.0.2 --zone dev.k8s --tsig-key-name update-key', 'Also keep dev.k8s names in BIND'),
     )
     .command('doctor [names..]', 'Say why a .local name does or does not open in the browser on this machine, and how to fix it', (y) =>
-      mdnsFlags(commonFlags(y, { output: true }))
+      mdnsFlags(commonFlags(y, { output: false }))
+        .option('output', { alias: 'o', type: 'string', choices: ['text', 'json', 'yaml'], default: 'text', group: 'Output flags:', describe: 'Output format (json/yaml: a DoctorReport)' })
         .positional('names', { type: 'string', array: true, describe: 'Names to check (default: every Ready .local name)' })
         .option('timeout', { type: 'number', default: 1, group: 'mDNS flags:', describe: 'Seconds to collect mDNS answers' })
         .example('kubectl mdns doctor shop.local', 'Walk the path a browser takes to shop.local; exit 0 ok, 1 a check fails, 2 error')

@@ -10,8 +10,9 @@ import { colorsFor } from '../colors.js';
 import { printWarnings } from '../warnings.js';
 import { UserError } from '../../util/errors.js';
 
-export interface DoctorFlags extends CommonFlags, MdnsFlags {
+export interface DoctorFlags extends Omit<CommonFlags, 'output'>, MdnsFlags {
   names?: string[];
+  output: 'text' | 'json' | 'yaml';
 }
 
 export async function runDoctorCommand(flags: DoctorFlags): Promise<number> {
@@ -23,8 +24,10 @@ export async function runDoctorCommand(flags: DoctorFlags): Promise<number> {
   if (missing.length) {
     throw new UserError(`--interface ${missing.join(', ')}: no such interface that is up and multicast-capable${links.length ? ` (usable: ${links.map((l) => l.name).join(', ')})` : ''}`);
   }
-  const loaded = await loadObjects(flags);
-  const { bindings, warnings } = computeBindings(loaded.objects, bindingOptions(flags));
+  // The source flags are list's; only -o differs (text, not a table).
+  const common: CommonFlags = { ...flags, output: 'table' };
+  const loaded = await loadObjects(common);
+  const { bindings, warnings } = computeBindings(loaded.objects, bindingOptions(common));
   printWarnings([...loaded.warnings, ...warnings]);
   const { publishedNames, runDoctor } = await import('../../doctor/doctor.js');
   const names = (flags.names ?? []).map(String);

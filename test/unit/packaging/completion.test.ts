@@ -35,6 +35,7 @@ test('completion: flag names per subcommand; short forms only for a lone -', asy
   assert.deepEqual((await values(['diff', '--tsig-'])).values, ['--tsig-key-name', '--tsig-algorithm', '--tsig-secret-file']);
   assert.deepEqual((await values(['serve', '--log'])).values, ['--log-format']);
   assert.deepEqual((await values(['doctor', '--ti'])).values, ['--timeout']);
+  assert.deepEqual((await values(['doctor', '-o', ''])).values, ['text', 'json', 'yaml']);
   assert.deepEqual((await values(['list', '--tsig'])).values, [], 'list has no unicast flags');
   const dash = (await values(['list', '-'])).values;
   for (const f of ['-n', '-A', '-l', '-f', '-o', '-v', '-h', '--namespace', '--no-headers', '--any-port']) assert.ok(dash.includes(f), f);
