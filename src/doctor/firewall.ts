@@ -1,6 +1,6 @@
 // Firewall rules that drop or reject UDP 5353 on the way in (pure, from recorded outputs):
 // - nftables: `nft -j list ruleset` (libnftables-json(5)): any table family, base chains on
-//   the input hook, a rule matching `udp dport` 5353 (a value, a set or a range) whose verdict
+//   the input hook and the chains they jump or go to, a rule matching `udp dport` 5353 (a value, a set or a range) whose verdict
 //   is drop, reject or an xtables REJECT target;
 // - iptables/ip6tables: `iptables-save` lines in *filter on INPUT (and chains INPUT jumps to)
 //   with `-p udp` and `--dport`/`--dports` covering 5353 and `-j DROP|REJECT`.
@@ -67,11 +67,25 @@ export function nftBlockingRules(json: string, opts: { skipIptablesNft?: boolean
     const c = it.chain as Json | undefined;
     if (c && c.hook === 'input') inputChains.add(`${String(c.family)}|${String(c.table)}|${String(c.name)}`);
   }
+  // Regular chains an input chain jumps or goes to (firewalld and ufw on nftables work that way).
+  const rules = items.map((it) => it.rule as Json | undefined).filter((r): r is Json => r !== undefined);
+  const keyOf = (r: Json, chain = r.chain) => `${String(r.family)}|${String(r.table)}|${String(chain)}`;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const r of rules) {
+      if (!inputChains.has(keyOf(r))) continue;
+      for (const e of (r.expr as Json[] | undefined) ?? []) {
+        const to = ((e.jump ?? e.goto) as Json | undefined)?.target;
+        if (typeof to === 'string' && !inputChains.has(keyOf(r, to))) {
+          inputChains.add(keyOf(r, to));
+          changed = true;
+        }
+      }
+    }
+  }
   const out: BlockingRule[] = [];
-  for (const it of items) {
-    const r = it.rule as Json | undefined;
-    if (!r) continue;
-    const key = `${String(r.family)}|${String(r.table)}|${String(r.chain)}`;
+  for (const r of rules) {
+    const key = keyOf(r);
     if (!inputChains.has(key)) continue;
     if (opts.skipIptablesNft && (r.family === 'ip' || r.family === 'ip6') && r.table === 'filter' && r.chain === 'INPUT') continue;
     const expr = (r.expr as Json[] | undefined) ?? [];

@@ -26,7 +26,7 @@ export interface HttpFact {
 }
 
 /** Interfaces other machines on the LAN cannot reach through: loopback, container and VM bridges. */
-export const HOST_ONLY_INTERFACE = /^(lo|docker\d*|br-[0-9a-f]+|virbr\d+|cni\d+|podman\d+|kind.*|vboxnet\d+|vmnet\d+|bridge100)$/;
+export const HOST_ONLY_INTERFACE = /^(lo|docker\d*|br-[0-9a-f]+|virbr\d+|cni\d+|cni-podman\d+|podman\d+|kind.*|vboxnet\d+|vmnet\d+|bridge100)$/;
 
 export function isHostOnly(f: RouteFact): boolean {
   return /^127\./.test(f.address) || f.address === '::1' || (f.interface !== undefined && HOST_ONLY_INTERFACE.test(f.interface));

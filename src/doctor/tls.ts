@@ -84,9 +84,10 @@ export function judgeTls(name: string, facts: TlsFacts, listener: string, now: D
         `issue the certificate from a CA this machine trusts — kubectl mdns tls does it with a local CA, then ${TRUST_LOCAL_CA} — or trust this one (NODE_EXTRA_CA_CERTS, /usr/local/share/ca-certificates + sudo update-ca-certificates)`,
       );
     }
+    const incomplete = facts.authorizationError === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' && facts.chain.length === 1 ? '; the server sends no intermediate certificate, so it may be a missing one' : '';
     return fail(
       'tls',
-      `${subject}: its issuer is not trusted here (${facts.authorizationError})`,
+      `${subject}: its issuer is not trusted here (${facts.authorizationError})${incomplete}`,
       `trust the issuing CA ${issuer}: sudo cp ISSUER.pem /usr/local/share/ca-certificates/ISSUER.crt && sudo update-ca-certificates (and NODE_EXTRA_CA_CERTS for Node)`,
     );
   }

@@ -121,6 +121,8 @@ test('firewall: recorded nft -j and iptables-save outputs', () => {
     'sudo nft delete rule ip6 filter INPUT handle 2',
   ]);
   assert.deepEqual(nftBlockingRules(fixture('nft-drop-5353.json'), { skipIptablesNft: true }).length, 2);
+  // A regular chain the input chain jumps to counts; one nothing jumps to does not.
+  assert.deepEqual(nftBlockingRules(fixture('nft-jump.json')).map((r) => r.remove), ['sudo nft delete rule inet fw mdns handle 4']);
   assert.deepEqual(iptablesBlockingRules(fixture('iptables-save-drop.txt'), 'iptables').map((r) => r.remove), ['sudo iptables -D INPUT -p udp -m udp --dport 5353 -j DROP']);
   assert.equal(iptablesBlockingRules(fixture('ip6tables-save-reject.txt'), 'ip6tables').length, 1);
   assert.equal(iptablesBlockingRules('*filter\n-A INPUT -j ufw-input\n-A ufw-input -p udp --dport 5000:6000 -j REJECT\nCOMMIT\n', 'iptables').length, 1, 'chains INPUT jumps to count');
