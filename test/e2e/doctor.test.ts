@@ -284,10 +284,10 @@ describe('kubectl mdns doctor: each cause named, and the browser agrees (e2e, ne
     await restartAvahi(); // nothing cached: avahi must ask the link again
     await pair.exec(pair.a, 'sh', ['-c', 'nft add table inet docfw && nft add chain inet docfw input "{ type filter hook input priority 0; policy accept; }" && nft add rule inet docfw input udp dport 5353 drop']);
     try {
-      const run = await doctor(['shop.local']);
+      // Both wait for avahi's 5 s timeout; neither changes what the other sees.
+      const [run, page] = await Promise.all([doctor(['shop.local']), browser('https://shop.local/', 'firewall')]);
       assertCause(run, ['resolver', 'firewall'], 'firewall', /nft delete rule inet docfw input handle \d+/);
       assert.equal(check(run.report.items[0]!, 'mdns-answer').status, 'pass', 'legacy unicast from an ephemeral port passes the rule');
-      const page = await browser('https://shop.local/', 'firewall');
       assert.deepEqual(page.errors, ['ERR_NAME_NOT_RESOLVED']);
     } finally {
       await pair.exec(pair.a, 'nft', ['delete', 'table', 'inet', 'docfw']);
