@@ -4,7 +4,7 @@
 // Hostname addresses are reported, never served: mDNS and our unicast records carry A/AAAA only.
 
 import { isIP } from 'node:net';
-import type { Gateway, Ingress } from '../cluster/objects.js';
+import type { Gateway, Ingress } from '../gateway-api/objects.js';
 import { ANNOTATION_ADDRESSES } from './types.js';
 import { displayValue } from './hostnames.js';
 

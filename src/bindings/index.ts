@@ -3,7 +3,7 @@
 // Output: one Binding per (route, hostname, parent gateway), Ready / Pending / Skipped with a reason.
 
 export { computeBindings } from './compute.js';
-export { bindRoute, ROUTE_KINDS } from './routes.js';
+export { bindRoute } from './routes.js';
 export { bindIngress } from './ingresses.js';
 export { indexObjects, objectKey, keyOf, namespaceLabels, NAMESPACE_NAME_LABEL, type BindingIndex } from './object-index.js';
 export { routesAffectedBy, routeParents, type ChangedObject, type RouteParents } from './affected.js';

@@ -3,7 +3,7 @@
 // kubectl-mdns/addresses annotation on the Ingress, as on a Gateway); port 443 when a tls entry
 // covers the host, else 80. No gateway and no listener. Rule 7 (where it goes) applies as is.
 
-import type { Ingress } from '../cluster/objects.js';
+import type { Ingress } from '../gateway-api/objects.js';
 import type { Binding, BindingOptions, ResourceRef } from './types.js';
 import { checkHostname, intersectHostnames } from './hostnames.js';
 import { ingressAddresses } from './addresses.js';

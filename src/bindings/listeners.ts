@@ -2,7 +2,7 @@
 // allowedRoutes.namespaces.from (Same by default, All, Selector on the route namespace's labels)
 // and allowedRoutes.kinds (or, when empty, the kinds the listener's protocol carries).
 
-import { GATEWAY_GROUP } from '../cluster/objects.js';
+import { GATEWAY_GROUP } from '../gateway-api/objects.js';
 import { checkHostname } from './hostnames.js';
 import { matchLabelSelector } from './selector.js';
 

@@ -1,6 +1,6 @@
 // The source stage for one-shot commands (list, diff): -f files or one list of the cluster,
 // then the namespace and label filters kubectl users expect.
-import type { ClusterObjects } from '../cluster/objects.js';
+import type { ClusterObjects } from '../gateway-api/objects.js';
 import type { BindingOptions } from '../bindings/types.js';
 import type { CommonFlags } from './flags.js';
 import { parseLabelSelector } from '../util/label-selector.js';

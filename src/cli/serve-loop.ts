@@ -4,7 +4,7 @@
 // records are regrouped only for the hostnames those bindings touch. Bursts (a relist of
 // thousands of objects) are coalesced into one flush, and each flush reports what changed,
 // per name, before handing the full desired state to the sinks.
-import type { ClusterObjects, Ingress, KubeObject, Route } from '../cluster/objects.js';
+import type { ClusterObjects, Ingress, KubeObject, Route } from '../gateway-api/objects.js';
 import type { Binding, BindingOptions, BindingStatus } from '../bindings/types.js';
 import { bindIngress, bindRoute, compareBindings, indexObjects, keyOf, routesAffectedBy, type BindingIndex } from '../bindings/index.js';
 import { compareRecordSets, desiredRecords } from '../records/desired.js';

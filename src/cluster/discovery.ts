@@ -6,7 +6,7 @@
 // could ever be published.
 
 import { UserError } from '../util/errors.js';
-import { GATEWAY_GROUP } from './objects.js';
+import { EXPERIMENTAL_GATEWAY_GROUP, GATEWAY_GROUP } from '../gateway-api/objects.js';
 import { isNotFound } from './http.js';
 import type { ApiClient } from './http.js';
 
@@ -22,9 +22,6 @@ export const CLUSTER_KINDS: readonly ClusterKind[] = [
   'Ingress',
 ];
 
-export const ROUTE_KINDS: readonly ClusterKind[] = ['HTTPRoute', 'GRPCRoute', 'TLSRoute'];
-
-export const EXPERIMENTAL_GATEWAY_GROUP = 'gateway.networking.x-k8s.io';
 
 /** One kind as this cluster serves it. */
 export interface ServedResource {

@@ -11,7 +11,7 @@
 // - on 403 (or 404: CRD removed) warns once and retries slowly, without crashing.
 // It runs until its AbortSignal aborts and never rejects.
 
-import type { KubeObject } from './objects.js';
+import type { KubeObject } from '../gateway-api/objects.js';
 import type { Reporter } from '../util/reporter.js';
 import { silentReporter } from '../util/reporter.js';
 import { Backoff, sleep } from '../util/backoff.js';

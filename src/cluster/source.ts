@@ -7,8 +7,8 @@
 // parent may live elsewhere; allowedRoutes selectors read namespace labels). `-l` likewise
 // selects routes and Ingresses.
 
-import type { ClusterObjects, Gateway, Ingress, KubeObject, ListenerSet, Namespace, Route } from './objects.js';
-import { emptyClusterObjects } from './objects.js';
+import type { ClusterObjects, Gateway, Ingress, KubeObject, ListenerSet, Namespace, Route } from '../gateway-api/objects.js';
+import { emptyClusterObjects, isRouteKind } from '../gateway-api/objects.js';
 import type { Reporter } from '../util/reporter.js';
 import { silentReporter } from '../util/reporter.js';
 import { errorMessage } from '../util/errors.js';
@@ -18,7 +18,7 @@ import { resolveKubeconfig } from './kubeconfig.js';
 import { ApiClient, isForbidden, isNotFound } from './http.js';
 import type { ApiClientOptions } from './http.js';
 import type { ClusterKind, DiscoveryResult, ServedResource } from './discovery.js';
-import { CLUSTER_KINDS, ROUTE_KINDS, discoverResources } from './discovery.js';
+import { CLUSTER_KINDS, discoverResources } from './discovery.js';
 import { listAll } from './list.js';
 import { ListWatch } from './listwatch.js';
 import type { WatchEventType } from './listwatch.js';
@@ -191,7 +191,7 @@ export class ClusterSource {
 }
 
 function filterFor(kind: ClusterKind, f: ClusterFilter): { namespace?: string; labelSelector?: string } {
-  if (!ROUTE_KINDS.includes(kind) && kind !== 'Ingress') return {};
+  if (!isRouteKind(kind) && kind !== 'Ingress') return {};
   const out: { namespace?: string; labelSelector?: string } = {};
   if (f.namespace) out.namespace = f.namespace;
   if (f.labelSelector) out.labelSelector = f.labelSelector;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { ApiServerDouble } from '../../support/apiserver.js';
 import { ClusterSource } from '../../../src/cluster/source.js';
 import type { ClusterChange } from '../../../src/cluster/source.js';
-import type { ClusterObjects } from '../../../src/cluster/objects.js';
+import type { ClusterObjects } from '../../../src/gateway-api/objects.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
 import { clientFor, fastBackoff, gateway, ingress, namespace, route, waitFor } from './helpers.js';
 

@@ -2,8 +2,8 @@
 // one-line rendering of a Binding so tables of expected rows stay readable.
 
 import assert from 'node:assert/strict';
-import type { ClusterObjects, Gateway, Ingress, Listener, ListenerSet, Namespace, ParentReference, Route } from '../../../src/cluster/objects.js';
-import { emptyClusterObjects } from '../../../src/cluster/objects.js';
+import type { ClusterObjects, Gateway, Ingress, Listener, ListenerSet, Namespace, ParentReference, Route } from '../../../src/gateway-api/objects.js';
+import { emptyClusterObjects } from '../../../src/gateway-api/objects.js';
 import type { Binding, BindingOptions } from '../../../src/bindings/types.js';
 
 export function listener(

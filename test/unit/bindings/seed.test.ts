@@ -5,7 +5,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClusterObjects } from '../../../src/cluster/objects.js';
+import type { ClusterObjects } from '../../../src/gateway-api/objects.js';
 import type { Binding } from '../../../src/bindings/types.js';
 import { computeBindings } from '../../../src/bindings/compute.js';
 import { bindRoute } from '../../../src/bindings/routes.js';

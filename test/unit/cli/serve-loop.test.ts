@@ -5,7 +5,7 @@ import { ServeLoop, type ClusterEvent } from '../../../src/cli/serve-loop.js';
 import { loadManifests } from '../../../src/cluster/files.js';
 import { computeBindings } from '../../../src/bindings/compute.js';
 import { desiredRecords } from '../../../src/records/desired.js';
-import type { ClusterObjects, KubeObject } from '../../../src/cluster/objects.js';
+import type { ClusterObjects, KubeObject } from '../../../src/gateway-api/objects.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
 
 const examples = new URL('../../../../examples/', import.meta.url).pathname;

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { loadManifests } from '../../../src/cluster/files.js';
 import { computeBindings } from '../../../src/bindings/compute.js';
 import type { Binding } from '../../../src/bindings/types.js';
-import type { ClusterObjects } from '../../../src/cluster/objects.js';
+import type { ClusterObjects } from '../../../src/gateway-api/objects.js';
 
 // Compiled to dist/test/unit/conformance/; the YAML stays in the source tree.
 const DIR = fileURLToPath(new URL('../../../../test/unit/conformance/gateway-api/', import.meta.url));
