@@ -12,3 +12,4 @@ export { compareBindings } from './order.js';
 export { checkHostname, intersectHostnames, normalizeHostname } from './hostnames.js';
 export { zoneFor } from './publish.js';
 export * from './types.js';
+export { LiveBindings, type ObjectChange } from './incremental.js';

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Chalk } from 'chalk';
-import { observedToRecordSets, planMdns } from '../../../src/cli/commands/diff.js';
+import { observedToRecordSets, planMdns } from '../../../src/mdns/read-current.js';
 import { changeText, dnsDiff, renderDiffText, type DiffTarget } from '../../../src/cli/printers/diff.js';
 import type { ObservedAnswer } from '../../../src/mdns/query.js';
 import type { RecordSet } from '../../../src/records/types.js';
