@@ -150,9 +150,14 @@ export class SinkDriver {
 
   /** One reconcile: the plan computed once, applied, reported. */
   private async pass(): Promise<void> {
-    const desired = this.sink.accept(this.records);
-    if (this.sink.refresh) await this.sink.refresh(desired);
-    if (this.stopped) return;
+    let desired = this.sink.accept(this.records);
+    if (this.sink.refresh) {
+      const asked = this.records;
+      await this.sink.refresh(desired);
+      if (this.stopped) return;
+      // A sync() while reading: plan the newest desired state (its new names are read next pass).
+      if (this.records !== asked) desired = this.sink.accept(this.records);
+    }
     const plan = this.guard(planAccepted(this.sink, desired, this.options.policy), desired.length);
     this.report(await this.sink.apply(plan, this.abort.signal));
   }
