@@ -63,7 +63,7 @@ export function usableListeners(rawListeners: unknown): UsableListener[] {
       name,
       port: l.port as number,
       protocol: typeof l.protocol === 'string' ? l.protocol.toUpperCase() : '',
-      hostname: host && host.ok ? host.name : '',
+      hostname: host?.ok ? host.name : '',
       allowedRoutes: l.allowedRoutes,
     });
   }

@@ -61,7 +61,7 @@ export function parseServer(value: string): { host: string; port: number } {
   } else if (isIPv6(v)) {
     host = v;
   } else {
-    const m = /^([^:\s\[\]]+)(?::(\d+))?$/.exec(v);
+    const m = /^([^:\s[\]]+)(?::(\d+))?$/.exec(v);
     if (!m) throw bad();
     host = m[1]!;
     portText = m[2];

@@ -1057,7 +1057,7 @@ async function main(argv: string[]): Promise<void> {
   for (const k of values.forbid ?? []) api.forbid(k);
   const stateFile = values.state ? resolve(values.state) : undefined;
   if (stateFile && existsSync(stateFile)) for (const o of loadState(stateFile)) api.apply(o);
-  if (stateFile && stateFile.endsWith('.json')) {
+  if (stateFile?.endsWith('.json')) {
     let scheduled = false;
     api.onChange = () => {
       if (scheduled) return;

@@ -3,7 +3,7 @@
 // wrong, so checksum validation is off (testing-notes.md §Captures). --immediate-mode: without it
 // libpcap's ring buffer holds packets up to a second, and those still held at SIGINT are lost.
 
-import { type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { NetnsPair } from './netns.js';
 import { sh } from './netns.js';
