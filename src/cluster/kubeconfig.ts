@@ -5,7 +5,7 @@
 // - else `KUBECONFIG` (path-list): missing files ignored, first file to set a cluster, user or
 //   context name wins, first file's current-context wins;
 // - else `~/.kube/config`.
-// Never fall back to http://localhost:8080 (client-node's loadFromDefault does: libs.md §3).
+// Never fall back to http://localhost:8080 (client-node's loadFromDefault does: docs/decisions.md, @kubernetes/client-node).
 //
 // `readKubeconfig` is synchronous and does not load @kubernetes/client-node, so `list -f` and
 // `version` stay fast; `resolveKubeconfig` adds the client-node KubeConfig (dynamic import)

@@ -2,7 +2,7 @@
 // list+watch loops with an in-memory store per kind (for `serve`). Its output is the shared
 // ClusterObjects snapshot the binding rules read.
 //
-// Filters, as in DESIGN.md §CLI: `-n` narrows routes and Ingresses only — Gateways,
+// Filters (docs/design.md#filters): `-n` narrows routes and Ingresses only — Gateways,
 // ListenerSets and Namespaces in other namespaces are still needed to bind them (a route's
 // parent may live elsewhere; allowedRoutes selectors read namespace labels). `-l` likewise
 // selects routes and Ingresses.

@@ -2,7 +2,7 @@
 // Read-only by construction: it only sends queries (legacy-unicast mDNS queries, a signed
 // AXFR or per-name lookups), never probes, announcements or UPDATE messages.
 //
-// mDNS current state (DESIGN.md §diff, issue 6): every responder's legacy-unicast answer per
+// mDNS current state (docs/design.md#mdns-sink): every responder's legacy-unicast answer per
 // desired name, remembering who answered. Per name:
 //   nobody answers                                    -> add
 //   the answers equal the desired addresses           -> unchanged

@@ -1,8 +1,8 @@
 // kubectl mdns serve: the whole loop, in the foreground, until Ctrl-C.
 //   source (watch, or -f files) -> bindings -> records -> sinks (mDNS responder, RFC 2136)
-// Start-up runs as listr2 tasks on stderr; afterwards one line per change. SIGINT/SIGTERM
+// Start-up runs as listr2 tasks on stderr; afterwards one line per change. SIGINT/SIGTERM/SIGHUP
 // -> goodbye packets (and --cleanup-on-exit deletes) -> exit 0 within 2 s; a second signal
-// exits at once.
+// exits at once (docs/design.md#signals).
 import type { ServeFlags } from '../flags.js';
 import { bindingOptions, kubeconfigOptions, namespaceFlag } from '../load.js';
 import { DeferringReporter, sinkReporter, stderrReporter } from '../events.js';
@@ -61,7 +61,8 @@ export async function runServe(flags: ServeFlags): Promise<number> {
             return objects;
           };
           const objects = await load();
-          // Edits to the manifests (or SIGHUP) are events: reload, keep the last good state on error.
+          // Edits to the manifests are events: reload, keep the last good state on error. (SIGHUP is
+          // not a reload: it stops like SIGTERM, docs/design.md#signals.)
           const files = watchManifests(flags.filename!, () => {
             load().catch((err: unknown) => reporter.report({ kind: 'warning', source: 'files', message: `${errorMessage(err)}; still serving the last good manifests` }));
           });
