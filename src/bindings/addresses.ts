@@ -1,4 +1,4 @@
-// DESIGN.md §Bindings rule 6: which addresses a name resolves to. The annotation
+// Binding rule 6 (docs/design.md#rule-6-addresses): which addresses a name resolves to. The annotation
 // kubectl-mdns/addresses overrides status (for gateways whose controller reports an address
 // the host cannot reach); otherwise status.addresses of type IPAddress (or no type).
 // Hostname addresses are reported, never served: mDNS and our unicast records carry A/AAAA only.

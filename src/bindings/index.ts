@@ -1,4 +1,4 @@
-// bindings: cluster objects → Binding verdicts (DESIGN.md §Bindings). Pure: no I/O, no clock.
+// bindings: cluster objects → Binding verdicts (docs/design.md#bindings). Pure: no I/O, no clock.
 // Input: a ClusterObjects snapshot (or one route plus a BindingIndex, for `serve`).
 // Output: one Binding per (route, hostname, parent gateway), Ready / Pending / Skipped with a reason.
 

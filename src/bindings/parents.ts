@@ -1,4 +1,4 @@
-// DESIGN.md §Bindings rules 1 and 2: which parentRefs count, what they resolve to, and whether
+// Binding rules 1 and 2 (docs/design.md#rule-1-parent, #rule-2-accepted): which parentRefs count, what they resolve to, and whether
 // the gateway controller has rejected the route for that parent.
 
 import type { Condition, Gateway, Route } from '../gateway-api/objects.js';

@@ -1,4 +1,4 @@
-// DESIGN.md §Bindings rules 1–7 for one HTTPRoute, GRPCRoute or TLSRoute: one binding per
+// Binding rules 1–7 (docs/design.md#bindings) for one HTTPRoute, GRPCRoute or TLSRoute: one binding per
 // (route, hostname, parent gateway). A route hostname that reaches the same gateway through
 // several listeners or several parentRefs yields ONE binding for that gateway; the best verdict
 // wins (Ready, then Pending, then Skipped) and among equals the port rule 5 prefers (443, 80,

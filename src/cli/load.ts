@@ -1,6 +1,6 @@
 // Flags → the options of the source and binding stages (kubectl's -n/-A/-l/-f, --zone).
 import type { BindingOptions } from '../bindings/types.js';
-import type { SourceOptions } from '../cluster/source.js';
+import type { SourceOptions } from '../cluster/open.js';
 import type { CommonFlags } from './flags.js';
 import { normaliseZones } from '../util/zones.js';
 

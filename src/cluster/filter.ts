@@ -1,7 +1,7 @@
 // `-n` and `-l`, defined once for every source. They narrow routes and Ingresses only:
 // Gateways, ListenerSets and Namespaces in other namespaces are still needed to bind them (a
 // route's parent may live elsewhere; allowedRoutes selectors read namespace labels) —
-// docs/design.md#source.
+// docs/design.md#sources.
 import { isRouteKind, type KubeObject } from '../gateway-api/objects.js';
 import { parseLabelSelector } from '../util/label-selector.js';
 

@@ -1,5 +1,5 @@
 // Our own list+watch loop for one kind, instead of client-node's informer, which stops for
-// good on most errors, never relists and has a dead inactivity timeout in 1.4.0 (libs.md §3).
+// good on most errors, never relists and has a dead inactivity timeout in 1.4.0 (docs/decisions.md, @kubernetes/client-node).
 // The loop:
 // - lists (paginated) and emits the differences against what it holds, then 'SYNCED';
 // - watches from the list's resourceVersion with bookmarks, and when a stream ends resumes from

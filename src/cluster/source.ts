@@ -1,12 +1,11 @@
 // The source stage: where the objects come from — the cluster (cluster-source.ts) or `-f`
 // manifests (FileSource) — behind one interface, with `-n`/`-l` applied by one wrapper
 // (filtered). Every command reads objects through it: `list`/`diff`/`doctor`/`tls` call
-// list() once; `serve` and `list -w` follow watch() events (docs/design.md#source).
+// list() once; `serve` and `list -w` follow watch() events (docs/design.md#sources).
 import type { ClusterObjects, KubeObject } from '../gateway-api/objects.js';
 import type { Reporter } from '../util/reporter.js';
 import { silentReporter } from '../util/reporter.js';
 import { errorMessage } from '../util/errors.js';
-import type { KubeconfigOptions } from './kubeconfig.js';
 import { objectMatcher, type ObjectFilter } from './filter.js';
 
 /** One object added, changed or deleted. `kind` is the object's kind as the source names it. */
@@ -140,17 +139,4 @@ export class FileSource implements Source {
     });
     return { synced: Promise.resolve(), done };
   }
-}
-
-export interface SourceOptions extends KubeconfigOptions, ObjectFilter {
-  /** -f paths: read these instead of the cluster. */
-  filename?: string[];
-}
-
-/** The source the flags ask for, filtered. Resolves the kubeconfig (no request is made yet). */
-export async function openSource(opts: SourceOptions, reporter: Reporter = silentReporter): Promise<Source> {
-  const filter: ObjectFilter = { ...(opts.namespace ? { namespace: opts.namespace } : {}), ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}) };
-  if (opts.filename && opts.filename.length > 0) return filtered(new FileSource(opts.filename, reporter), filter);
-  const { ClusterSource } = await import('./cluster-source.js');
-  return filtered(await ClusterSource.connect(opts, reporter), filter);
 }

@@ -2,7 +2,7 @@
 // plan (the mDNS counterpart of unicast/read-current.ts). Read-only by construction: only
 // legacy-unicast queries and a DNS-SD browse, never probes or announcements.
 //
-// Per name (docs/design.md#diff):
+// Per name (docs/design.md#mdns-sink):
 //   nobody answers                                    -> add
 //   the answers equal the desired addresses           -> unchanged
 //   our own running serve (one of this host's

@@ -6,7 +6,7 @@
 //   never dropped. A UserError (REFUSED, BADKEY…) is reported and waits for the next sync().
 // - The unicast safety policy (policy.ts): --policy, and the mass-delete guard that holds a plan
 //   deleting more than half of our names until the next full list of the source agrees, unless
-//   --allow-mass-delete (docs/design.md#safety).
+//   --allow-mass-delete (docs/design.md#unicast-safety).
 import { planChanges, type Plan } from '../plan/plan.js';
 import type { RecordSet } from '../records/types.js';
 import { Backoff, sleep } from '../util/backoff.js';

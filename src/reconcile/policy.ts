@@ -1,5 +1,5 @@
 // What a plan may do to a unicast zone: external-dns's --policy, and a guard its users lost
-// records without (docs/design.md#safety). Pure.
+// records without (docs/design.md#unicast-safety). Pure.
 import type { Plan } from '../plan/plan.js';
 import type { RecordSet } from '../records/types.js';
 

@@ -43,7 +43,7 @@ export class Reconciler {
     }
     if (event.type === 'SYNCED') {
       // A relist of every kind after the first read is a full list again (the mass-delete
-      // guard waits for one, docs/design.md#safety).
+      // guard waits for one, docs/design.md#unicast-safety).
       if (!this.initialised) {
         this.kinds.add(event.kind);
         return;

@@ -28,7 +28,7 @@ export function desiredRecords(bindings: readonly Binding[]): RecordSet[] {
   return out;
 }
 
-/** DNS-SD like the seed: `_https._tcp` for 443 or an HTTPS/TLS listener, else `_http._tcp`. */
+/** DNS-SD (docs/design.md#records): `_https._tcp` for 443 or an HTTPS/TLS listener, else `_http._tcp`. */
 function serviceFor(b: Binding): ServiceInstance {
   const port = b.port ?? 80;
   const secure = port === 443 || b.url.startsWith('https:');

@@ -1,5 +1,5 @@
 // A private avahi-daemon inside a test namespace, as a third-party querier
-// (testing-notes.md §avahi): its own system-type dbus-daemon on a unix socket, avahi with
+// (docs/testing.md#avahi): its own system-type dbus-daemon on a unix socket, avahi with
 // --no-chroot --no-drop-root, publishing off, only the test interface, and its hard-coded
 // /run/avahi-daemon bind-mounted from a private folder (`ip netns exec` gives a private mount
 // namespace). Queried through D-Bus: RecordBrowser (all records, avahi_records.py) and

@@ -4,7 +4,7 @@
 // (legacy-unicast mDNS queries, a signed AXFR or per-name lookups), never probes,
 // announcements or UPDATE messages.
 import type { QueryOptions } from '../../mdns/query.js';
-import { openSource } from '../../cluster/source.js';
+import { openSource } from '../../cluster/open.js';
 import { readOnce } from '../../reconcile/once.js';
 import type { DiffFlags } from '../flags.js';
 import { bindingOptions, sourceOptions } from '../load.js';

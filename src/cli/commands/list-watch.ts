@@ -1,7 +1,7 @@
 // kubectl mdns list -w: the table, then one row per binding that changes, like `kubectl get -w`.
 // The reconcile loop without sinks: nothing is published.
 import type { Binding } from '../../bindings/types.js';
-import { openSource } from '../../cluster/source.js';
+import { openSource } from '../../cluster/open.js';
 import { Reconciler } from '../../reconcile/reconciler.js';
 import type { CommonFlags } from '../flags.js';
 import { bindingOptions, sourceOptions } from '../load.js';

@@ -1,5 +1,5 @@
 // kubectl mdns list: the reconcile stage driven once (source -> bindings) -> printer. Nothing is published.
-import { openSource } from '../../cluster/source.js';
+import { openSource } from '../../cluster/open.js';
 import { readOnce } from '../../reconcile/once.js';
 import type { CommonFlags } from '../flags.js';
 import { bindingOptions, sourceOptions } from '../load.js';

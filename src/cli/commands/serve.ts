@@ -44,7 +44,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     // Flag and key-file problems before connecting anywhere; the owner id defaults to the
     // context name, known later: set in "Compute bindings".
     let unicastConfig = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, flags.ownerId ?? 'kubectl-mdns', sinks);
-    const { openSource } = await import('../../cluster/source.js');
+    const { openSource } = await import('../../cluster/open.js');
     const follow = async () => {
       const watch = await source!.watch((e) => reconciler.onEvent(e), abort.signal);
       await watch.synced;

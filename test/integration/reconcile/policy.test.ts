@@ -1,4 +1,4 @@
-// The unicast safety policy against a real BIND 9 (docs/design.md#safety): --policy
+// The unicast safety policy against a real BIND 9 (docs/design.md#unicast-safety): --policy
 // upsert-only never deletes, create-only never changes what exists, and the mass-delete guard
 // holds a plan that would empty the zone (the source returned nothing) until the next full
 // list agrees — or at once with --allow-mass-delete.

@@ -142,7 +142,7 @@ test('text: a target without differences says so', () => {
   assert.equal(out, 'mdns on eth0\n  no differences (3 names up to date)\nSummary: 0 to add, 0 to remove, 0 to change, 0 in conflict, 3 unchanged.\n');
 });
 
-test('DNSDiff: DESIGN.md §diff shape, changes of every target, summary summed', () => {
+test('DNSDiff: docs/design.md#dnsdiff shape, changes of every target, summary summed', () => {
   const d = dnsDiff('kind-dev', targets());
   assert.equal(d.kind, 'DNSDiff');
   assert.equal(d.context, 'kind-dev');

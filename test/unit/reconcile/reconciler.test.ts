@@ -34,7 +34,7 @@ test('reconcile loop: events in any order converge to the full recompute', async
   assert.ok(objects.routes.length > 5, 'examples should hold routes');
   const expected = full(objects);
   assert.ok(expected.length > 3);
-  // Routes before gateways (the seed's "route before gateway" case), then gateways.
+  // Routes before gateways (a route that arrives before its gateway), then gateways.
   const loop = new Reconciler(options, new MemoryReporter(), 0);
   for (const e of events(objects)) loop.onEvent(e);
   loop.flush();
