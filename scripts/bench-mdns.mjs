@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Benchmark: publish N names (default 10,000) with the mDNS responder inside a throw-away
 // network namespace pair, and report the time until every name is probed and announced and
-// the time to say goodbye to all of them on SIGTERM, next to DESIGN.md's avahi figures
-// (48 s to publish 10,000 names, 9 s to withdraw them). Needs root (ip netns) and a build
+// the time to say goodbye to all of them on SIGTERM, next to avahi's figures (48 s to publish
+// 10,000 names, 9 s to withdraw them; docs/decisions.md, Numbers). Needs root (ip netns) and a build
 // (`npm run build`). Usage: node scripts/bench-mdns.mjs [N]
 // A listener in the querier namespace (default 212 KB socket buffer, like avahi's) counts the
 // names that arrived in announcements and in goodbyes; dig samples check the answers.

@@ -26,7 +26,7 @@
 // SOURCE_DATE_EPOCH), so rebuilding a tag gives the same sha256.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -322,8 +322,10 @@ function shellLauncher(target, versionFastPath) {
     'self=$0',
     'while [ -h "$self" ]; do',
     '  link=$(readlink "$self")',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: POSIX sh parameter expansion, not a template literal
     '  case $link in /*) self=$link ;; *) self=${self%/*}/$link ;; esac',
     'done',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: POSIX sh parameter expansion, not a template literal
     'case $self in */*) dir=${self%/*} ;; *) dir=. ;; esac',
     ...(versionFastPath
       ? ['# `version` opens no TLS connection: spare Node reading NODE_EXTRA_CA_CERTS at start-up.', 'if [ "$1" = version ]; then NODE_EXTRA_CA_CERTS= exec node "$dir/' + target + '" "$@"; fi']

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Evidence for docs/decisions-unicast.md: can native-dns-packet (0.1.1, last release 2014)
+// Evidence for docs/decisions.md (Unicast): can native-dns-packet (0.1.1, last release 2014)
 // write the RFC 2136 UPDATE forms kubectl-mdns needs, and parse the replies BIND sends?
 // It is not a dependency of this project. To reproduce:
 //   mkdir -p /tmp/ndp && cd /tmp/ndp && npm init -y && npm i native-dns-packet

@@ -1,10 +1,10 @@
-// DESIGN.md §Bindings rule 6: which addresses a name resolves to. The annotation
+// Binding rule 6 (docs/design.md#rule-6-addresses): which addresses a name resolves to. The annotation
 // kubectl-mdns/addresses overrides status (for gateways whose controller reports an address
 // the host cannot reach); otherwise status.addresses of type IPAddress (or no type).
 // Hostname addresses are reported, never served: mDNS and our unicast records carry A/AAAA only.
 
 import { isIP } from 'node:net';
-import type { Gateway, Ingress } from '../cluster/objects.js';
+import type { Gateway, Ingress } from '../gateway-api/objects.js';
 import { ANNOTATION_ADDRESSES } from './types.js';
 import { displayValue } from './hostnames.js';
 

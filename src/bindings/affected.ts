@@ -2,7 +2,7 @@
 // modified or deleted), so one event costs a few bindRoute calls instead of a full recompute.
 // Ingresses depend on nothing but themselves and are never affected.
 
-import type { Route } from '../cluster/objects.js';
+import type { Route } from '../gateway-api/objects.js';
 import { namespaceOf, objectKey, type BindingIndex } from './object-index.js';
 import { parentRefKey } from './parents.js';
 

@@ -1,7 +1,7 @@
 // The whole snapshot at once: every route through bindRoute, every Ingress through bindIngress,
 // in one deterministic order (order.ts), plus object-level warnings (lint.ts).
 
-import type { ClusterObjects } from '../cluster/objects.js';
+import type { ClusterObjects } from '../gateway-api/objects.js';
 import type { BindingOptions, BindingResult } from './types.js';
 import { indexObjects } from './object-index.js';
 import { bindRoute } from './routes.js';

@@ -1,4 +1,4 @@
-// Hostname rules of DESIGN.md §Bindings rule 4: normalisation, RFC 1123 validation, and the
+// Hostname rules of binding rule 4 (docs/design.md#rule-4-hostnames): normalisation, RFC 1123 validation, and the
 // Gateway API route/listener hostname intersection (HTTPRoute spec.hostnames, GEP-2643 wording:
 // `*.example.com` matches one or more labels before `.example.com`, never `example.com` itself).
 

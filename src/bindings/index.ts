@@ -1,9 +1,9 @@
-// bindings: cluster objects → Binding verdicts (DESIGN.md §Bindings). Pure: no I/O, no clock.
+// bindings: cluster objects → Binding verdicts (docs/design.md#bindings). Pure: no I/O, no clock.
 // Input: a ClusterObjects snapshot (or one route plus a BindingIndex, for `serve`).
 // Output: one Binding per (route, hostname, parent gateway), Ready / Pending / Skipped with a reason.
 
 export { computeBindings } from './compute.js';
-export { bindRoute, ROUTE_KINDS } from './routes.js';
+export { bindRoute } from './routes.js';
 export { bindIngress } from './ingresses.js';
 export { indexObjects, objectKey, keyOf, namespaceLabels, NAMESPACE_NAME_LABEL, type BindingIndex } from './object-index.js';
 export { routesAffectedBy, routeParents, type ChangedObject, type RouteParents } from './affected.js';
@@ -12,3 +12,4 @@ export { compareBindings } from './order.js';
 export { checkHostname, intersectHostnames, normalizeHostname } from './hostnames.js';
 export { zoneFor } from './publish.js';
 export * from './types.js';
+export { LiveBindings, type ObjectChange } from './incremental.js';

@@ -1,9 +1,9 @@
-// DESIGN.md §Sources, Ingress (networking.k8s.io/v1): hosts from spec.rules[].host and
+// Ingress (networking.k8s.io/v1, docs/design.md#ingress): hosts from spec.rules[].host and
 // spec.tls[].hosts; addresses from status.loadBalancer.ingress[].ip (or the
 // kubectl-mdns/addresses annotation on the Ingress, as on a Gateway); port 443 when a tls entry
 // covers the host, else 80. No gateway and no listener. Rule 7 (where it goes) applies as is.
 
-import type { Ingress } from '../cluster/objects.js';
+import type { Ingress } from '../gateway-api/objects.js';
 import type { Binding, BindingOptions, ResourceRef } from './types.js';
 import { checkHostname, intersectHostnames } from './hostnames.js';
 import { ingressAddresses } from './addresses.js';

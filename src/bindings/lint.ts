@@ -2,10 +2,9 @@
 // listeners, non-list fields. Inputs are untrusted (-f files never met an API server), so these
 // become warnings for the person, and the binding rules simply leave the broken part out.
 
-import type { ClusterObjects, KubeObject } from '../cluster/objects.js';
+import { ROUTE_KINDS, isRouteKind, type ClusterObjects, type KubeObject } from '../gateway-api/objects.js';
 import { listenerProblem } from './listeners.js';
 import { nameOf, namespaceOf } from './object-index.js';
-import { ROUTE_KINDS } from './routes.js';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -35,7 +34,7 @@ export function lintObject(kind: 'Gateway' | 'ListenerSet' | 'Route' | 'Ingress'
   if (!isRecord(obj)) return [`a ${kind} entry is not an object; ignored`];
   const o = obj as KubeObject;
   const shownKind = kind === 'Route' ? (typeof o.kind === 'string' ? o.kind : 'route') : kind;
-  if (kind === 'Route' && (typeof o.kind !== 'string' || !ROUTE_KINDS.includes(o.kind))) {
+  if (kind === 'Route' && !isRouteKind(o.kind)) {
     return [`route ${namespaceOf(o)}/${nameOf(o) ?? '(no name)'} has kind ${JSON.stringify(o.kind) ?? 'undefined'}, not one of ${ROUTE_KINDS.join(', ')}; ignored`];
   }
   const what = label(shownKind, o);

@@ -1,8 +1,8 @@
-// DESIGN.md §Bindings rule 3: which listeners a route may use. Gateway API: a listener's
+// Binding rule 3 (docs/design.md#rule-3-listeners): which listeners a route may use. Gateway API: a listener's
 // allowedRoutes.namespaces.from (Same by default, All, Selector on the route namespace's labels)
 // and allowedRoutes.kinds (or, when empty, the kinds the listener's protocol carries).
 
-import { GATEWAY_GROUP } from '../cluster/objects.js';
+import { GATEWAY_GROUP } from '../gateway-api/objects.js';
 import { checkHostname } from './hostnames.js';
 import { matchLabelSelector } from './selector.js';
 
@@ -63,7 +63,7 @@ export function usableListeners(rawListeners: unknown): UsableListener[] {
       name,
       port: l.port as number,
       protocol: typeof l.protocol === 'string' ? l.protocol.toUpperCase() : '',
-      hostname: host && host.ok ? host.name : '',
+      hostname: host?.ok ? host.name : '',
       allowedRoutes: l.allowedRoutes,
     });
   }

@@ -2,7 +2,7 @@
 // rescanning the cluster. Plain Maps on purpose: `serve` updates them in place (set/delete by
 // objectKey) as watch events arrive; nothing derived is cached here, so that stays correct.
 
-import type { ClusterObjects, Gateway, KubeObject, ListenerSet, Namespace } from '../cluster/objects.js';
+import type { ClusterObjects, Gateway, KubeObject, ListenerSet, Namespace } from '../gateway-api/objects.js';
 
 export interface BindingIndex {
   /** Key: objectKey(namespace, name). */

@@ -1,8 +1,8 @@
-// DESIGN.md §Bindings rules 1 and 2: which parentRefs count, what they resolve to, and whether
+// Binding rules 1 and 2 (docs/design.md#rule-1-parent, #rule-2-accepted): which parentRefs count, what they resolve to, and whether
 // the gateway controller has rejected the route for that parent.
 
-import type { Condition, Gateway, Route } from '../cluster/objects.js';
-import { GATEWAY_GROUP } from '../cluster/objects.js';
+import type { Condition, Gateway, Route } from '../gateway-api/objects.js';
+import { GATEWAY_GROUP } from '../gateway-api/objects.js';
 import type { GatewayRef } from './types.js';
 import { gatewayAddresses, type AddressSet } from './addresses.js';
 import { usableListeners, type UsableListener } from './listeners.js';

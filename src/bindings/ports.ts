@@ -1,4 +1,4 @@
-// DESIGN.md §Bindings rule 5, the seed README's rule: a route that names its listener
+// Binding rule 5 (docs/design.md#rule-5-port), the rule cloud-provider-mdns's README describes: a route that names its listener
 // (sectionName or port) gets that listener's port; otherwise 443 if a listener that serves the
 // name is on 443, else 80, else Skipped — or, with --any-port, the lowest port (Gateway API itself
 // attaches the route to every listener that accepts it, so any of them is a right answer).
@@ -12,7 +12,7 @@ export interface PortChoice {
   listener: UsableListener;
 }
 
-/** The exact Skipped message of DESIGN.md rule 5; `parent` is "gateway NS/NAME" (or "ListenerSet NS/NAME"). */
+/** The exact Skipped message of rule 5 (docs/design.md#rule-5-port); `parent` is "gateway NS/NAME" (or "ListenerSet NS/NAME"). */
 export function noStandardPortReason(parent: string): string {
   return `${parent} has no listener on 443 or 80; set sectionName or port in parentRefs, or use --any-port`;
 }

@@ -1,4 +1,4 @@
-// DESIGN.md §Bindings rule 7: where a name goes. `.local` → mDNS (RFC 6762 §3 reserves it for
+// Binding rule 7 (docs/design.md#rule-7-where-it-goes): where a name goes. `.local` → mDNS (RFC 6762 §3 reserves it for
 // link-local multicast names); inside a --zone on a label boundary → unicast (RFC 2136);
 // wildcards → unicast only, because mDNS has no wildcard records; anything else → Skipped.
 // The annotation kubectl-mdns/publish (none|mdns|unicast|all) on the route or the Gateway can
@@ -84,7 +84,7 @@ export function publishDecision(hostname: string, zones: readonly string[], sour
     return skipped(`annotation ${narrowedBy.join(' and ')} leaves nowhere to publish ${hostname} (it can go to ${natural.join(', ')} only); change the annotation`);
   }
   if (publish.includes('mdns') && labelCount(hostname) > 2) {
-    // research/peers.md §4.7: nss-mdns minimal mode and Windows resolve only `name.local`.
+    // nss-mdns minimal mode and Windows resolve only `name.local` (docs/decisions.md, Multi-label .local names).
     warnings.push(`${hostname} has more than two labels: Windows and nss-mdns (mdns4_minimal) will not resolve it; prefer a name like ${flatten(hostname)}`);
   }
   const decision: PublishDecision = { publish, reason: '', warnings: publish.includes('unicast') ? warnings : warnings.filter((w) => !w.startsWith('--zone')) };

@@ -1,10 +1,10 @@
-// DESIGN.md §Bindings rules 1–7 for one HTTPRoute, GRPCRoute or TLSRoute: one binding per
+// Binding rules 1–7 (docs/design.md#bindings) for one HTTPRoute, GRPCRoute or TLSRoute: one binding per
 // (route, hostname, parent gateway). A route hostname that reaches the same gateway through
 // several listeners or several parentRefs yields ONE binding for that gateway; the best verdict
 // wins (Ready, then Pending, then Skipped) and among equals the port rule 5 prefers (443, 80,
 // lowest). The reasons of the parentRefs that lost are kept as warnings on the winner.
 
-import type { Route } from '../cluster/objects.js';
+import { isRouteKind, type Route } from '../gateway-api/objects.js';
 import type { Binding, BindingOptions, ResourceRef } from './types.js';
 import { checkHostname, intersectHostnames } from './hostnames.js';
 import { listenerRefusal, type UsableListener } from './listeners.js';
@@ -14,7 +14,6 @@ import { nameOf, namespaceLabels, namespaceOf, type BindingIndex } from './objec
 import { placedBinding, skippedBinding, type BindingBase } from './verdict.js';
 import { compareBindings } from './order.js';
 
-export const ROUTE_KINDS: readonly string[] = ['HTTPRoute', 'GRPCRoute', 'TLSRoute'];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,7 +49,7 @@ export function bindRoute(route: Route, index: BindingIndex, options: BindingOpt
   const kind = route.kind;
   const name = nameOf(route);
   // lint.ts warns about both: without a kind or a name there is nothing to identify a row by.
-  if (typeof kind !== 'string' || !ROUTE_KINDS.includes(kind) || name === undefined) return [];
+  if (typeof kind !== 'string' || !isRouteKind(kind) || name === undefined) return [];
   const namespace = namespaceOf(route);
   const ref: ResourceRef = { kind, namespace, name };
   const spec = isRecord(route.spec) ? route.spec : {};

@@ -13,7 +13,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 export function matchLabelSelector(selector: unknown, labels: Readonly<Record<string, string>>): SelectorResult {
   if (!isRecord(selector)) return { matches: false, error: 'the selector is not an object' };
-  const has = (key: string): boolean => Object.prototype.hasOwnProperty.call(labels, key);
+  const has = (key: string): boolean => Object.hasOwn(labels, key);
   const { matchLabels, matchExpressions } = selector;
   if (matchLabels !== undefined && matchLabels !== null) {
     if (!isRecord(matchLabels)) return { matches: false, error: 'matchLabels is not a map' };

@@ -1,5 +1,5 @@
 // A Binding is one (route, hostname, parent gateway) triple and its verdict.
-// Its JSON form is the public `BindingList` item (DESIGN.md §Bindings): fields may be
+// Its JSON form is the public `BindingList` item (docs/design.md#bindinglist): fields may be
 // added, never renamed.
 
 export type BindingStatus = 'Ready' | 'Pending' | 'Skipped';

@@ -1,4 +1,4 @@
-// How a binding's status follows from rules 6 and 7 (DESIGN.md §Bindings, `status`):
+// How a binding's status follows from rules 6 and 7 (docs/design.md#status):
 // Skipped when it has nowhere to go, Pending when it would go somewhere but has no address,
 // Ready otherwise. Shared by routes and Ingresses.
 

@@ -1,5 +1,5 @@
 // kubectl accepts `-ojson`, `-owide`, `-nfoo`, `-lapp=shop`, `-o=json`; yargs reads `-ojson`
-// as the short flags -o -j -s -o -n (research/libs.md §4). Split them before parsing.
+// as the short flags -o -j -s -o -n (docs/decisions.md, yargs). Split them before parsing.
 
 const VALUE_SHORT_FLAGS = new Set(['o', 'n', 'l', 'f']);
 

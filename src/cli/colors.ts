@@ -1,4 +1,4 @@
-// Colors only for a person at a terminal: chalk 5 ignores NO_COLOR (research/libs.md §4),
+// Colors only for a person at a terminal: chalk 5 ignores NO_COLOR (docs/decisions.md, chalk),
 // so the decision is made here, per stream.
 import { Chalk, type ChalkInstance } from 'chalk';
 

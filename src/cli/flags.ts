@@ -31,13 +31,19 @@ export interface MdnsFlags {
   timeout?: number;
 }
 
-export interface ServeFlags extends CommonFlags, UnicastFlags, MdnsFlags {
+/** The unicast safety policy (src/reconcile/policy.ts). */
+export interface PolicyFlags {
+  policy?: 'sync' | 'upsert-only' | 'create-only';
+  allowMassDelete?: boolean;
+}
+
+export interface ServeFlags extends CommonFlags, UnicastFlags, MdnsFlags, PolicyFlags {
   cleanupOnExit?: boolean;
   noMdns?: boolean;
   logFormat: 'text' | 'json';
 }
 
-export interface DiffFlags extends CommonFlags, UnicastFlags, MdnsFlags {}
+export interface DiffFlags extends CommonFlags, UnicastFlags, MdnsFlags, PolicyFlags {}
 
 const KUBE = 'Kubernetes flags:';
 const SEL = 'Selection flags:';

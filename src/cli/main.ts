@@ -35,6 +35,8 @@ function buildParser(args: string[]) {
         .option('batch-size', { type: 'number', default: 50, group: 'Unicast DNS (RFC 2136) flags:', describe: 'Names per UPDATE message' })
         .option('cleanup-on-exit', { type: 'boolean', default: false, group: 'Unicast DNS (RFC 2136) flags:', describe: 'Delete our unicast records on exit (mDNS always says goodbye)' })
         .option('no-mdns', { type: 'boolean', default: false, group: 'mDNS flags:', describe: 'Do not run the mDNS responder (unicast only)' })
+        .option('policy', { type: 'string', choices: ['sync', 'upsert-only', 'create-only'], group: 'Unicast DNS (RFC 2136) flags:', describe: 'What unicast updates may do: sync (create, update, delete), upsert-only (never delete), create-only (default sync)' })
+        .option('allow-mass-delete', { type: 'boolean', group: 'Unicast DNS (RFC 2136) flags:', describe: 'Apply a plan that deletes more than half of our names at once (held until the next full list otherwise)' })
         .option('log-format', { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Change lines as text or JSON lines (stderr)' })
         .example('kubectl mdns serve', 'Answer for every Ready .local name until Ctrl-C')
         .example('kubectl mdns serve --interface eth0', 'Only on eth0')

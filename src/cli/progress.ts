@@ -1,6 +1,6 @@
 // Start-up progress for serve: listr2 tasks on stderr (stdout stays for data). listr2 writes
 // to stdout and installs its own SIGINT handler that exits 127 unless told otherwise
-// (research/libs.md §4): both are switched off here.
+// (docs/decisions.md, listr2): both are switched off here.
 import type { Reporter } from '../util/reporter.js';
 
 export interface StartupTask {

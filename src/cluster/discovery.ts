@@ -1,12 +1,12 @@
 // Which of the kinds we read does this cluster serve, and at which version? Asked of the API
 // server's discovery documents at run time, because Gateway API versions move (TLSRoute is v1
-// since Gateway API v1.5 and the standard channel no longer serves v1alpha2 — libs.md finding
-// 4; ListenerSet graduated from gateway.networking.x-k8s.io XListenerSet). A kind that is
+// since Gateway API v1.5 and the standard channel no longer serves v1alpha2 — docs/decisions.md,
+// Discovery; ListenerSet graduated from gateway.networking.x-k8s.io XListenerSet). A kind that is
 // not served is skipped with one warning; no Gateway API at all is an error, since nothing
 // could ever be published.
 
 import { UserError } from '../util/errors.js';
-import { GATEWAY_GROUP } from './objects.js';
+import { EXPERIMENTAL_GATEWAY_GROUP, GATEWAY_GROUP } from '../gateway-api/objects.js';
 import { isNotFound } from './http.js';
 import type { ApiClient } from './http.js';
 
@@ -22,9 +22,6 @@ export const CLUSTER_KINDS: readonly ClusterKind[] = [
   'Ingress',
 ];
 
-export const ROUTE_KINDS: readonly ClusterKind[] = ['HTTPRoute', 'GRPCRoute', 'TLSRoute'];
-
-export const EXPERIMENTAL_GATEWAY_GROUP = 'gateway.networking.x-k8s.io';
 
 /** One kind as this cluster serves it. */
 export interface ServedResource {

@@ -8,7 +8,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import yaml from 'js-yaml';
 import { UserError, errorMessage } from '../util/errors.js';
-import { emptyClusterObjects, GATEWAY_GROUP, type ClusterObjects, type KubeObject } from './objects.js';
+import { EXPERIMENTAL_GATEWAY_GROUP, emptyClusterObjects, GATEWAY_GROUP, isRouteKind, type ClusterObjects, type KubeObject } from '../gateway-api/objects.js';
 
 export interface LoadedManifests {
   objects: ClusterObjects;
@@ -16,9 +16,7 @@ export interface LoadedManifests {
 }
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
-const LEGACY_GATEWAY_GROUP = 'gateway.networking.x-k8s.io';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
 
 type Bucket = 'gateways' | 'listenerSets' | 'routes' | 'namespaces' | 'ingresses';
 
@@ -27,8 +25,8 @@ function bucketFor(kind: string, apiVersion: unknown): Bucket | undefined {
   const group = typeof apiVersion === 'string' ? (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '') : undefined;
   const groupIs = (...groups: string[]) => group === undefined || groups.includes(group);
   if (kind === 'Gateway') return groupIs(GATEWAY_GROUP) ? 'gateways' : undefined;
-  if (ROUTE_KINDS.has(kind)) return groupIs(GATEWAY_GROUP) ? 'routes' : undefined;
-  if (kind === 'ListenerSet' || kind === 'XListenerSet') return groupIs(GATEWAY_GROUP, LEGACY_GATEWAY_GROUP) ? 'listenerSets' : undefined;
+  if (isRouteKind(kind)) return groupIs(GATEWAY_GROUP) ? 'routes' : undefined;
+  if (kind === 'ListenerSet' || kind === 'XListenerSet') return groupIs(GATEWAY_GROUP, EXPERIMENTAL_GATEWAY_GROUP) ? 'listenerSets' : undefined;
   if (kind === 'Namespace') return groupIs('') ? 'namespaces' : undefined;
   if (kind === 'Ingress') return groupIs('networking.k8s.io', 'extensions') ? 'ingresses' : undefined;
   return undefined;

@@ -1,6 +1,6 @@
 // A small HTTP(S) client for the few API calls we make (discovery GETs, lists, watch streams).
 // Our own rather than client-node's generated clients because the list+watch loop needs the raw
-// stream and exact control over errors (libs.md §3). Credentials still come from client-node's
+// stream and exact control over errors (docs/decisions.md, @kubernetes/client-node). Credentials still come from client-node's
 // KubeConfig.applyToHTTPSOptions (token, client certificates, CA, exec plugins, auth providers).
 // Every failure becomes a UserError whose one-line message names the context and the server.
 

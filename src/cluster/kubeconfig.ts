@@ -5,7 +5,7 @@
 // - else `KUBECONFIG` (path-list): missing files ignored, first file to set a cluster, user or
 //   context name wins, first file's current-context wins;
 // - else `~/.kube/config`.
-// Never fall back to http://localhost:8080 (client-node's loadFromDefault does: libs.md §3).
+// Never fall back to http://localhost:8080 (client-node's loadFromDefault does: docs/decisions.md, @kubernetes/client-node).
 //
 // `readKubeconfig` is synchronous and does not load @kubernetes/client-node, so `list -f` and
 // `version` stay fast; `resolveKubeconfig` adds the client-node KubeConfig (dynamic import)
@@ -149,7 +149,7 @@ export function readKubeconfig(opts: KubeconfigOptions): KubeconfigSelection {
   }
 
   let contextName = opts.context || currentContext || '';
-  let ctx = contextName ? contexts.get(contextName) : undefined;
+  const ctx = contextName ? contexts.get(contextName) : undefined;
   if (contextName && !ctx) {
     const where = opts.context ? '--context' : `current-context in ${currentContextFile}`;
     throw new UserError(`context "${contextName}" (${where}) does not exist in the kubeconfig (${describeFiles(files, paths)})`);
@@ -344,7 +344,7 @@ function execConfig(exec: Record<string, unknown>, file: string, cluster: Client
   env.push({ name: 'KUBERNETES_EXEC_INFO', value: JSON.stringify({ apiVersion, kind: 'ExecCredential', spec }) });
   return {
     ...exec,
-    command: command && command.includes(sep) && !isAbsolute(command) ? join(dirname(file), command) : command,
+    command: command?.includes(sep) && !isAbsolute(command) ? join(dirname(file), command) : command,
     args: Array.isArray(exec.args) ? exec.args : [],
     env,
   };

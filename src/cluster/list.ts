@@ -2,7 +2,7 @@
 // Items of a List often come without kind/apiVersion (the API server strips them for built-in
 // types); the binding rules need the kind (HTTPRoute vs TLSRoute), so fill them in.
 
-import type { KubeObject } from './objects.js';
+import type { KubeObject } from '../gateway-api/objects.js';
 import type { ApiClient } from './http.js';
 import { isGone } from './http.js';
 import { apiVersionOf, resourcePath } from './discovery.js';

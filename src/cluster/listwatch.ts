@@ -1,5 +1,5 @@
 // Our own list+watch loop for one kind, instead of client-node's informer, which stops for
-// good on most errors, never relists and has a dead inactivity timeout in 1.4.0 (libs.md §3).
+// good on most errors, never relists and has a dead inactivity timeout in 1.4.0 (docs/decisions.md, @kubernetes/client-node).
 // The loop:
 // - lists (paginated) and emits the differences against what it holds, then 'SYNCED';
 // - watches from the list's resourceVersion with bookmarks, and when a stream ends resumes from
@@ -11,7 +11,7 @@
 // - on 403 (or 404: CRD removed) warns once and retries slowly, without crashing.
 // It runs until its AbortSignal aborts and never rejects.
 
-import type { KubeObject } from './objects.js';
+import type { KubeObject } from '../gateway-api/objects.js';
 import type { Reporter } from '../util/reporter.js';
 import { silentReporter } from '../util/reporter.js';
 import { Backoff, sleep } from '../util/backoff.js';

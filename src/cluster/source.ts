@@ -1,233 +1,142 @@
-// The cluster source: kubeconfig → API client → discovery → lists (for `list`/`diff`) or
-// list+watch loops with an in-memory store per kind (for `serve`). Its output is the shared
-// ClusterObjects snapshot the binding rules read.
-//
-// Filters, as in DESIGN.md §CLI: `-n` narrows routes and Ingresses only — Gateways,
-// ListenerSets and Namespaces in other namespaces are still needed to bind them (a route's
-// parent may live elsewhere; allowedRoutes selectors read namespace labels). `-l` likewise
-// selects routes and Ingresses.
-
-import type { ClusterObjects, Gateway, Ingress, KubeObject, ListenerSet, Namespace, Route } from './objects.js';
-import { emptyClusterObjects } from './objects.js';
+// The source stage: where the objects come from — the cluster (cluster-source.ts) or `-f`
+// manifests (FileSource) — behind one interface, with `-n`/`-l` applied by one wrapper
+// (filtered). Every command reads objects through it: `list`/`diff`/`doctor`/`tls` call
+// list() once; `serve` and `list -w` follow watch() events (docs/design.md#sources).
+import type { ClusterObjects, KubeObject } from '../gateway-api/objects.js';
 import type { Reporter } from '../util/reporter.js';
 import { silentReporter } from '../util/reporter.js';
 import { errorMessage } from '../util/errors.js';
-import type { Backoff } from '../util/backoff.js';
-import type { KubeconfigOptions, ResolvedConfig } from './kubeconfig.js';
-import { resolveKubeconfig } from './kubeconfig.js';
-import { ApiClient, isForbidden, isNotFound } from './http.js';
-import type { ApiClientOptions } from './http.js';
-import type { ClusterKind, DiscoveryResult, ServedResource } from './discovery.js';
-import { CLUSTER_KINDS, ROUTE_KINDS, discoverResources } from './discovery.js';
-import { listAll } from './list.js';
-import { ListWatch } from './listwatch.js';
-import type { WatchEventType } from './listwatch.js';
-import { ConnectionHealth } from './health.js';
+import { objectMatcher, type ObjectFilter } from './filter.js';
 
-export interface ClusterFilter {
-  /** `-n`: routes and Ingresses of this namespace only. */
-  namespace?: string;
-  /** `-l`: routes and Ingresses matching this selector only. */
-  labelSelector?: string;
+/** One object added, changed or deleted. `kind` is the object's kind as the source names it. */
+export interface ObjectEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  kind: string;
+  object: KubeObject;
 }
 
-export interface ListOnceResult {
+/** Every object of `kind` has been listed (the first list, and every relist after an error). */
+export interface SyncedEvent {
+  type: 'SYNCED';
+  kind: string;
+}
+
+/** A whole new world: `-f` manifests (re)read. Everything not in it is gone. */
+export interface ReplacedEvent {
+  type: 'REPLACED';
   objects: ClusterObjects;
-  /** One line per skipped kind (not served, forbidden). Not sent to the reporter: the caller shows them. */
+}
+
+export type SourceEvent = ObjectEvent | SyncedEvent | ReplacedEvent;
+
+export interface SourceList {
+  objects: ClusterObjects;
+  /** One line per problem that did not stop the read (kinds not served, forbidden, bad documents). */
   warnings: string[];
+  /** The kubeconfig context, or "" for -f files. */
   context: string;
 }
 
-export type ClusterChange =
-  | { type: WatchEventType; kind: ClusterKind; object: KubeObject }
-  | { type: 'SYNCED'; kind: ClusterKind };
-
-/** `snapshot()` returns the current store as ClusterObjects (built lazily, cached until the next change). */
-export type ClusterChangeHandler = (change: ClusterChange, snapshot: () => ClusterObjects) => void;
-
-export interface ClusterWatchOptions extends ClusterFilter {
-  /** Tuning for tests; defaults are the production ones (see ListWatchOptions). */
-  watchTimeoutSeconds?: number;
-  idleTimeoutMs?: number;
-  relistIntervalMs?: number;
-  slowRetryMs?: number;
-  pageSize?: number;
-  backoff?: () => Backoff;
-}
-
-export interface ClusterWatch {
-  /** Warnings from discovery (kinds not served); already sent to the reporter. */
-  warnings: string[];
-  /** The kinds being watched. */
-  kinds: ClusterKind[];
-  /** Resolves once every kind has been listed (or found forbidden) once, or on abort. */
+export interface SourceWatch {
+  /** Resolves once everything has been read once (or on abort). */
   synced: Promise<void>;
-  /** Resolves when all loops have stopped after the signal aborted. */
+  /** Resolves when the source has stopped after the signal aborted. */
   done: Promise<void>;
-  snapshot(): ClusterObjects;
 }
 
-export interface ConnectOptions extends KubeconfigOptions {
-  client?: ApiClientOptions;
+export interface Source {
+  /** The kubeconfig context, or "" for -f files. */
+  readonly context: string;
+  /** For people: `kind-dev (https://127.0.0.1:6443)`, `manifests in examples/`. */
+  readonly description: string;
+  /** Anything to check before reading (the cluster's discovery); says what it found. */
+  prepare?(signal?: AbortSignal): Promise<string>;
+  /** One read of every object. `narrow` may be applied by the source (the API server does). */
+  list(opts?: ObjectFilter & { signal?: AbortSignal }): Promise<SourceList>;
+  /** Follows changes until `signal` aborts. */
+  watch(onEvent: (e: SourceEvent) => void, signal: AbortSignal, narrow?: ObjectFilter): Promise<SourceWatch>;
+  close?(): void;
 }
 
-export class ClusterSource {
-  private readonly reporter: Reporter;
-  private discovery?: Promise<DiscoveryResult>;
+/**
+ * `-n`/`-l` as a wrapper: pushed down to the inner source (the API server narrows its lists and
+ * watches) and checked here for every object, so sources that cannot narrow (files) agree.
+ * An object that stops matching (its labels changed) is a deletion downstream.
+ */
+export function filtered(inner: Source, filter: ObjectFilter): Source {
+  if (filter.namespace === undefined && filter.labelSelector === undefined) return inner;
+  const matches = objectMatcher(filter);
+  const keep = (objects: ClusterObjects): ClusterObjects => ({
+    ...objects,
+    routes: objects.routes.filter((r) => matches(r.kind ?? 'HTTPRoute', r)),
+    ingresses: objects.ingresses.filter((i) => matches('Ingress', i)),
+  });
+  return {
+    get context() {
+      return inner.context;
+    },
+    get description() {
+      return inner.description;
+    },
+    ...(inner.prepare ? { prepare: (signal?: AbortSignal) => inner.prepare!(signal) } : {}),
+    async list(opts = {}) {
+      const listed = await inner.list({ ...opts, ...filter });
+      return { ...listed, objects: keep(listed.objects) };
+    },
+    watch(onEvent, signal) {
+      return inner.watch(
+        (e) => {
+          if (e.type === 'REPLACED') onEvent({ type: 'REPLACED', objects: keep(e.objects) });
+          else if (e.type !== 'SYNCED' && e.type !== 'DELETED' && !matches(e.kind, e.object)) onEvent({ ...e, type: 'DELETED' });
+          else onEvent(e);
+        },
+        signal,
+        filter,
+      );
+    },
+    ...(inner.close ? { close: () => inner.close!() } : {}),
+  };
+}
+
+/** `-f` manifests: read once for list(); for watch(), every edit re-reads them (a REPLACED event). */
+export class FileSource implements Source {
+  readonly context = '';
 
   constructor(
-    readonly client: ApiClient,
-    reporter: Reporter = silentReporter,
-  ) {
-    this.reporter = reporter;
+    private readonly paths: string[],
+    private readonly reporter: Reporter = silentReporter,
+  ) {}
+
+  get description(): string {
+    return `manifests in ${this.paths.join(', ')}`;
   }
 
-  /** Resolves the kubeconfig like kubectl and prepares a client (no request is made yet). */
-  static async connect(opts: ConnectOptions, reporter?: Reporter): Promise<ClusterSource> {
-    const resolved: ResolvedConfig = await resolveKubeconfig(opts);
-    return new ClusterSource(new ApiClient(resolved, opts.client), reporter);
+  async list(): Promise<SourceList> {
+    const { loadManifests } = await import('./files.js');
+    const { objects, warnings } = await loadManifests(this.paths);
+    return { objects, warnings, context: '' };
   }
 
-  /**
-   * Which kinds the cluster serves (asked once per ClusterSource; listOnce and watch reuse the
-   * answer). Rejects when the server is unreachable or serves no Gateway API.
-   */
-  discover(signal?: AbortSignal): Promise<DiscoveryResult> {
-    if (!this.discovery) {
-      const p = discoverResources(this.client, signal ? { signal } : {});
-      this.discovery = p;
-      p.catch(() => {
-        if (this.discovery === p) this.discovery = undefined;
-      });
-    }
-    return this.discovery;
-  }
-
-  get context(): string {
-    return this.client.contextName;
-  }
-  get server(): string {
-    return this.client.server;
-  }
-
-  /** One consistent-enough read of every kind, for `list` and `diff`: one list per kind, in parallel. */
-  async listOnce(opts: ClusterFilter & { signal?: AbortSignal } = {}): Promise<ListOnceResult> {
-    const signal = opts.signal;
-    const { resources, warnings: discoveryWarnings } = await this.discover(signal);
-    const warnings = [...discoveryWarnings];
-    const lists = await Promise.all(
-      resources.map(async (r) => {
-        try {
-          const { items } = await listAll(this.client, r, { ...filterFor(r.kind, opts), ...(signal ? { signal } : {}) });
-          return { resource: r, items };
-        } catch (err) {
-          if (isForbidden(err)) warnings.push(`${r.kind} skipped: ${errorMessage(err)}`);
-          else if (isNotFound(err)) warnings.push(`${r.kind} is not served by the cluster: skipped`);
-          else throw err;
-          return { resource: r, items: [] as KubeObject[] };
-        }
-      }),
-    );
-    const byKind = new Map<ClusterKind, KubeObject[]>();
-    for (const { resource, items } of lists) byKind.set(resource.kind, items);
-    return { objects: assemble(byKind), warnings, context: this.context };
-  }
-
-  /**
-   * Discovers the kinds, then list+watches each until `signal` aborts. Rejects only when
-   * discovery fails (unreachable server, no Gateway API); afterwards errors are retried and
-   * reported through the reporter.
-   */
-  async watch(onChange: ClusterChangeHandler, signal: AbortSignal, opts: ClusterWatchOptions = {}): Promise<ClusterWatch> {
-    const { resources, warnings } = await this.discover(signal);
-    for (const w of warnings) this.reporter.report({ kind: 'warning', source: 'cluster', message: w });
-
-    const health = new ConnectionHealth(this.reporter);
-    const loops = new Map<ClusterKind, ListWatch>();
-    let cached: ClusterObjects | undefined;
-    const snapshot = (): ClusterObjects => {
-      if (!cached) {
-        const byKind = new Map<ClusterKind, KubeObject[]>();
-        for (const [kind, lw] of loops) byKind.set(kind, [...lw.objects().values()]);
-        cached = assemble(byKind);
-      }
-      return cached;
+  async watch(onEvent: (e: SourceEvent) => void, signal: AbortSignal): Promise<SourceWatch> {
+    const { watchManifests } = await import('./file-watch.js');
+    const read = async () => {
+      const { objects, warnings } = await this.list();
+      for (const w of warnings) this.reporter.report({ kind: 'warning', source: 'files', message: w });
+      onEvent({ type: 'REPLACED', objects });
     };
-
-    let resolveSynced!: () => void;
-    const synced = new Promise<void>((r) => (resolveSynced = r));
-    const pending = new Set<ClusterKind>(resources.map((r) => r.kind));
-    if (pending.size === 0) resolveSynced();
-    signal.addEventListener('abort', () => resolveSynced(), { once: true });
-
-    for (const r of resources) {
-      const lw = new ListWatch({
-        client: this.client,
-        resource: r,
-        ...filterFor(r.kind, opts),
-        reporter: this.reporter,
-        health,
-        onEvent: (ev) => {
-          if (ev.type !== 'SYNCED') cached = undefined;
-          if (ev.type === 'SYNCED' && pending.delete(ev.kind) && pending.size === 0) resolveSynced();
-          onChange(ev, snapshot);
-        },
-        ...(opts.watchTimeoutSeconds !== undefined ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
-        ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
-        ...(opts.relistIntervalMs !== undefined ? { relistIntervalMs: opts.relistIntervalMs } : {}),
-        ...(opts.slowRetryMs !== undefined ? { slowRetryMs: opts.slowRetryMs } : {}),
-        ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
-        ...(opts.backoff ? { backoff: opts.backoff() } : {}),
-      });
-      loops.set(r.kind, lw);
-    }
-    const done = Promise.all([...loops.values()].map((lw) => lw.run(signal))).then(() => undefined);
-    return { warnings, kinds: resources.map((r) => r.kind), synced, done, snapshot };
-  }
-
-  close(): void {
-    this.client.close();
+    await read(); // the first read's errors are the command's errors
+    // Edits are events; a broken file keeps the last good state (nothing is sent) and says why.
+    const files = watchManifests(this.paths, () => {
+      read().catch((err: unknown) => this.reporter.report({ kind: 'warning', source: 'files', message: `${errorMessage(err)}; still serving the last good manifests` }));
+    });
+    const done = new Promise<void>((resolve) => {
+      const stop = () => {
+        files.close();
+        resolve();
+      };
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
+    });
+    return { synced: Promise.resolve(), done };
   }
 }
-
-function filterFor(kind: ClusterKind, f: ClusterFilter): { namespace?: string; labelSelector?: string } {
-  if (!ROUTE_KINDS.includes(kind) && kind !== 'Ingress') return {};
-  const out: { namespace?: string; labelSelector?: string } = {};
-  if (f.namespace) out.namespace = f.namespace;
-  if (f.labelSelector) out.labelSelector = f.labelSelector;
-  return out;
-}
-
-function assemble(byKind: Map<ClusterKind, KubeObject[]>): ClusterObjects {
-  const out = emptyClusterObjects();
-  for (const kind of CLUSTER_KINDS) {
-    const items = byKind.get(kind) ?? [];
-    switch (kind) {
-      case 'Gateway':
-        pushAll(out.gateways, items as Gateway[]);
-        break;
-      case 'ListenerSet':
-        pushAll(out.listenerSets, items as ListenerSet[]);
-        break;
-      case 'HTTPRoute':
-      case 'GRPCRoute':
-      case 'TLSRoute':
-        pushAll(out.routes, items as Route[]);
-        break;
-      case 'Namespace':
-        pushAll(out.namespaces, items as Namespace[]);
-        break;
-      case 'Ingress':
-        pushAll(out.ingresses, items as Ingress[]);
-        break;
-    }
-  }
-  return out;
-}
-
-// Not push(...items): spreading 100k+ arguments overflows the stack.
-function pushAll<T>(into: T[], items: T[]): void {
-  for (const item of items) into.push(item);
-}
-
-export type { ServedResource };

@@ -41,7 +41,12 @@ export function responders(answers: readonly ObservedAnswer[]): Responder[] {
 }
 
 export function judgeMdnsAnswer(name: string, expected: readonly string[], facts: MdnsFacts): Check {
-  if (facts.links.length === 0) return fail('mdns-answer', 'no interface is up and multicast-capable, so nothing can be asked', 'bring a network interface up, or choose one with --interface');
+  if (facts.links.length === 0)
+    return fail(
+      'mdns-answer',
+      'no interface is up and multicast-capable, so nothing can be asked',
+      'bring a network interface up, or choose one with --interface',
+    );
   const all = responders(facts.answers);
   const on = `on ${facts.links.join(', ')}`;
   if (all.length === 0) {
@@ -63,7 +68,11 @@ export function judgeMdnsAnswer(name: string, expected: readonly string[], facts
     );
   }
   if (bad.every((r) => r.local)) {
-    return fail('mdns-answer', `this host's responder answers ${name} with ${bad[0]!.values.join(' ')}, the binding says ${expected.join(' ')}`, 'restart kubectl mdns serve with the same context and flags as doctor');
+    return fail(
+      'mdns-answer',
+      `this host's responder answers ${name} with ${bad[0]!.values.join(' ')}, the binding says ${expected.join(' ')}`,
+      'restart kubectl mdns serve with the same context and flags as doctor',
+    );
   }
   return fail(
     'mdns-answer',
@@ -77,11 +86,19 @@ export function judgeResolver(name: string, facts: ResolverFacts, mdnsValues: re
   // getaddrinfo gives link-local IPv6 addresses with their %zone; mDNS records carry none.
   const unzoned = mdnsValues.map((v) => v.replace(/%.*$/, '').toLowerCase());
   if (facts.addresses.length === 0) {
-    return fail('resolver', `getaddrinfo("${name}") returned nothing after ${took} (${facts.error ?? 'no address'}), though mDNS answers ${mdnsValues.join(' ')}`, 'see the first failing check below');
+    return fail(
+      'resolver',
+      `getaddrinfo("${name}") returned nothing after ${took} (${facts.error ?? 'no address'}), though mDNS answers ${mdnsValues.join(' ')}`,
+      'see the first failing check below',
+    );
   }
   const other = facts.addresses.filter((a) => !unzoned.includes(a.replace(/%.*$/, '').toLowerCase()));
   if (other.length > 0) {
-    return fail('resolver', `getaddrinfo("${name}") returns ${facts.addresses.join(' ')} in ${took}, but mDNS answers ${mdnsValues.join(' ')}`, 'see the first failing check below');
+    return fail(
+      'resolver',
+      `getaddrinfo("${name}") returns ${facts.addresses.join(' ')} in ${took}, but mDNS answers ${mdnsValues.join(' ')}`,
+      'see the first failing check below',
+    );
   }
   if (facts.ms > SLOW_RESOLVER_MS) {
     return warn(

@@ -40,7 +40,11 @@ export function judgeBinding(name: string, bindings: readonly Binding[], context
   const mdns = ready.filter((b) => b.publish.includes('mdns'));
   if (mdns.length === 0) {
     return {
-      check: fail('binding', `${name} is Ready but published by ${ready[0]!.publish.join(', ') || 'nothing'}, not mDNS`, 'remove the kubectl-mdns/publish annotation (or set it to mdns or all) on the route or Gateway; .local names need mDNS'),
+      check: fail(
+        'binding',
+        `${name} is Ready but published by ${ready[0]!.publish.join(', ') || 'nothing'}, not mDNS`,
+        'remove the kubectl-mdns/publish annotation (or set it to mdns or all) on the route or Gateway; .local names need mDNS',
+      ),
     };
   }
   const b = mdns[0]!;

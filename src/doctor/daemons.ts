@@ -159,19 +159,28 @@ export function parseProcNetUdp(text: string, proto: 'udp' | 'udp6', port = 5353
   return out;
 }
 
-const describe = (h: PortHolder) => `${h.processes.length ? h.processes.map((p) => `${p.command} (pid ${p.pid})`).join(', ') : 'an unknown process'} on ${h.proto === 'udp6' ? `[${h.local}]` : h.local}`;
+const describe = (h: PortHolder) =>
+  `${h.processes.length ? h.processes.map((p) => `${p.command} (pid ${p.pid})`).join(', ') : 'an unknown process'} on ${h.proto === 'udp6' ? `[${h.local}]` : h.local}`;
 
 export function judgePort5353(holders: PortHolder[] | { error: string }, avahiRuns: boolean): Check {
   const id: CheckId = 'port-5353';
   if ('error' in holders) return skip(id, `because /proc/net/udp cannot be read (${holders.error})`);
   if (holders.length === 0) {
     if (!avahiRuns) return skip(id, 'because avahi-daemon is not running (nothing holds UDP 5353)');
-    return warn(id, 'nothing holds UDP 5353 in this network namespace, though avahi answers on its socket', 'run avahi-daemon in the same network namespace as the programs that resolve names');
+    return warn(
+      id,
+      'nothing holds UDP 5353 in this network namespace, though avahi answers on its socket',
+      'run avahi-daemon in the same network namespace as the programs that resolve names',
+    );
   }
   const commands = new Set(holders.flatMap((h) => h.processes.map((p) => p.command)));
   const detail = [...new Map(holders.map((h) => [describe(h), h])).keys()].join('; ');
   if (commands.has('avahi-daemon') && (commands.has('systemd-resolve') || commands.has('systemd-resolved'))) {
-    return warn(id, `${detail}: two mDNS stacks share the port`, 'let avahi do mDNS: MulticastDNS=no in /etc/systemd/resolved.conf, then sudo systemctl restart systemd-resolved');
+    return warn(
+      id,
+      `${detail}: two mDNS stacks share the port`,
+      'let avahi do mDNS: MulticastDNS=no in /etc/systemd/resolved.conf, then sudo systemctl restart systemd-resolved',
+    );
   }
   return pass(id, detail);
 }
@@ -195,7 +204,12 @@ export function judgeMDNSResponder(name: string, dnsSd: { output: string } | { e
   const id: CheckId = 'avahi';
   if ('error' in dnsSd) return fail(id, `dns-sd cannot ask mDNSResponder (${dnsSd.error})`, 'restart it: sudo killall -HUP mDNSResponder');
   const addresses = parseDnsSdG(dnsSd.output, name);
-  if (addresses.length === 0) return fail(id, `mDNSResponder found no address for ${name} (dns-sd -G v4v6 ${name})`, 'restart it: sudo killall -HUP mDNSResponder; check that the Mac is on the same link as the responder');
+  if (addresses.length === 0)
+    return fail(
+      id,
+      `mDNSResponder found no address for ${name} (dns-sd -G v4v6 ${name})`,
+      'restart it: sudo killall -HUP mDNSResponder; check that the Mac is on the same link as the responder',
+    );
   return pass(id, `mDNSResponder (macOS's avahi) resolves ${name} to ${addresses.join(', ')}`);
 }
 
@@ -236,9 +250,14 @@ export function judgeScutil(name: string, scutil: { output: string } | { error: 
   const n = name.toLowerCase();
   const matching = parseScutilDns(scutil.output)
     .filter((r) => r.domain && (n === r.domain || n.endsWith(`.${r.domain}`)))
-    .sort((a, b) => (b.domain!.length - a.domain!.length) || ((a.order ?? 0) - (b.order ?? 0)));
+    .sort((a, b) => b.domain!.length - a.domain!.length || (a.order ?? 0) - (b.order ?? 0));
   const first = matching[0];
-  if (!first) return fail(id, `scutil --dns has no resolver for .local (mDNSResponder's "domain : local / options : mdns" is missing)`, 'restart mDNSResponder: sudo killall -HUP mDNSResponder');
+  if (!first)
+    return fail(
+      id,
+      `scutil --dns has no resolver for .local (mDNSResponder's "domain : local / options : mdns" is missing)`,
+      'restart mDNSResponder: sudo killall -HUP mDNSResponder',
+    );
   if (first.options.includes('mdns')) return pass(id, `scutil --dns: ${first.domain} is resolved by mDNS (options : mdns)`);
   return fail(
     id,

@@ -1,4 +1,4 @@
-// From facts to one DoctorItem (pure): every check judged, then the order rules of issue 11
+// From facts to one DoctorItem (pure): every check judged, then the order rules of README.md ("When a name does not open")
 // applied, so the first broken step is the one a reader sees:
 // - a check that merely follows from an earlier failure is `skip`, "because …";
 // - the "why" checks (hosts-file … firewall) explain a resolver that is not right; when the
@@ -10,8 +10,16 @@ import type { ObservedAnswer } from '../mdns/query.js';
 import { type MdnsFacts, type ResolverFacts, judgeMdnsAnswer, judgeResolver } from './answers.js';
 import { judgeBinding, type Target } from './binding.js';
 import {
-  type AvahiFacts, type PortHolder, type ResolvedFacts,
-  judgeAvahi, judgeMDNSResponder, judgePort5353, judgeResolved, judgeResolverDir, judgeScutil, macFirewallNote,
+  type AvahiFacts,
+  type PortHolder,
+  type ResolvedFacts,
+  judgeAvahi,
+  judgeMDNSResponder,
+  judgePort5353,
+  judgeResolved,
+  judgeResolverDir,
+  judgeScutil,
+  macFirewallNote,
 } from './daemons.js';
 import { type FirewallFacts, judgeFirewall } from './firewall.js';
 import { type FileRead, judgeHostsFile, judgeNsswitch, judgeNssMdns, parseHostsLine } from './host-config.js';
@@ -108,7 +116,8 @@ export function diagnose(host: HostFacts, facts: NameFacts): DoctorItem {
     put(skip('port-5353', 'because mDNSResponder owns UDP 5353 on macOS'));
     put(macFirewallNote(host.mac.socketfilterfw));
   } else {
-    for (const id of WHY_CHECKS) if (id !== 'hosts-file') put(skip(id, `because doctor reads Linux and macOS resolver settings only (this is ${host.platform})`));
+    for (const id of WHY_CHECKS)
+      if (id !== 'hosts-file') put(skip(id, `because doctor reads Linux and macOS resolver settings only (this is ${host.platform})`));
   }
   const resolver = checks.get('resolver')!;
   if (resolver.status === 'pass' || resolver.status === 'warn') {
@@ -120,7 +129,9 @@ export function diagnose(host: HostFacts, facts: NameFacts): DoctorItem {
     const cause = WHY_CHECKS.map((id) => checks.get(id)!).find((c) => c.status === 'fail');
     put({
       ...resolver,
-      fix: cause ? `the ${cause.id} check below says why: ${cause.fix}` : `none of the checks below finds the cause: compare getent hosts ${facts.name} with avahi-resolve -n ${facts.name}`,
+      fix: cause
+        ? `the ${cause.id} check below says why: ${cause.fix}`
+        : `none of the checks below finds the cause: compare getent hosts ${facts.name} with avahi-resolve -n ${facts.name}`,
     });
   }
 

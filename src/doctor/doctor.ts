@@ -8,7 +8,20 @@ import { scanLinks } from '../mdns/interfaces.js';
 import type { MdnsFacts } from './answers.js';
 import { judgeBinding, type Target } from './binding.js';
 import { diagnose, type NameFacts, usesTls } from './diagnose.js';
-import { askAvahi, connectTcp, gatherHost, handshake, headRequest, localCaFiles, realRunner, resolveName, routeTo, type Runner, runFor, trustedRoots } from './gather.js';
+import {
+  askAvahi,
+  connectTcp,
+  gatherHost,
+  handshake,
+  headRequest,
+  localCaFiles,
+  realRunner,
+  resolveName,
+  routeTo,
+  type Runner,
+  runFor,
+  trustedRoots,
+} from './gather.js';
 import type { DoctorReport } from './types.js';
 
 export interface DoctorOptions {
@@ -25,7 +38,12 @@ export function publishedNames(bindings: readonly Binding[]): string[] {
   return [...new Set(bindings.filter((b) => b.status === 'Ready' && b.publish.includes('mdns')).map((b) => b.hostname.toLowerCase()))].sort();
 }
 
-async function walkToGateway(t: Target, trust: ReturnType<typeof trustedRoots>, localCas: ReturnType<typeof localCaFiles>, run: Runner): Promise<Pick<NameFacts, 'route' | 'tcp' | 'tls' | 'http'>> {
+async function walkToGateway(
+  t: Target,
+  trust: ReturnType<typeof trustedRoots>,
+  localCas: ReturnType<typeof localCaFiles>,
+  run: Runner,
+): Promise<Pick<NameFacts, 'route' | 'tcp' | 'tls' | 'http'>> {
   const route = await Promise.all(t.addresses.map((a) => routeTo(a, t.port, run)));
   const routed = route.filter((r) => !r.error).map((r) => r.address);
   if (routed.length === 0) return { route };
@@ -54,7 +72,9 @@ export async function runDoctor(names: readonly string[], bindings: readonly Bin
 
   const hostP = gatherHost(run, platform);
   const walks = new Map(asked.map((n) => [n, walkToGateway(targets.get(n)!, trust, localCas, run)]));
-  const observed = asked.length ? await observeLink(asked, [], { timeoutMs: opts.timeoutMs, ...(opts.interfaces?.length ? { interfaces: opts.interfaces } : {}) }) : { answers: [] };
+  const observed = asked.length
+    ? await observeLink(asked, [], { timeoutMs: opts.timeoutMs, ...(opts.interfaces?.length ? { interfaces: opts.interfaces } : {}) })
+    : { answers: [] };
 
   const perName = await Promise.all(
     wanted.map(async (name): Promise<NameFacts> => {

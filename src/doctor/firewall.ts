@@ -156,7 +156,10 @@ export function judgeFirewall(facts: FirewallFacts): Check {
   const unreadable: string[] = [];
   if ('output' in facts.nft) rules.push(...nftBlockingRules(facts.nft.output, { skipIptablesNft: iptNft(facts.iptables) || iptNft(facts.ip6tables) }));
   else if (facts.nft.error !== 'ENOENT') unreadable.push(`nft (${facts.nft.error})`);
-  for (const [tool, o] of [['iptables', facts.iptables], ['ip6tables', facts.ip6tables]] as const) {
+  for (const [tool, o] of [
+    ['iptables', facts.iptables],
+    ['ip6tables', facts.ip6tables],
+  ] as const) {
     if ('output' in o) rules.push(...iptablesBlockingRules(o.output, tool));
     else if (o.error !== 'ENOENT') unreadable.push(`${tool}-save (${o.error})`);
   }
@@ -165,7 +168,11 @@ export function judgeFirewall(facts: FirewallFacts): Check {
   }
   const ufw = facts.ufwConf && /^\s*ENABLED\s*=\s*yes/m.test(facts.ufwConf);
   if (facts.firewalld && facts.firewalld.state.trim() === 'running' && !/\bmdns\b/.test(facts.firewalld.services)) {
-    return warn(id, 'firewalld is running and its zone does not allow the mdns service', 'sudo firewall-cmd --permanent --add-service=mdns && sudo firewall-cmd --reload');
+    return warn(
+      id,
+      'firewalld is running and its zone does not allow the mdns service',
+      'sudo firewall-cmd --permanent --add-service=mdns && sudo firewall-cmd --reload',
+    );
   }
   if (unreadable.length > 0 && !('output' in facts.nft) && !('output' in facts.iptables)) {
     return skip(id, `because the rules cannot be read: ${unreadable.join(', ')}; run doctor as root to check them`);

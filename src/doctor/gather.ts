@@ -152,7 +152,10 @@ export async function gatherHost(run: Runner = realRunner, platform: NodeJS.Plat
   const base = { platform, hosts: readText('/etc/hosts'), nsswitch: readText('/etc/nsswitch.conf'), mdnsAllow: readText('/etc/mdns.allow') };
   const none: CommandOutput = { error: 'ENOENT' };
   if (platform === 'darwin') {
-    const [scutil, socketfilterfw] = await Promise.all([run('scutil', ['--dns'], 5000), run('/usr/libexec/ApplicationFirewall/socketfilterfw', ['--getglobalstate'], 3000)]);
+    const [scutil, socketfilterfw] = await Promise.all([
+      run('scutil', ['--dns'], 5000),
+      run('/usr/libexec/ApplicationFirewall/socketfilterfw', ['--getglobalstate'], 3000),
+    ]);
     let resolverFiles: { file: string; text: string }[] = [];
     try {
       resolverFiles = readdirSync('/etc/resolver').flatMap((file) => {
@@ -162,7 +165,14 @@ export async function gatherHost(run: Runner = realRunner, platform: NodeJS.Plat
     } catch {
       // no /etc/resolver: nothing overrides mDNSResponder
     }
-    return { ...base, nssLibraries: [], resolved: { state: 'absent' }, port5353: [], firewall: { nft: none, iptables: none, ip6tables: none }, mac: { resolverFiles, scutil, socketfilterfw } };
+    return {
+      ...base,
+      nssLibraries: [],
+      resolved: { state: 'absent' },
+      port5353: [],
+      firewall: { nft: none, iptables: none, ip6tables: none },
+      mac: { resolverFiles, scutil, socketfilterfw },
+    };
   }
   const [resolved, firewall] = await Promise.all([resolvedFacts(run), firewallFacts(run)]);
   return { ...base, nssLibraries: nssMdnsLibraries(), resolved, port5353: port5353Holders(), firewall };
@@ -201,7 +211,10 @@ export function askAvahi(name: string | undefined, socket = AVAHI_SOCKET, timeou
       s.destroy();
       resolve(f);
     };
-    const timer = setTimeout(() => done(connected ? { socket, connect: 'ok', resolve: { error: `no reply within ${timeoutMs / 1000} s` } } : { socket, connect: 'ETIMEDOUT' }), timeoutMs);
+    const timer = setTimeout(
+      () => done(connected ? { socket, connect: 'ok', resolve: { error: `no reply within ${timeoutMs / 1000} s` } } : { socket, connect: 'ETIMEDOUT' }),
+      timeoutMs,
+    );
     s.once('error', (err) => done({ socket, connect: connected ? 'ok' : code(err), ...(connected ? { resolve: { error: code(err) } } : {}) }));
     s.once('connect', () => {
       connected = true;
@@ -240,7 +253,11 @@ export async function routeTo(address: string, port: number, run: Runner = realR
   return new Promise((resolve) => {
     const s = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
     const finish = (f: RouteFact) => {
-      try { s.close(); } catch { /* closed */ }
+      try {
+        s.close();
+      } catch {
+        /* closed */
+      }
       resolve(f);
     };
     s.once('error', (err) => finish({ address, error: code(err) }));
@@ -317,7 +334,14 @@ export function localCaFiles(env: NodeJS.ProcessEnv = process.env, platform: Nod
   return out;
 }
 
-export function handshake(address: string, port: number, name: string, trust: { ca: string[]; sources: string[] }, localCas: LocalCa[], timeoutMs = 2500): Promise<TlsFacts> {
+export function handshake(
+  address: string,
+  port: number,
+  name: string,
+  trust: { ca: string[]; sources: string[] },
+  localCas: LocalCa[],
+  timeoutMs = 2500,
+): Promise<TlsFacts> {
   return new Promise((resolve) => {
     const base = { address, trustSources: trust.sources, localCas };
     const s = tls.connect({ host: address, port, servername: name, ca: trust.ca, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
@@ -332,13 +356,17 @@ export function handshake(address: string, port: number, name: string, trust: { 
       const chain: string[] = [];
       let cert = s.getPeerCertificate(true) as tls.DetailedPeerCertificate | undefined;
       const seen = new Set<string>();
-      while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
+      while (cert?.raw && !seen.has(cert.fingerprint256)) {
         seen.add(cert.fingerprint256);
         chain.push(`-----BEGIN CERTIFICATE-----\n${cert.raw.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`);
         cert = cert.issuerCertificate;
       }
       const err = s.authorizationError as unknown;
-      finish({ ...base, chain, ...(s.authorized ? {} : { authorizationError: err instanceof Error ? String((err as { code?: string }).code ?? err.message) : String(err) }) });
+      finish({
+        ...base,
+        chain,
+        ...(s.authorized ? {} : { authorizationError: err instanceof Error ? String((err as { code?: string }).code ?? err.message) : String(err) }),
+      });
     });
   });
 }

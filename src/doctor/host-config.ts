@@ -39,7 +39,11 @@ export function judgeHostsFile(name: string, hosts: FileRead, expected: readonly
   const del = `sudo sed -i '${lines.map((l) => `${l.line}d`).join(';')}' ${path}`;
   const stale = lines.filter((l) => !expected.includes(l.address));
   if (stale.length === 0) {
-    return warn(id, `${path} pins ${name} to ${lines.map((l) => l.address).join(', ')} at ${where}: right today, stale when the gateway address changes`, `delete it and let mDNS answer: ${del}`);
+    return warn(
+      id,
+      `${path} pins ${name} to ${lines.map((l) => l.address).join(', ')} at ${where}: right today, stale when the gateway address changes`,
+      `delete it and let mDNS answer: ${del}`,
+    );
   }
   return fail(
     id,
@@ -81,7 +85,20 @@ export function parseHostsLine(text: string): { line: string; sources: NssSource
 export const isMdnsModule = (m: string) => /^mdns[46]?(_minimal)?$/.test(m);
 const isMinimal = (m: string) => /^mdns[46]?_minimal$/.test(m);
 const render = (sources: readonly NssSource[]) =>
-  `hosts: ${sources.map((s) => [s.module, ...(Object.keys(s.actions).length ? [`[${Object.entries(s.actions).map(([k, v]) => `${k.toUpperCase()}=${v}`).join(' ')}]`] : [])].join(' ')).join(' ')}`;
+  `hosts: ${sources
+    .map((s) =>
+      [
+        s.module,
+        ...(Object.keys(s.actions).length
+          ? [
+              `[${Object.entries(s.actions)
+                .map(([k, v]) => `${k.toUpperCase()}=${v}`)
+                .join(' ')}]`,
+            ]
+          : []),
+      ].join(' '),
+    )
+    .join(' ')}`;
 
 /** `sources` with `mdns4_minimal [NOTFOUND=return]` put before the first of dns/resolve (or at the end). */
 function withMdnsFirst(sources: readonly NssSource[], module = 'mdns4_minimal'): NssSource[] {
@@ -111,18 +128,29 @@ export function judgeNsswitch(name: string, facts: NsswitchFacts, addresses: rea
   const path = '/etc/nsswitch.conf';
   if ('error' in facts.nsswitch && facts.nsswitch.error !== 'ENOENT') return skip(id, `because ${path} cannot be read (${facts.nsswitch.error})`);
   const parsed = 'text' in facts.nsswitch ? parseHostsLine(facts.nsswitch.text) : undefined;
-  const sources = parsed?.sources ?? [{ module: 'dns', actions: {} }, { module: 'files', actions: {} }];
+  const sources = parsed?.sources ?? [
+    { module: 'dns', actions: {} },
+    { module: 'files', actions: {} },
+  ];
   const shown = parsed?.line ?? `no hosts: line (glibc's default: hosts: dns files)`;
   const mdnsAt = sources.findIndex((s) => isMdnsModule(s.module));
   const dnsAt = sources.findIndex((s) => s.module === 'dns');
   if (mdnsAt < 0) return fail(id, `${shown}: no mdns module, so .local names are never asked over mDNS`, `in ${path}: ${render(withMdnsFirst(sources))}`);
   if (dnsAt >= 0 && dnsAt < mdnsAt) {
-    return fail(id, `${shown}: dns comes before ${sources[mdnsAt]!.module}, so .local names go to unicast DNS first`, `in ${path}: ${render(withMdnsFirst(sources, sources[mdnsAt]!.module))}`);
+    return fail(
+      id,
+      `${shown}: dns comes before ${sources[mdnsAt]!.module}, so .local names go to unicast DNS first`,
+      `in ${path}: ${render(withMdnsFirst(sources, sources[mdnsAt]!.module))}`,
+    );
   }
   const mdns = sources.filter((s) => isMdnsModule(s.module));
   const v6only = addresses.length > 0 && addresses.every((a) => a.includes(':'));
   if (v6only && mdns.every((s) => s.module.startsWith('mdns4'))) {
-    return fail(id, `${shown}: ${mdns.map((s) => s.module).join(', ')} resolve IPv4 only, and ${name} has only IPv6 addresses`, `in ${path}: ${render(withMdnsFirst(sources, 'mdns_minimal'))}`);
+    return fail(
+      id,
+      `${shown}: ${mdns.map((s) => s.module).join(', ')} resolve IPv4 only, and ${name} has only IPv6 addresses`,
+      `in ${path}: ${render(withMdnsFirst(sources, 'mdns_minimal'))}`,
+    );
   }
   const labels = canon(name).split('.').length;
   if (labels > 2) {
@@ -131,15 +159,26 @@ export function judgeNsswitch(name: string, facts: NsswitchFacts, addresses: rea
     if (full.length === 0 || allowText === undefined || !mdnsAllowPermits(allowText, name)) {
       const module = mdns[0]!.module;
       const fullModule = module.replace('_minimal', '');
-      const why = full.length === 0 ? `${module} refuses ${name}: it has ${labels} labels and nss-mdns's minimal modules resolve only two (name.local)` : `${full[0]!.module} refuses ${name}: it has ${labels} labels and /etc/mdns.allow ${allowText === undefined ? 'does not exist' : 'does not list .local'}`;
+      const why =
+        full.length === 0
+          ? `${module} refuses ${name}: it has ${labels} labels and nss-mdns's minimal modules resolve only two (name.local)`
+          : `${full[0]!.module} refuses ${name}: it has ${labels} labels and /etc/mdns.allow ${allowText === undefined ? 'does not exist' : 'does not list .local'}`;
       const addFull = full.length === 0 ? `${render([...sources, { module: fullModule, actions: {} }])} in ${path}, and ` : '';
-      return fail(id, `${shown}: ${why}`, `use a two-label name (e.g. ${canon(name).split('.').slice(-2).join('.')}), or ${addFull}the lines ".local." and ".local" in /etc/mdns.allow`);
+      return fail(
+        id,
+        `${shown}: ${why}`,
+        `use a two-label name (e.g. ${canon(name).split('.').slice(-2).join('.')}), or ${addFull}the lines ".local." and ".local" in /etc/mdns.allow`,
+      );
     }
   }
   const first = sources[mdnsAt]!;
   if (isMinimal(first.module) && first.actions.notfound !== 'return' && sources.slice(mdnsAt + 1).some((s) => s.module === 'dns' || s.module === 'resolve')) {
     const fixed = sources.map((s, i) => (i === mdnsAt ? { ...s, actions: { ...s.actions, notfound: 'return' } } : s));
-    return warn(id, `${shown}: no [NOTFOUND=return] after ${first.module}, so a name nobody answers goes on to unicast DNS (slow lookups)`, `in ${path}: ${render(fixed)}`);
+    return warn(
+      id,
+      `${shown}: no [NOTFOUND=return] after ${first.module}, so a name nobody answers goes on to unicast DNS (slow lookups)`,
+      `in ${path}: ${render(fixed)}`,
+    );
   }
   return pass(id, shown);
 }
@@ -151,9 +190,10 @@ export const NSS_MDNS_INSTALL = 'sudo apt install libnss-mdns (Debian, Ubuntu), 
 /** `libraries`: file names of libnss_mdns*.so.2 found in the library folders. */
 export function judgeNssMdns(nsswitch: FileRead, libraries: readonly string[]): Check {
   const id: CheckId = 'nss-mdns';
-  const named = ('text' in nsswitch ? parseHostsLine(nsswitch.text)?.sources ?? [] : []).filter((s) => isMdnsModule(s.module)).map((s) => s.module);
+  const named = ('text' in nsswitch ? (parseHostsLine(nsswitch.text)?.sources ?? []) : []).filter((s) => isMdnsModule(s.module)).map((s) => s.module);
   const missing = named.filter((m) => !libraries.includes(`libnss_${m}.so.2`));
-  if (missing.length > 0) return fail(id, `nsswitch names ${missing.join(', ')} but ${missing.map((m) => `libnss_${m}.so.2`).join(', ')} is not installed`, NSS_MDNS_INSTALL);
+  if (missing.length > 0)
+    return fail(id, `nsswitch names ${missing.join(', ')} but ${missing.map((m) => `libnss_${m}.so.2`).join(', ')} is not installed`, NSS_MDNS_INSTALL);
   if (libraries.length === 0) return fail(id, 'nss-mdns is not installed (no libnss_mdns*.so.2)', NSS_MDNS_INSTALL);
   return pass(id, `installed: ${[...libraries].sort().join(', ')}`);
 }

@@ -45,7 +45,12 @@ export function judgeRoute(facts: readonly RouteFact[]): Check {
     );
   }
   const hostOnly = ok.filter(isHostOnly);
-  if (bad.length > 0) return warn('route', `${ok.map(describe).join('; ')}; no route to ${bad.map((f) => `${f.address} (${f.error})`).join(', ')}`, `drop the unreachable address from the Gateway, or add a route to it`);
+  if (bad.length > 0)
+    return warn(
+      'route',
+      `${ok.map(describe).join('; ')}; no route to ${bad.map((f) => `${f.address} (${f.error})`).join(', ')}`,
+      `drop the unreachable address from the Gateway, or add a route to it`,
+    );
   if (hostOnly.length === ok.length) {
     return warn(
       'route',
@@ -60,7 +65,8 @@ export function judgeTcp(facts: readonly TcpFact[]): Check {
   const ok = facts.filter((f) => !f.error);
   const bad = facts.filter((f) => f.error);
   const hp = (f: TcpFact) => (f.address.includes(':') ? `[${f.address}]:${f.port}` : `${f.address}:${f.port}`);
-  const why = (e: string) => (e === 'ECONNREFUSED' ? 'connection refused: nothing listens there' : e === 'ETIMEDOUT' ? 'no answer: dropped on the way or the host is down' : e);
+  const why = (e: string) =>
+    e === 'ECONNREFUSED' ? 'connection refused: nothing listens there' : e === 'ETIMEDOUT' ? 'no answer: dropped on the way or the host is down' : e;
   if (ok.length === 0) {
     const f = bad[0]!;
     const refused = bad.every((b) => b.error === 'ECONNREFUSED');
@@ -72,18 +78,33 @@ export function judgeTcp(facts: readonly TcpFact[]): Check {
         : `something drops TCP ${f.port} to ${f.address}: a firewall on the way or on the gateway host, or the host is down`,
     );
   }
-  if (bad.length > 0) return warn('tcp', `${ok.map(hp).join(', ')} accept; ${bad.map((b) => `${hp(b)}: ${why(b.error!)}`).join('; ')}`, 'drop the address that does not accept from the Gateway, or fix its listener');
+  if (bad.length > 0)
+    return warn(
+      'tcp',
+      `${ok.map(hp).join(', ')} accept; ${bad.map((b) => `${hp(b)}: ${why(b.error!)}`).join('; ')}`,
+      'drop the address that does not accept from the Gateway, or fix its listener',
+    );
   return pass('tcp', `${ok.map((f) => `${hp(f)} accepts (${f.ms} ms)`).join(', ')}`);
 }
 
 export function judgeHttp(name: string, facts: readonly HttpFact[]): Check {
   const answered = facts.filter((f) => f.status !== undefined);
   if (answered.length === 0) {
-    return fail('http', `HEAD / with Host: ${name}: ${facts.map((f) => `${f.address}: ${f.error ?? 'no response'}`).join('; ')}`, 'the listener accepts connections but speaks no HTTP: check the gateway listener protocol');
+    return fail(
+      'http',
+      `HEAD / with Host: ${name}: ${facts.map((f) => `${f.address}: ${f.error ?? 'no response'}`).join('; ')}`,
+      'the listener accepts connections but speaks no HTTP: check the gateway listener protocol',
+    );
   }
   const f = answered[0]!;
   const line = `HEAD / with Host: ${name} → ${f.statusLine} (${f.address})`;
-  if (f.status! >= 500) return fail('http', line, `the gateway answers but its backend fails: kubectl describe the route and check its backendRefs' Service endpoints`);
-  if (f.status! >= 400) return warn('http', `${line}: the gateway answers, but not with the page`, `check the route's hostnames and path matches (kubectl mdns list -o wide shows which route has ${name})`);
+  if (f.status! >= 500)
+    return fail('http', line, `the gateway answers but its backend fails: kubectl describe the route and check its backendRefs' Service endpoints`);
+  if (f.status! >= 400)
+    return warn(
+      'http',
+      `${line}: the gateway answers, but not with the page`,
+      `check the route's hostnames and path matches (kubectl mdns list -o wide shows which route has ${name})`,
+    );
   return pass('http', line);
 }

@@ -48,13 +48,21 @@ export function issuedByLocalCa(leaf: X509Certificate, cas: readonly LocalCa[]):
 
 export function judgeTls(name: string, facts: TlsFacts, listener: string, now: Date = new Date()): Check {
   if (facts.error || facts.chain.length === 0) {
-    return fail('tls', `TLS handshake with ${facts.address} (SNI ${name}) failed: ${facts.error ?? 'no certificate'}`, `give listener ${listener} a certificate for ${name} (its certificateRefs Secret)`);
+    return fail(
+      'tls',
+      `TLS handshake with ${facts.address} (SNI ${name}) failed: ${facts.error ?? 'no certificate'}`,
+      `give listener ${listener} a certificate for ${name} (its certificateRefs Secret)`,
+    );
   }
   let leaf: X509Certificate;
   try {
     leaf = new X509Certificate(facts.chain[0]!);
   } catch (err) {
-    return fail('tls', `the server sent a certificate that cannot be read (${(err as Error).message})`, `give listener ${listener} a valid certificate for ${name}`);
+    return fail(
+      'tls',
+      `the server sent a certificate that cannot be read (${(err as Error).message})`,
+      `give listener ${listener} a valid certificate for ${name}`,
+    );
   }
   const san = leaf.subjectAltName ?? 'no subjectAltName';
   const issuer = cn(leaf.issuer);
@@ -70,11 +78,19 @@ export function judgeTls(name: string, facts: TlsFacts, listener: string, now: D
   const from = new Date(leaf.validFrom);
   const to = new Date(leaf.validTo);
   if (now < from || now > to) {
-    return fail('tls', `${subject} is valid from ${from.toISOString()} to ${to.toISOString()}, not now`, `renew the certificate in the Secret of listener ${listener}`);
+    return fail(
+      'tls',
+      `${subject} is valid from ${from.toISOString()} to ${to.toISOString()}, not now`,
+      `renew the certificate in the Secret of listener ${listener}`,
+    );
   }
   if (facts.authorizationError) {
     if (local) {
-      return fail('tls', `${subject}: issued by kubectl mdns's local CA (${local.path}), which this machine does not trust (${facts.authorizationError})`, TRUST_LOCAL_CA);
+      return fail(
+        'tls',
+        `${subject}: issued by kubectl mdns's local CA (${local.path}), which this machine does not trust (${facts.authorizationError})`,
+        TRUST_LOCAL_CA,
+      );
     }
     const selfSigned = facts.authorizationError === 'DEPTH_ZERO_SELF_SIGNED_CERT' || leaf.checkIssued(leaf);
     if (selfSigned) {
@@ -84,7 +100,10 @@ export function judgeTls(name: string, facts: TlsFacts, listener: string, now: D
         `issue the certificate from a CA this machine trusts — kubectl mdns tls does it with a local CA, then ${TRUST_LOCAL_CA} — or trust this one (NODE_EXTRA_CA_CERTS, /usr/local/share/ca-certificates + sudo update-ca-certificates)`,
       );
     }
-    const incomplete = facts.authorizationError === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' && facts.chain.length === 1 ? '; the server sends no intermediate certificate, so it may be a missing one' : '';
+    const incomplete =
+      facts.authorizationError === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' && facts.chain.length === 1
+        ? '; the server sends no intermediate certificate, so it may be a missing one'
+        : '';
     return fail(
       'tls',
       `${subject}: its issuer is not trusted here (${facts.authorizationError})${incomplete}`,

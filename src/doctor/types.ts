@@ -1,5 +1,5 @@
 // The DoctorReport: one item per name, the same fourteen checks in the same order in every
-// item (issue 11: a check that does not apply is `skip`, with the reason). Its JSON form is
+// item (README.md, "When a name does not open": a check that does not apply is `skip`, with the reason). Its JSON form is
 // public (`-o json|yaml`): fields may be added, never renamed.
 
 /** The path a browser takes to open https://NAME/, one step per id, in this order. */

@@ -1,4 +1,4 @@
-// DNS-Based Service Discovery records (RFC 6763) for a published hostname, like the seed:
+// DNS-Based Service Discovery records (RFC 6763) for a published hostname (docs/design.md#records):
 // per ServiceInstance
 //   PTR  _http._tcp.local                  -> <instance>._http._tcp.local   (§4.1, shared)
 //   SRV  <instance>._http._tcp.local       -> <hostname>:<port>             (§5, unique)

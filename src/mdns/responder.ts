@@ -6,7 +6,8 @@
 // Input: RecordSet[] (target 'mdns') via sync(); output: packets, and Reporter events
 // (added/changed/removed/conflict/warning) for people.
 
-import { planChanges } from '../plan/plan.js';
+import type { Plan } from '../plan/plan.js';
+import type { AppliedChange } from '../plan/sink.js';
 import type { RecordSet } from '../records/types.js';
 import { errorMessage } from '../util/errors.js';
 import type { Reporter } from '../util/reporter.js';
@@ -122,18 +123,39 @@ export class MdnsResponder {
     return new MdnsResponder(network, opts);
   }
 
-  /** Makes the published state match `desired` (RecordSets with target 'mdns'; others ignored). */
-  sync(desired: readonly RecordSet[]): void {
-    if (this.stopped) return;
-    const wanted = desired.filter((d) => d.target === 'mdns' && (d.a.length > 0 || d.aaaa.length > 0));
-    const plan = planChanges('mdns', this.publications.valid(wanted), this.publications.sets());
+  readonly target = 'mdns';
+  readonly synchronous = true;
+
+  /** The desired sets mDNS can publish: .local names with addresses (warns once about the others). */
+  accept(records: readonly RecordSet[]): RecordSet[] {
+    return this.publications.valid(records.filter((d) => d.target === 'mdns' && (d.a.length > 0 || d.aaaa.length > 0)));
+  }
+
+  /**
+   * Applies the reconcile stage's plan (planned against current()). A name in conflict is ours
+   * to keep wanting: its records are updated and it is probed again when the name is free.
+   */
+  apply(plan: Plan): AppliedChange[] {
+    if (this.stopped) return [];
+    const applied: AppliedChange[] = [];
     const toProbe: Unit[] = [];
-    for (const set of plan.creates) this.publications.add(set, toProbe);
-    for (const u of plan.updates) this.publications.update(u.after, toProbe);
+    for (const set of plan.creates) {
+      this.publications.add(set, toProbe);
+      applied.push({ action: 'add', set });
+    }
+    for (const u of plan.updates) {
+      this.publications.update(u.after, toProbe);
+      applied.push({ action: 'change', set: u.after, before: u.before });
+    }
     for (const set of plan.unchanged) this.publications.update(set, toProbe);
-    for (const set of plan.deletes) this.publications.remove(set.name);
+    for (const c of plan.conflicts) this.publications.update(c.desired, toProbe);
+    for (const set of plan.deletes) {
+      this.publications.remove(set.name);
+      applied.push({ action: 'remove', set });
+    }
     this.startProbing(toProbe);
     this.checkSettled();
+    return applied;
   }
 
   /** What we hold: every RecordSet being probed or published; conflicted ones carry `foreign`. */

@@ -6,7 +6,7 @@ import { refString, type RecordSet } from '../records/types.js';
 
 export type ChangeAction = 'add' | 'remove' | 'change' | 'conflict';
 
-/** One line of a diff: one name, one record type, one target (DESIGN.md §diff JSON shape). */
+/** One line of a diff: one name, one record type, one target (the DNSDiff item, docs/design.md#dnsdiff). */
 export interface Change {
   target: PublishTarget;
   action: ChangeAction;

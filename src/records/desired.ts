@@ -28,7 +28,7 @@ export function desiredRecords(bindings: readonly Binding[]): RecordSet[] {
   return out;
 }
 
-/** DNS-SD like the seed: `_https._tcp` for 443 or an HTTPS/TLS listener, else `_http._tcp`. */
+/** DNS-SD (docs/design.md#records): `_https._tcp` for 443 or an HTTPS/TLS listener, else `_http._tcp`. */
 function serviceFor(b: Binding): ServiceInstance {
   const port = b.port ?? 80;
   const secure = port === 443 || b.url.startsWith('https:');
@@ -59,6 +59,24 @@ export function compareRecordSets(a: RecordSet, b: RecordSet): number {
   return a.target === b.target ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.target < b.target ? -1 : 1;
 }
 
-export function recordSetsFor(target: PublishTarget, sets: readonly RecordSet[]): RecordSet[] {
-  return sets.filter((s) => s.target === target);
+/**
+ * The desired record sets of a changing set of bindings (serve, list -w): after a flush, only
+ * the touched hostnames are regrouped.
+ */
+export class DesiredState {
+  private readonly byKey = new Map<string, RecordSet>();
+  private sorted: RecordSet[] = [];
+
+  /** `bindings`: every binding of the `touched` hostnames, whatever their route. */
+  update(touched: ReadonlySet<string>, bindings: readonly Binding[]): void {
+    for (const name of touched) for (const target of TARGETS) this.byKey.delete(`${target}\u0000${name}`);
+    for (const r of desiredRecords(bindings)) this.byKey.set(`${r.target}\u0000${r.name}`, r);
+    this.sorted = [...this.byKey.values()].sort(compareRecordSets);
+  }
+
+  all(): RecordSet[] {
+    return this.sorted;
+  }
 }
+
+const TARGETS: readonly PublishTarget[] = ['mdns', 'unicast'];

@@ -1,6 +1,6 @@
 import type { PublishTarget, ResourceRef } from '../bindings/types.js';
 
-/** A DNS-SD service instance (RFC 6763) advertised for a Ready .local binding, like the seed. */
+/** A DNS-SD service instance (RFC 6763) advertised for a Ready .local binding (docs/design.md#records). */
 export interface ServiceInstance {
   /** Instance label: the first label of the hostname (`shop` for shop.local). */
   instance: string;

@@ -1,6 +1,6 @@
 // --dns-server, --zone and --tsig-* flags -> UnicastConfig. Unicast is off without
-// --dns-server; with it, key material is required: updates are never sent unsigned (the
-// seed's 0.0.27 did that when no key was set). The secret is never echoed, not even when
+// --dns-server; with it, key material is required: updates are never sent unsigned
+// (cloud-provider-mdns 0.0.27 did that when no key was set: docs/design.md#origins). The secret is never echoed, not even when
 // it is malformed.
 
 import { readFileSync } from 'node:fs';
@@ -61,7 +61,7 @@ export function parseServer(value: string): { host: string; port: number } {
   } else if (isIPv6(v)) {
     host = v;
   } else {
-    const m = /^([^:\s\[\]]+)(?::(\d+))?$/.exec(v);
+    const m = /^([^:\s[\]]+)(?::(\d+))?$/.exec(v);
     if (!m) throw bad();
     host = m[1]!;
     portText = m[2];

@@ -1,20 +1,20 @@
-// The unicast sink: keeps the zones in step with the desired records by RFC 2136 UPDATEs
-// signed with TSIG, guarded by ownership prerequisites (ownership.ts).
-// - start(): reads the zones (AXFR, or per-name queries when refused).
-// - sync(records): takes the whole desired state; converges in the background. Timeouts,
-//   network errors and SERVFAIL are retried with capped backoff: the desired state is never
-//   dropped, and because every write is guarded and RRsets are sets (RFC 2136 §3.4.2.2), a
-//   write repeated after a lost reply neither duplicates nor clobbers anything.
+// The unicast sink: applies plans to the zones by RFC 2136 UPDATEs signed with TSIG, guarded
+// by ownership prerequisites (ownership.ts). The reconcile stage (src/reconcile/driver.ts)
+// plans, retries and paces; this file only reads and writes.
+// - start(): reads the zones (AXFR, or per-name queries when refused); refresh() reads names
+//   not looked at yet in per-name zones, so a create does not collide with our own record
+//   from an earlier run.
+// - apply(plan): timeouts, network errors and SERVFAIL are retryable (classify): because every
+//   write is guarded and RRsets are sets (RFC 2136 §3.4.2.2), a write repeated after a lost
+//   reply neither duplicates nor clobbers anything.
 // - Names are batched, up to batchSize per message (one zone per message, RFC 2136 §2.3);
 //   a batch failing on a prerequisite (rcodes 3, 6–8) is bisected to find the names that
 //   caused it, which are reported as conflicts and left alone while the others land.
-// - Nothing is deleted before the first sync(): an empty desired state at start-up would
-//   otherwise wipe every owned record.
 
 import { isIPv4, isIPv6 } from 'node:net';
-import { planChanges } from '../plan/plan.js';
+import type { Plan } from '../plan/plan.js';
+import type { AppliedChange, Sink } from '../plan/sink.js';
 import type { RecordSet } from '../records/types.js';
-import { Backoff, sleep } from '../util/backoff.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import type { Reporter } from '../util/reporter.js';
 import { DnsClient, DnsRcodeError } from './client.js';
@@ -80,10 +80,11 @@ function normalised(set: RecordSet, zone: string): RecordSet {
   };
 }
 
-export class UnicastSink {
+export class UnicastSink implements Sink {
+  readonly target = 'unicast';
   private readonly client: DnsClient;
   private readonly reporter: Reporter;
-  private readonly backoff: Backoff;
+  /** The names wanted at the last accept(): foreign records matter there only. */
   private readonly desired = new Map<string, RecordSet>();
   /** What the zones hold at the names we know of (ours, foreign, wanted). */
   private readonly observed = new Map<string, NameState>();
@@ -91,24 +92,22 @@ export class UnicastSink {
   private transferred = new Set<string>();
   private readonly checked = new Set<string>();
   private started = false;
-  private synced = false;
   private stopped = false;
-  private dirty = false;
-  private running: Promise<void> | undefined;
-  private fatal: Error | undefined;
-  private waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
-  private readonly abort = new AbortController();
+  /** What apply() wrote in the current pass. */
+  private appliedNow: AppliedChange[] = [];
   private readonly conflictsReported = new Map<string, string>();
   private readonly warned = new Set<string>();
-  private lastError: string | undefined;
 
   constructor(private readonly config: UnicastConfig) {
     this.client = new DnsClient(config.server, { name: config.tsig.keyName, algorithm: config.tsig.algorithm, secret: config.tsig.secret }, config.timeoutMs);
     this.reporter = config.reporter;
-    this.backoff = new Backoff(config.backoff?.initialMs ?? 500, config.backoff?.maxMs ?? 30_000);
   }
 
-  /** Reads the zones; reconciles at once if sync() was called already. Throws UserError. */
+  get label(): string {
+    return this.client.label;
+  }
+
+  /** Reads the zones. Throws UserError. */
   async start(): Promise<void> {
     let state;
     try {
@@ -129,14 +128,10 @@ export class UnicastSink {
       message: `${this.client.label}: ${ours} owned name${ours === 1 ? '' : 's'} in ${this.config.zones.join(', ')} (${state.transferred.size === this.config.zones.length ? 'zone transfer' : 'per-name queries'})`,
     });
     this.started = true;
-    if (this.synced) {
-      this.kick();
-      await this.whenIdle();
-    }
   }
 
-  /** The whole desired state (records of other targets are ignored). Never blocks. */
-  sync(records: readonly RecordSet[]): void {
+  /** The sets this sink publishes: inside a --zone, with addresses, encodable; normalised as the server gives them back. */
+  accept(records: readonly RecordSet[]): RecordSet[] {
     this.desired.clear();
     for (const r of records) {
       if (r.target !== 'unicast') continue;
@@ -156,9 +151,7 @@ export class UnicastSink {
       const set = normalised(r, zone);
       this.desired.set(set.name, set);
     }
-    this.synced = true;
-    this.fatal = undefined;
-    if (this.started && !this.stopped) this.kick();
+    return [...this.desired.values()];
   }
 
   /** Observed records: ours (foreign undefined) and others' at names we care about. */
@@ -171,33 +164,25 @@ export class UnicastSink {
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /**
-   * Resolves once the desired state is applied (or stop() ran); rejects with a UserError when
-   * the server refuses in a way retrying will not fix (REFUSED, BADKEY...) — until the next sync().
-   */
-  whenIdle(): Promise<void> {
-    if (!this.running) return this.fatal ? Promise.reject(this.fatal) : Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
-  }
-
-  /** Stops converging; with cleanup, deletes every record we own (--cleanup-on-exit). */
+  /** Stops writing; with cleanup, deletes every record we own (--cleanup-on-exit). */
   async stop(opts: { cleanup: boolean }): Promise<void> {
     this.stopped = true;
-    this.abort.abort();
-    await this.running;
-    if (opts.cleanup && this.started) {
-      const ops: NameOp[] = [];
-      for (const s of this.observed.values()) {
-        const set = recordSetFromState(s, this.config.ownerId, false);
-        if (set && set.foreign === undefined) ops.push({ kind: 'delete', observed: s });
-      }
-      try {
-        await this.applyOps(ops, () => false);
-      } catch (err) {
-        this.reporter.report({ kind: 'error', source: SOURCE, message: `could not remove our records on exit: ${errorMessage(err)}` });
-      }
+    if (!opts.cleanup || !this.started) return;
+    const ops: NameOp[] = [];
+    for (const s of this.observed.values()) {
+      const set = recordSetFromState(s, this.config.ownerId, false);
+      if (set && set.foreign === undefined) ops.push({ kind: 'delete', observed: s });
     }
-    this.settle();
+    try {
+      await this.applyOps(ops, () => false);
+    } catch (err) {
+      this.reporter.report({ kind: 'error', source: SOURCE, message: `could not remove our records on exit: ${errorMessage(err)}` });
+    }
+  }
+
+  /** Timeouts, network errors, SERVFAIL and a damaged signature are worth another try; the rest is for the person. */
+  classify(err: unknown): { retry: boolean; error: Error } {
+    return retryable(err) ? { retry: true, error: err as Error } : { retry: false, error: this.asUserError(err, 'updating the zone') };
   }
 
   private warnOnce(message: string, hostname: string): void {
@@ -206,56 +191,10 @@ export class UnicastSink {
     this.reporter.report({ kind: 'warning', source: SOURCE, message, fields: { hostname } });
   }
 
-  private kick(): void {
-    this.dirty = true;
-    if (!this.running) this.running = this.loop();
-  }
-
-  private async loop(): Promise<void> {
-    while (this.dirty && !this.stopped) {
-      this.dirty = false;
-      try {
-        await this.pass();
-        this.backoff.reset();
-        if (this.lastError) {
-          this.reporter.report({ kind: 'info', source: SOURCE, message: `${this.client.label} answers again; records are in step` });
-          this.lastError = undefined;
-        }
-      } catch (err) {
-        if (retryable(err)) {
-          this.dirty = true;
-          const delay = this.backoff.next();
-          const message = `${errorMessage(err)}; retrying in ${delay < 1000 ? `${delay} ms` : `${(delay / 1000).toFixed(1)} s`}`;
-          if (errorMessage(err) !== this.lastError) this.reporter.report({ kind: 'error', source: SOURCE, message });
-          else this.reporter.debug(SOURCE, message);
-          this.lastError = errorMessage(err);
-          await sleep(delay, this.abort.signal);
-          continue;
-        }
-        this.fatal = this.asUserError(err, 'updating the zone');
-        this.reporter.report({ kind: 'error', source: SOURCE, message: this.fatal.message });
-      }
-    }
-    this.running = undefined;
-    this.settle();
-  }
-
-  private settle(): void {
-    if (this.running) return;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) {
-      if (this.fatal && !this.stopped) w.reject(this.fatal);
-      else w.resolve();
-    }
-  }
-
-  /** One reconcile: plan desired against observed, apply the name-level changes. */
-  private async pass(): Promise<void> {
-    // Per-name zones: read wanted names not looked at yet, so a create does not collide
-    // with our own record from an earlier run.
+  /** Per-name zones: reads wanted names not looked at yet. */
+  async refresh(desired: readonly RecordSet[]): Promise<void> {
     const unread = new Map<string, string[]>();
-    for (const d of this.desired.values()) {
+    for (const d of desired) {
       if (this.transferred.has(d.zone!) || this.checked.has(d.name)) continue;
       const list = unread.get(d.zone!) ?? [];
       list.push(d.name);
@@ -269,8 +208,11 @@ export class UnicastSink {
         if (recordSetFromState(s, this.config.ownerId, true)) this.observed.set(name, s);
       }
     }
+  }
 
-    const plan = planChanges('unicast', [...this.desired.values()], this.current());
+  /** Applies the name-level changes of a plan made against current(); returns what was written. */
+  async apply(plan: Plan, signal?: AbortSignal): Promise<AppliedChange[]> {
+    this.appliedNow = [];
     for (const c of plan.conflicts) this.reportConflict(c.desired, c.detail, c.current);
     const ops: NameOp[] = [];
     for (const d of plan.creates) ops.push({ kind: 'create', desired: d });
@@ -281,7 +223,9 @@ export class UnicastSink {
       const o = this.observed.get(d.name);
       if (o && ownershipStale(o, d, this.config.ownerId)) ops.push({ kind: 'update', desired: d, observed: o });
     }
-    await this.applyOps(ops, () => this.stopped);
+    // Stopping ends a pass between messages.
+    await this.applyOps(ops, () => this.stopped || signal?.aborted === true);
+    return this.appliedNow;
   }
 
   /** Batches per zone; `interrupted` lets stop() end a background pass between messages. */
@@ -378,6 +322,12 @@ export class UnicastSink {
     else this.forget(name);
     this.conflictsReported.delete(name);
     if (!wrote) return;
+    const before = op.kind === 'create' ? undefined : recordSetFromState(op.observed, this.config.ownerId, false);
+    if (op.kind === 'delete') {
+      if (before) this.appliedNow.push({ action: 'remove', set: before });
+    } else {
+      this.appliedNow.push({ action: op.kind === 'create' ? 'add' : 'change', set: op.desired, ...(before ? { before } : {}) });
+    }
     const fields = { hostname: name, zone: op.kind === 'delete' ? op.observed.zone : op.desired.zone, ttl: this.config.ttl };
     if (op.kind === 'delete') {
       const addrs = [...op.observed.a, ...op.observed.aaaa];

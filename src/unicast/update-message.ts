@@ -1,5 +1,5 @@
 // Our own RFC 2136 UPDATE encoder. dns-packet cannot say "class NONE" (it silently becomes 0)
-// and native-dns-packet cannot say "delete an RRset" at all (docs/decisions-unicast.md), so
+// and native-dns-packet cannot say "delete an RRset" at all (docs/decisions.md, Unicast), so
 // the four sections are written here. Output is deterministic and uncompressed, which keeps
 // the TSIG MAC input (RFC 8945 §4.3.2) easy to reproduce.
 

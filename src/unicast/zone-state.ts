@@ -67,7 +67,7 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => 
   await Promise.all(workers);
 }
 
-/** The per-name fallback warning (DESIGN.md §Unicast: "then orphans cannot be found: say so"). */
+/** The per-name fallback warning: orphans cannot be found that way, so say so (docs/design.md#unicast-sink). */
 export function refusedWarning(err: ZoneTransferRefused): string {
   return `${err.message}: owned records whose routes were deleted while serve was not running cannot be found; reading the wanted names one by one instead (allow-transfer for the TSIG key on the server fixes this)`;
 }

@@ -51,7 +51,7 @@ export function parseLabelSelector(selector: string | undefined): LabelPredicate
   return (labels) => {
     const l = labels ?? {};
     return reqs.every((r) => {
-      const has = Object.prototype.hasOwnProperty.call(l, r.key);
+      const has = Object.hasOwn(l, r.key);
       const v = l[r.key];
       switch (r.op) {
         case 'eq':

@@ -1,5 +1,6 @@
 // Which --zone a name belongs to. Matching is on label boundaries: `app.notk8s` is not in
-// `k8s` (the seed matched plain string suffixes and would have sent it to the wrong zone).
+// `k8s` (cloud-provider-mdns matched plain string suffixes and sent it to the wrong zone:
+// docs/design.md#origins).
 
 import { UserError } from './errors.js';
 

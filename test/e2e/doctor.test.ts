@@ -1,4 +1,4 @@
-// kubectl mdns doctor, on the user's real path (testing-notes.md): namespace B is "the other
+// kubectl mdns doctor, on the user's real path (docs/testing.md#browser-and-name-service): namespace B is "the other
 // machine" — `kubectl mdns serve -f` publishing shop.local, www.shop.local and blog.local with
 // B's address, and a real HTTP/HTTPS server there (node http/https, certificates made with
 // openssl). Namespace A is "this machine" — avahi-daemon (its /run/avahi-daemon bind-mounted
@@ -9,7 +9,7 @@
 // A third namespace C on A's side plays another host claiming shop.local.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -42,7 +42,13 @@ describe('kubectl mdns doctor: each cause named, and the browser agrees (e2e, ne
 
   const writeGateway = (address: string) =>
     writeManifest(join(manifests, 'gateway.json'), [
-      gateway('infra', 'gw', { addresses: [address], listeners: [{ name: 'https', port: 443, protocol: 'HTTPS' }, { name: 'http', port: 80, protocol: 'HTTP' }] }),
+      gateway('infra', 'gw', {
+        addresses: [address],
+        listeners: [
+          { name: 'https', port: 443, protocol: 'HTTPS' },
+          { name: 'http', port: 80, protocol: 'HTTP' },
+        ],
+      }),
     ]);
   const etcFile = (file: string, text: string) => writeFileSync(join(etc, file), text);
 
@@ -56,14 +62,48 @@ describe('kubectl mdns doctor: each cause named, and the browser agrees (e2e, ne
     const key = join(certs, 'server.key');
     const crt = join(certs, 'server.crt');
     if (kind === 'self-signed') {
-      await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', crt, '-days', '2', '-subj', `/CN=${names[0]}`, '-addext', `subjectAltName=${san}`]);
+      await openssl([
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        crt,
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${names[0]}`,
+        '-addext',
+        `subjectAltName=${san}`,
+      ]);
       return;
     }
     const csr = join(certs, 'server.csr');
     const ext = join(certs, 'ext.cnf');
     writeFileSync(ext, `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`);
     await openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${names[0]}`]);
-    await openssl(['x509', '-req', '-in', csr, '-CA', ca, '-CAkey', join(certs, 'rootCA-key.pem'), '-CAcreateserial', '-out', crt, '-days', '2', '-extfile', ext]);
+    await openssl([
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      ca,
+      '-CAkey',
+      join(certs, 'rootCA-key.pem'),
+      '-CAcreateserial',
+      '-out',
+      crt,
+      '-days',
+      '2',
+      '-extfile',
+      ext,
+    ]);
   }
 
   /** HTTP on B:80 and HTTPS on B:443; the certificate files are read at every handshake. */
@@ -106,7 +146,15 @@ describe('kubectl mdns doctor: each cause named, and the browser agrees (e2e, ne
 
   /** doctor in A, against the same manifests serve reads, with avahi's socket (unless `noAvahi`). */
   async function doctor(names: string[], opts: { env?: Record<string, string>; noAvahi?: boolean; timeoutMs?: number } = {}): Promise<Run> {
-    const [cmd, args] = withAvahiSocket(opts.noAvahi ? noAvahiRun : avahi?.runDir, process.execPath, [PLUGIN, 'doctor', ...names, '-f', manifests, '-o', 'json']);
+    const [cmd, args] = withAvahiSocket(opts.noAvahi ? noAvahiRun : avahi?.runDir, process.execPath, [
+      PLUGIN,
+      'doctor',
+      ...names,
+      '-f',
+      manifests,
+      '-o',
+      'json',
+    ]);
     const env = cliEnv({ HOME: home, XDG_DATA_HOME: join(home, '.local', 'share'), NODE_EXTRA_CA_CERTS: ca, ...opts.env });
     for (const [k, v] of Object.entries(opts.env ?? {})) if (v === '') delete env[k];
     const r = await runIn(pair, pair.a, cmd, args, { env, timeoutMs: opts.timeoutMs ?? 20_000 });
@@ -117,7 +165,11 @@ describe('kubectl mdns doctor: each cause named, and the browser agrees (e2e, ne
       throw new Error(`doctor printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
     }
     for (const item of report.items) {
-      assert.deepEqual(item.checks.map((c) => c.id), [...CHECK_IDS], 'all fourteen ids, once each, in order');
+      assert.deepEqual(
+        item.checks.map((c) => c.id),
+        [...CHECK_IDS],
+        'all fourteen ids, once each, in order',
+      );
       assert.equal(item.ok, !item.checks.some((c) => c.status === 'fail'));
     }
     return { code: r.code, report, stdout: r.stdout };
@@ -152,7 +204,27 @@ describe('kubectl mdns doctor: each cause named, and the browser agrees (e2e, ne
     etcFile('hosts', '127.0.0.1 localhost\n');
     // Unicast DNS to A's own loopback, where nothing listens: never off this machine.
     etcFile('resolv.conf', 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
-    await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(certs, 'rootCA-key.pem'), '-out', ca, '-days', '3', '-subj', '/CN=doctor test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    await openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(certs, 'rootCA-key.pem'),
+      '-out',
+      ca,
+      '-days',
+      '3',
+      '-subj',
+      '/CN=doctor test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
     await serveCertificate('ca', ['shop.local', 'www.shop.local', 'blog.local']);
     writeGateway(pair.ipB);
     const blog = httpRoute('blog', 'blog', ['blog.local']) as { spec: { parentRefs: Record<string, unknown>[] } };
@@ -177,7 +249,12 @@ describe('kubectl mdns doctor: each cause named, and the browser agrees (e2e, ne
 
   /** What doctor could change in A: firewall rules, routes, addresses, the /etc files. */
   const machine = async () =>
-    [await pair.exec(pair.a, 'nft', ['list', 'ruleset']), await pair.exec(pair.a, 'ip', ['route', 'show', 'table', 'all']), await pair.exec(pair.a, 'ip', ['addr']), ...['nsswitch.conf', 'hosts', 'resolv.conf'].map((f) => readFileSync(join(etc, f), 'utf8'))].join('\n');
+    [
+      await pair.exec(pair.a, 'nft', ['list', 'ruleset']),
+      await pair.exec(pair.a, 'ip', ['route', 'show', 'table', 'all']),
+      await pair.exec(pair.a, 'ip', ['addr']),
+      ...['nsswitch.conf', 'hosts', 'resolv.conf'].map((f) => readFileSync(join(etc, f), 'utf8')),
+    ].join('\n');
 
   test('all good: doctor passes end to end (and changes nothing), and Chromium loads the page', async () => {
     const before = await machine();
@@ -208,11 +285,17 @@ describe('kubectl mdns doctor: each cause named, and the browser agrees (e2e, ne
 
   test('no NAME: every published name, with a summary', async () => {
     const run = await doctor([]);
-    assert.deepEqual(run.report.items.map((i) => i.name), ['blog.local', 'shop.local', 'www.shop.local']);
+    assert.deepEqual(
+      run.report.items.map((i) => i.name),
+      ['blog.local', 'shop.local', 'www.shop.local'],
+    );
     assert.deepEqual(run.report.summary, { names: 3, ok: 2, failing: 1 });
     assert.equal(check(run.report.items[0]!, 'tls').status, 'skip', 'blog.local is plain HTTP');
     assert.equal(check(run.report.items[0]!, 'http').status, 'pass');
-    assert.deepEqual(run.report.items.map((i) => i.ok), [true, true, false]);
+    assert.deepEqual(
+      run.report.items.map((i) => i.ok),
+      [true, true, false],
+    );
     assert.deepEqual(failing(run.report.items[2]!).sort(), ['nsswitch', 'resolver']);
     assert.equal(run.code, 1);
   });
@@ -282,7 +365,10 @@ describe('kubectl mdns doctor: each cause named, and the browser agrees (e2e, ne
 
   test('an nftables rule dropping UDP 5353: firewall, while doctor itself still gets the answer', async () => {
     await restartAvahi(); // nothing cached: avahi must ask the link again
-    await pair.exec(pair.a, 'sh', ['-c', 'nft add table inet docfw && nft add chain inet docfw input "{ type filter hook input priority 0; policy accept; }" && nft add rule inet docfw input udp dport 5353 drop']);
+    await pair.exec(pair.a, 'sh', [
+      '-c',
+      'nft add table inet docfw && nft add chain inet docfw input "{ type filter hook input priority 0; policy accept; }" && nft add rule inet docfw input udp dport 5353 drop',
+    ]);
     try {
       // Both wait for avahi's 5 s timeout; neither changes what the other sees.
       const [run, page] = await Promise.all([doctor(['shop.local']), browser('https://shop.local/', 'firewall')]);

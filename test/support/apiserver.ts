@@ -1,5 +1,5 @@
 // A Kubernetes API server double that speaks real HTTP(S) — not a stub client. There is no
-// kube-apiserver on these machines (testing-notes.md), so the cluster side is tested against
+// kube-apiserver on these machines (docs/testing.md#kubernetes), so the cluster side is tested against
 // this: an in-memory object store with a monotonically increasing resourceVersion, discovery
 // documents, paginated lists, chunked watch streams, compaction (410 Gone), 403s, missing
 // kinds, dropped connections and restarts on the same port, bearer-token and client
@@ -1057,7 +1057,7 @@ async function main(argv: string[]): Promise<void> {
   for (const k of values.forbid ?? []) api.forbid(k);
   const stateFile = values.state ? resolve(values.state) : undefined;
   if (stateFile && existsSync(stateFile)) for (const o of loadState(stateFile)) api.apply(o);
-  if (stateFile && stateFile.endsWith('.json')) {
+  if (stateFile?.endsWith('.json')) {
     let scheduled = false;
     api.onChange = () => {
       if (scheduled) return;

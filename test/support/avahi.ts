@@ -1,5 +1,5 @@
 // A private avahi-daemon inside a test namespace, as a third-party querier
-// (testing-notes.md §avahi): its own system-type dbus-daemon on a unix socket, avahi with
+// (docs/testing.md#avahi): its own system-type dbus-daemon on a unix socket, avahi with
 // --no-chroot --no-drop-root, publishing off, only the test interface, and its hard-coded
 // /run/avahi-daemon bind-mounted from a private folder (`ip netns exec` gives a private mount
 // namespace). Queried through D-Bus: RecordBrowser (all records, avahi_records.py) and
@@ -144,8 +144,8 @@ enable-reflector=no
 
 /**
  * `cmd args` wrapped so that it sees `runDir` (an Avahi's) as /run/avahi-daemon, the way
- * nss-mdns in `getent`, `curl` or a browser reaches that avahi (testing-notes.md §The user's
- * real path). Run it with `ip netns exec`, which gives it a mount namespace of its own.
+ * nss-mdns in `getent`, `curl` or a browser reaches that avahi
+ * (docs/testing.md#browser-and-name-service). Run it with `ip netns exec`, which gives it a mount namespace of its own.
  * Without `runDir` the command sees the host's (avahi-less) /run/avahi-daemon.
  */
 export function withAvahiSocket(runDir: string | undefined, cmd: string, args: string[]): [string, string[]] {

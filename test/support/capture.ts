@@ -1,9 +1,9 @@
 // Packet captures inside a test namespace: tcpdump writes a pcap, tshark decodes it (an
 // independent dissector, not our own decoder). veth checksum offload makes every checksum look
-// wrong, so checksum validation is off (testing-notes.md §Captures). --immediate-mode: without it
+// wrong, so checksum validation is off (docs/testing.md#captures). --immediate-mode: without it
 // libpcap's ring buffer holds packets up to a second, and those still held at SIGINT are lost.
 
-import { type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { NetnsPair } from './netns.js';
 import { sh } from './netns.js';

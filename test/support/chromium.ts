@@ -1,5 +1,5 @@
 // Headless Chromium (Debian's) inside a test namespace, the way a user's browser opens a name
-// (testing-notes.md §The user's real path): it resolves through glibc, so through nss-mdns and
+// (docs/testing.md#browser-and-name-service): it resolves through glibc, so through nss-mdns and
 // the avahi whose socket the command sees; certificates are trusted from its NSS database
 // under $HOME/.pki/nssdb. Its net log says which net error a load ended with (with a
 // certificate error it still exits 0 with an empty DOM). Run in its own session; the whole
@@ -48,7 +48,11 @@ export function urlErrors(log: string, url: string): string[] {
   } catch {
     return [];
   }
-  interface Event { type: number; source: { id: number }; params?: { url?: string; net_error?: number } }
+  interface Event {
+    type: number;
+    source: { id: number };
+    params?: { url?: string; net_error?: number };
+  }
   const events: Event[] = [];
   for (const l of lines.slice(1)) {
     if (!l.startsWith('{"')) continue;
@@ -77,7 +81,20 @@ export async function chromiumProfile(dir: string, caPem?: string): Promise<stri
 export async function loadPage(ns: string, url: string, opts: { home: string; avahiRunDir?: string; tag: string; timeoutMs?: number }): Promise<ChromiumLoad> {
   const netlog = join(opts.home, `netlog-${opts.tag}.json`);
   const data = join(opts.home, `data-${opts.tag}`);
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-proxy-server', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', `--user-data-dir=${data}`, `--log-net-log=${netlog}`, '--dump-dom', url];
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--no-proxy-server',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    `--user-data-dir=${data}`,
+    `--log-net-log=${netlog}`,
+    '--dump-dom',
+    url,
+  ];
   const [cmd, wrapped] = withAvahiSocket(opts.avahiRunDir, CHROMIUM, args);
   const env = { ...process.env, HOME: opts.home, XDG_CONFIG_HOME: join(opts.home, '.config'), XDG_CACHE_HOME: join(opts.home, '.cache') };
   const child = spawn('ip', ['netns', 'exec', ns, cmd, ...wrapped], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -85,7 +102,11 @@ export async function loadPage(ns: string, url: string, opts: { home: string; av
   child.stdout.on('data', (d: Buffer) => (dom += d.toString()));
   child.stderr.resume();
   const killGroup = () => {
-    try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   };
   const timer = setTimeout(killGroup, opts.timeoutMs ?? 30_000);
   await new Promise((r) => child.once('close', r));

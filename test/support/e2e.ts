@@ -333,7 +333,7 @@ export interface NamedInNs {
 /**
  * A real named inside `ns` on 127.0.0.1:53 (that namespace's loopback: nothing leaves the
  * machine), zones with allow-update and allow-transfer for one generated TSIG key.
- * testing-notes.md §BIND9: up in about 100 ms.
+ * docs/testing.md#bind-9: up in about 100 ms.
  */
 export async function startNamedIn(pair: NetnsPair, ns: string, dir: string, opts: { zones: string[]; records?: Record<string, string[]>; keyName?: string }): Promise<NamedInNs> {
   const { sh } = await import('./netns.js');

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { MdnsResponder } from '../../src/mdns/responder.js';
+import { SinkDriver } from '../../src/reconcile/driver.js';
 import type { RecordSet } from '../../src/records/types.js';
 import type { Reporter } from '../../src/util/reporter.js';
 
@@ -44,12 +45,13 @@ const stop = async () => {
   out({ event: 'stopped' });
   process.exit(0);
 };
+const driver = new SinkDriver(responder, { reporter });
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
 
 async function sync(sets: RecordSet[]): Promise<void> {
   const t0 = performance.now();
-  responder.sync(sets);
+  driver.sync(sets); // as serve's reconcile stage does: plan against current(), apply
   await responder.whenSettled();
   out({ event: 'settled', ms: Math.round(performance.now() - t0), conflicts: responder.conflicts() });
 }

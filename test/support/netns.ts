@@ -1,5 +1,5 @@
 // Two network namespaces joined by a veth pair created inside them, so nothing a test does
-// (multicast included) can reach the host's interfaces (testing-notes.md §Multicast).
+// (multicast included) can reach the host's interfaces (docs/testing.md#network-namespaces).
 // IPv4 /24 on both ends, fixed IPv6 link-local addresses with nodad (usable at once), a
 // 224.0.0.0/4 route on each veth, `lo` up. Torn down by destroy(), which the tests call in
 // `finally`. Names are unique per test file and process.

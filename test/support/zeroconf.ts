@@ -1,4 +1,4 @@
-// python3-zeroconf as a third-party querier (testing-notes.md): one-shot lookups of A and AAAA
+// python3-zeroconf as a third-party querier (docs/testing.md#zeroconf): one-shot lookups of A and AAAA
 // records from inside a namespace, with Debian's /usr/bin/python3 (a pyenv shim on PATH could
 // not import it).
 

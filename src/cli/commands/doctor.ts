@@ -1,9 +1,10 @@
 // kubectl mdns doctor [NAME…]: why a name does or does not open in the browser on this
 // machine (src/doctor). Flags and rendering only. Exit 0 when every name passes end to end
 // (warnings allowed), 1 when a check fails, 2 on error. Read-only: it only reads and asks.
-import { computeBindings } from '../../bindings/compute.js';
+import { openSource } from '../../cluster/open.js';
+import { readOnce } from '../../reconcile/once.js';
 import type { CommonFlags, MdnsFlags } from '../flags.js';
-import { bindingOptions, loadObjects } from '../load.js';
+import { bindingOptions, sourceOptions } from '../load.js';
 import { renderStructured } from '../printers/structured.js';
 import { renderDoctorText } from '../printers/doctor.js';
 import { colorsFor } from '../colors.js';
@@ -17,24 +18,30 @@ export interface DoctorFlags extends Omit<CommonFlags, 'output'>, MdnsFlags {
 
 export async function runDoctorCommand(flags: DoctorFlags): Promise<number> {
   const timeout = flags.timeout ?? 1;
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 60) throw new UserError(`--timeout ${String(flags.timeout)} is not a number of seconds between 0 and 60, e.g. --timeout 1`);
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 60)
+    throw new UserError(`--timeout ${String(flags.timeout)} is not a number of seconds between 0 and 60, e.g. --timeout 1`);
   const { scanLinks } = await import('../../mdns/interfaces.js');
   const links = scanLinks(flags.interface);
   const missing = (flags.interface ?? []).filter((name) => !links.some((l) => l.name === name));
   if (missing.length) {
-    throw new UserError(`--interface ${missing.join(', ')}: no such interface that is up and multicast-capable${links.length ? ` (usable: ${links.map((l) => l.name).join(', ')})` : ''}`);
+    throw new UserError(
+      `--interface ${missing.join(', ')}: no such interface that is up and multicast-capable${links.length ? ` (usable: ${links.map((l) => l.name).join(', ')})` : ''}`,
+    );
   }
   // The source flags are list's; only -o differs (text, not a table).
   const common: CommonFlags = { ...flags, output: 'table' };
-  const loaded = await loadObjects(common);
-  const { bindings, warnings } = computeBindings(loaded.objects, bindingOptions(common));
-  printWarnings([...loaded.warnings, ...warnings]);
+  const loaded = await readOnce(await openSource(sourceOptions(common)), bindingOptions(common));
+  const { bindings, warnings } = loaded;
+  printWarnings(warnings);
   const { publishedNames, runDoctor } = await import('../../doctor/doctor.js');
   const names = (flags.names ?? []).map(String);
   const wanted = names.length ? names : publishedNames(bindings);
   if (wanted.length === 0) process.stderr.write('No Ready .local names to check; kubectl mdns list says why.\n');
   if (wanted.length === 0 && flags.output !== 'json' && flags.output !== 'yaml') return 0;
-  const report = await runDoctor(wanted, bindings, loaded.context, { timeoutMs: Math.round(timeout * 1000), ...(flags.interface?.length ? { interfaces: flags.interface } : {}) });
+  const report = await runDoctor(wanted, bindings, loaded.context, {
+    timeoutMs: Math.round(timeout * 1000),
+    ...(flags.interface?.length ? { interfaces: flags.interface } : {}),
+  });
   if (flags.output === 'json' || flags.output === 'yaml') process.stdout.write(renderStructured(report, flags.output));
   else process.stdout.write(renderDoctorText(report, colorsFor(process.stdout)));
   return report.items.every((i) => i.ok) ? 0 : 1;

@@ -1,7 +1,8 @@
-// kubectl mdns list: source -> bindings -> printer. Nothing is published.
-import { computeBindings } from '../../bindings/compute.js';
+// kubectl mdns list: the reconcile stage driven once (source -> bindings) -> printer. Nothing is published.
+import { openSource } from '../../cluster/open.js';
+import { readOnce } from '../../reconcile/once.js';
 import type { CommonFlags } from '../flags.js';
-import { bindingOptions, loadObjects } from '../load.js';
+import { bindingOptions, sourceOptions } from '../load.js';
 import { bindingList, renderBindingTable } from '../printers/bindings.js';
 import { renderStructured } from '../printers/structured.js';
 import { colorsFor } from '../colors.js';
@@ -9,13 +10,12 @@ import { printWarnings } from '../warnings.js';
 
 export async function runList(flags: CommonFlags): Promise<number> {
   if (flags.watch) return (await import('./list-watch.js')).runListWatch(flags);
-  const options = bindingOptions(flags);
-  const loaded = await loadObjects(flags);
-  const { bindings, warnings } = computeBindings(loaded.objects, options);
+  const loaded = await readOnce(await openSource(sourceOptions(flags)), bindingOptions(flags));
+  const { bindings, warnings } = loaded;
   // Per-binding warnings (dropped addresses, names some resolvers refuse) in -o json are in
   // each item; for people they go to stderr like kubectl's `Warning:` lines.
   const itemWarnings = flags.output === 'json' || flags.output === 'yaml' ? [] : bindings.flatMap((b) => b.warnings ?? []);
-  printWarnings([...loaded.warnings, ...warnings, ...itemWarnings]);
+  printWarnings([...warnings, ...itemWarnings]);
   if (flags.output === 'json' || flags.output === 'yaml') {
     process.stdout.write(renderStructured(bindingList(loaded.context, bindings), flags.output));
     return 0;

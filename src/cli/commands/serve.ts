@@ -1,16 +1,17 @@
-// kubectl mdns serve: the whole loop, in the foreground, until Ctrl-C.
-//   source (watch, or -f files) -> bindings -> records -> sinks (mDNS responder, RFC 2136)
-// Start-up runs as listr2 tasks on stderr; afterwards one line per change. SIGINT/SIGTERM
+// kubectl mdns serve: the reconcile loop in the foreground, until Ctrl-C:
+//   source (watch, or -f files) -> Reconciler (bindings -> records -> plan per sink) ->
+//   sinks (mDNS responder, RFC 2136) -> one line per applied change.
+// Start-up runs as listr2 tasks on stderr; afterwards one line per change. SIGINT/SIGTERM/SIGHUP
 // -> goodbye packets (and --cleanup-on-exit deletes) -> exit 0 within 2 s; a second signal
 // exits at once.
 import type { ServeFlags } from '../flags.js';
-import { bindingOptions, kubeconfigOptions, namespaceFlag } from '../load.js';
+import { bindingOptions, sourceOptions } from '../load.js';
 import { DeferringReporter, sinkReporter, stderrReporter } from '../events.js';
-import { ServeLoop } from '../serve-loop.js';
 import { runStartupTasks, type StartupTask } from '../progress.js';
+import type { Source } from '../../cluster/source.js';
+import { Reconciler } from '../../reconcile/reconciler.js';
 import type { MdnsResponder } from '../../mdns/responder.js';
-import type { UnicastSink } from '../../unicast/sink.js';
-import { UserError, errorMessage } from '../../util/errors.js';
+import { UserError } from '../../util/errors.js';
 
 const STOP_BUDGET_MS = 1800;
 
@@ -34,88 +35,60 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
 
-  let mdns: MdnsResponder | undefined;
-  let unicast: UnicastSink | undefined;
-  const loop = new ServeLoop(options, reporter);
+  const reconciler = new Reconciler(options, reporter);
   const fromFiles = Boolean(flags.filename && flags.filename.length > 0);
-  let context = '';
+  let source: Source | undefined;
 
   try {
     const { resolveOwnerId, unicastConfigFromFlags } = await import('../../unicast/config.js');
     // Flag and key-file problems before connecting anywhere; the owner id defaults to the
     // context name, known later: set in "Compute bindings".
     let unicastConfig = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, flags.ownerId ?? 'kubectl-mdns', sinks);
+    const { openSource } = await import('../../cluster/open.js');
+    const follow = async () => {
+      const watch = await source!.watch((e) => reconciler.onEvent(e), abort.signal);
+      await watch.synced;
+      reconciler.synced();
+      const n = reconciler.objectCounts();
+      return `${n.routes} routes, ${n.gateways} gateways`;
+    };
     const tasks: StartupTask[] = [];
-    let source: import('../../cluster/source.js').ClusterSource | undefined;
     if (fromFiles) {
       tasks.push({
         title: `Read manifests from ${flags.filename!.join(', ')}`,
         run: async () => {
-          const { loadManifests } = await import('../../cluster/files.js');
-          const { filterObjects } = await import('../load.js');
-          const { watchManifests } = await import('../../cluster/file-watch.js');
-          const load = async () => {
-            const { objects, warnings } = await loadManifests(flags.filename!);
-            for (const w of warnings) reporter.report({ kind: 'warning', source: 'files', message: w });
-            loop.replaceAll(filterObjects(objects, flags));
-            return objects;
-          };
-          const objects = await load();
-          // Edits to the manifests (or SIGHUP) are events: reload, keep the last good state on error.
-          const files = watchManifests(flags.filename!, () => {
-            load().catch((err: unknown) => reporter.report({ kind: 'warning', source: 'files', message: `${errorMessage(err)}; still serving the last good manifests` }));
-          });
-          abort.signal.addEventListener('abort', () => files.close(), { once: true });
-          return `${objects.routes.length} routes, ${objects.gateways.length} gateways; watching for changes`;
+          source = await openSource(sourceOptions(flags), reporter);
+          return `${await follow()}; watching for changes`;
         },
       });
     } else {
       tasks.push({
         title: 'Resolve kubeconfig context',
         run: async () => {
-          const { ClusterSource } = await import('../../cluster/source.js');
-          source = await ClusterSource.connect(kubeconfigOptions(flags), reporter);
-          context = source.context;
-          return `${source.context} (${source.server})`;
+          source = await openSource(sourceOptions(flags), reporter);
+          return source.description;
         },
       });
-      tasks.push({
-        title: 'Discover Gateway API',
-        run: async () => (await source!.discover(abort.signal)).resources.map((r) => `${r.kind} ${r.version}`).join(', '),
-      });
-      tasks.push({
-        title: 'List gateways and routes',
-        run: async () => {
-          const watch = await source!.watch(
-            (change) => {
-              if (change.type !== 'SYNCED') loop.apply(change);
-            },
-            abort.signal,
-            { namespace: namespaceFlag(flags), labelSelector: flags.selector },
-          );
-          await watch.synced;
-          loop.flush();
-          const n = loop.objectCounts();
-          return `${n.routes} routes, ${n.gateways} gateways`;
-        },
-      });
+      tasks.push({ title: 'Discover Gateway API', run: async () => (await source!.prepare?.(abort.signal)) ?? '' });
+      tasks.push({ title: 'List gateways and routes', run: follow });
     }
     tasks.push({
       title: 'Compute bindings',
       run: async () => {
-        if (unicastConfig) unicastConfig = { ...unicastConfig, ownerId: resolveOwnerId(flags.ownerId, context || 'kubectl-mdns') };
-        const records = loop.desired();
-        const s = loop.bindingCounts();
+        if (unicastConfig) unicastConfig = { ...unicastConfig, ownerId: resolveOwnerId(flags.ownerId, source?.context || 'kubectl-mdns') };
+        const records = reconciler.desired();
+        const s = reconciler.bindingCounts();
         return `${s.Ready} ready, ${s.Pending} pending, ${s.Skipped} skipped; ${records.filter((r) => r.target === 'mdns').length} .local names`;
       },
     });
+    let mdns: MdnsResponder | undefined;
     if (!flags.noMdns) {
       tasks.push({
         title: 'Probe and announce .local names (RFC 6762)',
         run: async () => {
           const { MdnsResponder } = await import('../../mdns/responder.js');
           mdns = await MdnsResponder.start({ interfaces: flags.interface, ttl: flags.ttl, reporter: sinks });
-          loop.addSink((records) => mdns!.sync(records));
+          reconciler.addSink(mdns, { reporter: sinks });
           await mdns.whenSettled();
           const conflicts = mdns.conflicts().length;
           return `${plural(mdns.current().length, 'name')} announced${conflicts ? `, ${conflicts} in conflict` : ''}`;
@@ -127,11 +100,17 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       enabled: () => unicastConfig !== undefined,
       run: async () => {
         const { UnicastSink } = await import('../../unicast/sink.js');
-        unicast = new UnicastSink(unicastConfig!);
-        await unicast.start();
-        loop.addSink((records) => unicast!.sync(records));
-        await unicast.whenIdle();
-        return `${plural(unicast.current().length, 'name')} in ${unicastConfig!.zones.join(', ')}`;
+        const sink = new UnicastSink(unicastConfig!);
+        const driver = reconciler.addSink(sink, {
+          reporter: sinks,
+          policy: flags.policy ?? 'sync',
+          guardDeletes: true,
+          allowMassDelete: Boolean(flags.allowMassDelete),
+          ...(unicastConfig!.backoff ? { backoff: unicastConfig!.backoff } : {}),
+        });
+        await driver.start();
+        await driver.whenIdle();
+        return `${plural(sink.current().length, 'name')} in ${unicastConfig!.zones.join(', ')}`;
       },
     });
     try {
@@ -140,8 +119,8 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       reporter.release();
     }
     if (!abort.signal.aborted) {
-      loop.startReporting();
-      reporter.report({ kind: 'info', source: 'serve', message: `serving ${plural(loop.desired().length, 'name')}${context ? ` from context ${context}` : ''}; press Ctrl-C to stop` });
+      const context = source?.context;
+      reporter.report({ kind: 'info', source: 'serve', message: `serving ${plural(reconciler.desired().length, 'name')}${context ? ` from context ${context}` : ''}; press Ctrl-C to stop` });
       await new Promise<void>((resolve) => (abort.signal.aborted ? resolve() : abort.signal.addEventListener('abort', () => resolve(), { once: true })));
     }
   } catch (err) {
@@ -153,13 +132,9 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   return 0;
 
   async function shutdown() {
-    loop.stop();
-    const stops: Promise<unknown>[] = [];
-    if (mdns) stops.push(mdns.stop());
-    if (unicast) stops.push(unicast.stop({ cleanup: Boolean(flags.cleanupOnExit) }));
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_BUDGET_MS)));
-    await Promise.race([Promise.allSettled(stops), budget]);
+    await Promise.race([reconciler.stop({ cleanup: Boolean(flags.cleanupOnExit) }), budget]);
     clearTimeout(timer);
     for (const s of signals) process.off(s, onSignal);
   }

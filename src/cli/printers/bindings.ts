@@ -1,4 +1,4 @@
-// `kubectl mdns list` output: the BindingList shape (DESIGN.md §Bindings) and its tables.
+// `kubectl mdns list` output: the BindingList shape (docs/design.md#bindinglist) and its tables.
 import type { ChalkInstance } from 'chalk';
 import type { Binding } from '../../bindings/types.js';
 import { renderTable, type Column } from './table.js';

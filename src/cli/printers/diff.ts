@@ -1,4 +1,4 @@
-// `kubectl mdns diff` output: kubectl-diff-like text, or the DNSDiff shape (DESIGN.md §diff).
+// `kubectl mdns diff` output: kubectl-diff-like text, or the DNSDiff shape (docs/design.md#dnsdiff).
 //
 //   mdns on eth0
 //   + shop.local A 172.18.0.10                                   # HTTPRoute/shop/shop
@@ -22,7 +22,7 @@ export interface DiffTarget {
   summary: PlanSummary;
 }
 
-/** One change in the DNSDiff JSON: the plan's Change as is (`routes` is an addition to DESIGN.md's shape). */
+/** One change in the DNSDiff JSON: the plan's Change as is (docs/design.md#dnsdiff). */
 export type DNSDiffChange = Change;
 
 export interface DNSDiff {

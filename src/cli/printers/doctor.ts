@@ -19,7 +19,9 @@ export function renderDoctorText(report: DoctorReport, chalk: ChalkInstance): st
   }
   if (report.items.length > 1 || report.items.length === 0) {
     const failing = report.items.filter((i) => !i.ok).map((i) => `${i.name} (${i.checks.find((c) => c.status === 'fail')?.id})`);
-    out.push(`Summary: ${report.summary.names} names, ${report.summary.ok} ok, ${report.summary.failing} failing${failing.length ? `: ${failing.join(', ')}` : ''}.`);
+    out.push(
+      `Summary: ${report.summary.names} names, ${report.summary.ok} ok, ${report.summary.failing} failing${failing.length ? `: ${failing.join(', ')}` : ''}.`,
+    );
   }
   return out.join('\n') + '\n';
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ClusterSource } from '../../../src/cluster/source.js';
+import { ClusterSource } from '../../../src/cluster/cluster-source.js';
 import { gateway, route } from './helpers.js';
 import type { ReadyLine } from '../../support/apiserver.js';
 
@@ -62,7 +62,7 @@ test('standalone double: ready line, admin apply/delete/restart, state file, SIG
     assert.equal((await admin(ready, 'delete', { kind: 'HTTPRoute', namespace: 'shop', name: 'gone' })).status, 200);
 
     const source = await ClusterSource.connect({ kubeconfig: ready.kubeconfig, env: {} });
-    const { objects, warnings } = await source.listOnce();
+    const { objects, warnings } = await source.list();
     assert.deepEqual(objects.gateways.map((g) => g.metadata?.name), ['gw']);
     assert.deepEqual(objects.routes.map((r) => r.metadata?.name), ['shop']);
     assert.equal(warnings.length, 1, 'TLSRoute unserved by --unserve');
@@ -74,7 +74,7 @@ test('standalone double: ready line, admin apply/delete/restart, state file, SIG
     while (!listedAgain && Date.now() < deadline) {
       const s = await ClusterSource.connect({ kubeconfig: ready.kubeconfig, env: {} });
       try {
-        listedAgain = (await s.listOnce()).objects.routes.length === 1;
+        listedAgain = (await s.list()).objects.routes.length === 1;
       } catch {
         await new Promise((r) => setTimeout(r, 50)); // still down
       } finally {

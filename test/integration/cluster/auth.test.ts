@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { ApiServerDouble } from '../../support/apiserver.js';
 import { generatePki } from '../../support/apiserver-certs.js';
-import { ClusterSource } from '../../../src/cluster/source.js';
+import { ClusterSource } from '../../../src/cluster/cluster-source.js';
 import { ApiUnreachableError, ApiStatusError, CredentialsError } from '../../../src/cluster/http.js';
 import { UserError } from '../../../src/util/errors.js';
 import { clientFor } from './helpers.js';
@@ -143,7 +143,7 @@ test('a server certificate from another CA: cannot verify, check the certificate
   writeFileSync(path, yaml.dump(cfg));
   const source = await ClusterSource.connect({ kubeconfig: path, env: {} });
   await rejectsOneLine(
-    source.listOnce(),
+    source.list(),
     /^cannot verify the API server of context "kind-dev" at https:\/\/127\.0\.0\.1:\d+: .*: check the certificate-authority of cluster "kind-dev"$/,
     ApiUnreachableError,
   );
@@ -156,7 +156,7 @@ test('unreachable server: one line naming context and server', async () => {
   const url = down.url;
   await down.close();
   const source = await ClusterSource.connect({ kubeconfig, env: {} });
-  const msg = await rejectsOneLine(source.listOnce(), /^cannot reach/, ApiUnreachableError);
+  const msg = await rejectsOneLine(source.list(), /^cannot reach/, ApiUnreachableError);
   assert.equal(msg, `cannot reach the API server of context "kind-dev" at ${url}: connect ECONNREFUSED`);
   await rejectsOneLine(source.watch(() => {}, new AbortController().signal), /^cannot reach the API server of context "kind-dev"/);
   source.close();
@@ -174,7 +174,7 @@ test('--request-timeout: a server that never answers', async () => {
     const kubeconfig = api.writeKubeconfig({ server: `https://127.0.0.1:${port}`, context: 'slow' });
     const source = await ClusterSource.connect({ kubeconfig, requestTimeout: '1s', env: {} });
     await rejectsOneLine(
-      source.listOnce(),
+      source.list(),
       new RegExp(`^the API server of context "slow" at https://127\\.0\\.0\\.1:${port} did not answer within 1s \\(--request-timeout\\)$`),
       ApiUnreachableError,
     );

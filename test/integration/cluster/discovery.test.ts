@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ApiServerDouble } from '../../support/apiserver.js';
 import { discoverResources } from '../../../src/cluster/discovery.js';
 import type { ServedResource } from '../../../src/cluster/discovery.js';
-import { ClusterSource } from '../../../src/cluster/source.js';
+import { ClusterSource } from '../../../src/cluster/cluster-source.js';
 import { UserError } from '../../../src/util/errors.js';
 import { clientFor, gateway, route } from './helpers.js';
 
@@ -60,7 +60,7 @@ test('TLSRoute served only at v1alpha2 (Gateway API before v1.5): read at v1alph
     async (api) => {
       api.apply(route('TLSRoute', 'shop', 'tls', ['tls.local']));
       const source = new ClusterSource(await clientFor(api));
-      const { objects, warnings } = await source.listOnce();
+      const { objects, warnings } = await source.list();
       assert.deepEqual(warnings, []);
       const tls = objects.routes.filter((r) => r.kind === 'TLSRoute');
       assert.equal(tls.length, 1);
@@ -115,7 +115,7 @@ test('no Gateway API at all: a clear error, exit code 2', () =>
   withDouble(
     async (api) => {
       const source = new ClusterSource(await clientFor(api, { context: 'kind-dev' }));
-      await assert.rejects(source.listOnce(), (err: unknown) => {
+      await assert.rejects(source.list(), (err: unknown) => {
         assert.ok(err instanceof UserError);
         assert.equal(err.exitCode, 2);
         assert.match(

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiServerDouble } from '../../support/apiserver.js';
-import { ClusterSource } from '../../../src/cluster/source.js';
+import { ClusterSource } from '../../../src/cluster/cluster-source.js';
 import { discoverResources } from '../../../src/cluster/discovery.js';
 import { listAll } from '../../../src/cluster/list.js';
 import { clientFor, gateway, ingress, namespace, route } from './helpers.js';
@@ -36,9 +36,9 @@ after(async () => {
 const names = (objs: { metadata?: { namespace?: string; name?: string } }[]) =>
   objs.map((o) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name}`).sort();
 
-test('listOnce reads every kind, with kind and apiVersion filled in', async () => {
+test('list reads every kind, with kind and apiVersion filled in', async () => {
   const source = new ClusterSource(await clientFor(api, { context: 'kind-dev' }));
-  const { objects, warnings, context } = await source.listOnce();
+  const { objects, warnings, context } = await source.list();
   assert.equal(context, 'kind-dev');
   assert.deepEqual(warnings, []);
   assert.deepEqual(names(objects.gateways), ['blog/blog-gw', 'infra/gw']);
@@ -62,7 +62,7 @@ test('listOnce reads every kind, with kind and apiVersion filled in', async () =
 test('-n narrows routes and ingresses only; gateways, listenersets and namespaces stay cluster-wide', async () => {
   const source = new ClusterSource(await clientFor(api));
   const before = api.requests.length;
-  const { objects } = await source.listOnce({ namespace: 'shop' });
+  const { objects } = await source.list({ namespace: 'shop' });
   assert.deepEqual(names(objects.routes), ['shop/grpc', 'shop/shop', 'shop/tls']);
   assert.deepEqual(names(objects.ingresses), ['shop/legacy']);
   assert.deepEqual(names(objects.gateways), ['blog/blog-gw', 'infra/gw']);
@@ -76,7 +76,7 @@ test('-n narrows routes and ingresses only; gateways, listenersets and namespace
 test('-l selects routes and ingresses by label (the server filters)', async () => {
   const source = new ClusterSource(await clientFor(api));
   const before = api.requests.length;
-  const { objects } = await source.listOnce({ labelSelector: 'app in (shop)' });
+  const { objects } = await source.list({ labelSelector: 'app in (shop)' });
   assert.deepEqual(names(objects.routes), ['shop/grpc', 'shop/shop']);
   assert.deepEqual(names(objects.ingresses), []);
   assert.deepEqual(names(objects.gateways), ['blog/blog-gw', 'infra/gw']);
@@ -139,7 +139,7 @@ test('403 on one kind: one warning naming it, everything else is read', async ()
   api.forbid('GRPCRoute');
   try {
     const source = new ClusterSource(await clientFor(api));
-    const { objects, warnings } = await source.listOnce();
+    const { objects, warnings } = await source.list();
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /^GRPCRoute skipped: grpcroutes\.gateway\.networking\.k8s\.io is forbidden: User "token-user" cannot list resource "grpcroutes"/);
     assert.deepEqual(names(objects.routes), ['blog/blog', 'shop/shop', 'shop/tls']);

@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiServerDouble } from '../../support/apiserver.js';
-import { ClusterSource } from '../../../src/cluster/source.js';
-import type { ClusterChange } from '../../../src/cluster/source.js';
-import type { ClusterObjects } from '../../../src/cluster/objects.js';
+import { ClusterSource } from '../../../src/cluster/cluster-source.js';
+import type { ObjectEvent, SyncedEvent } from '../../../src/cluster/source.js';
+import type { ClusterObjects } from '../../../src/gateway-api/objects.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
 import { clientFor, fastBackoff, gateway, ingress, namespace, route, waitFor } from './helpers.js';
 
@@ -29,7 +29,7 @@ test('watch: synced once every kind is listed, snapshot holds them, changes arri
   const reporter = new MemoryReporter();
   const source = new ClusterSource(await clientFor(api), reporter);
   const abort = new AbortController();
-  const changes: ClusterChange[] = [];
+  const changes: (ObjectEvent | SyncedEvent)[] = [];
   let last: ClusterObjects | undefined;
   try {
     const w = await source.watch(

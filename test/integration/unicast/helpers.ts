@@ -1,6 +1,7 @@
 // Shared bits for the unicast integration tests (real named on 127.0.0.1).
 import { Named, type NamedOptions } from '../../support/named.js';
 import { UnicastSink } from '../../../src/unicast/sink.js';
+import { SinkDriver, type DriverOptions } from '../../../src/reconcile/driver.js';
 import type { UnicastConfig } from '../../../src/unicast/config.js';
 import type { RecordSet } from '../../../src/records/types.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
@@ -53,13 +54,14 @@ export function assertNoSecret(text: string, secret: Buffer): void {
  */
 export async function withNamed(
   opts: NamedOptions,
-  body: (named: Named, sinkFor: (config: UnicastConfig) => UnicastSink) => Promise<void>,
+  body: (named: Named, sinkFor: (config: UnicastConfig, driver?: Partial<DriverOptions>) => SinkDriver) => Promise<void>,
 ): Promise<void> {
   const named = await Named.start(opts);
-  const sinks: UnicastSink[] = [];
+  const sinks: SinkDriver[] = [];
   try {
-    await body(named, (config) => {
-      const sink = new UnicastSink(config);
+    // As serve runs it: the unicast sink behind the reconcile stage's driver (plan, apply, retry).
+    await body(named, (config, driver = {}) => {
+      const sink = new SinkDriver(new UnicastSink(config), { reporter: config.reporter, guardDeletes: true, ...(config.backoff ? { backoff: config.backoff } : {}), ...driver });
       sinks.push(sink);
       return sink;
     });

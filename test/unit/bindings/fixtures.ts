@@ -2,8 +2,8 @@
 // one-line rendering of a Binding so tables of expected rows stay readable.
 
 import assert from 'node:assert/strict';
-import type { ClusterObjects, Gateway, Ingress, Listener, ListenerSet, Namespace, ParentReference, Route } from '../../../src/cluster/objects.js';
-import { emptyClusterObjects } from '../../../src/cluster/objects.js';
+import type { ClusterObjects, Gateway, Ingress, Listener, ListenerSet, Namespace, ParentReference, Route } from '../../../src/gateway-api/objects.js';
+import { emptyClusterObjects } from '../../../src/gateway-api/objects.js';
 import type { Binding, BindingOptions } from '../../../src/bindings/types.js';
 
 export function listener(
@@ -47,7 +47,7 @@ export function gateway(
   return gw;
 }
 
-/** The listeners of the seed's fixture (research/seed.md §7): http:80 and https:443, open to all namespaces. */
+/** The listeners of cloud-provider-mdns's test fixture (docs/design.md#origins): http:80 and https:443, open to all namespaces. */
 export function edgeGateway(addresses: string[] = ['172.18.0.2']): Gateway {
   return gateway('edge', 'gw', [listener('http', 80, { from: 'All' }), listener('https', 443, { from: 'All' })], { addresses });
 }
@@ -103,7 +103,7 @@ export function row(b: Binding): string {
   return [b.hostname || '-', b.status, gw, b.listener || '-', b.port ?? '-', b.publish.join('+') || '-'].join(' ');
 }
 
-/** DESIGN.md status semantics, checked on every binding every test produces. */
+/** The status semantics of docs/design.md#status, checked on every binding every test produces. */
 export function assertStatusSemantics(bindings: readonly Binding[]): void {
   for (const b of bindings) {
     const at = `${row(b)} (${b.reason})`;

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkHostname, inZone, intersectHostnames, normalizeHostname } from '../../../src/bindings/hostnames.js';
 
-describe('checkHostname (DESIGN.md rule 4: lower-case, strip trailing dot, RFC 1123)', () => {
+describe('checkHostname (docs/design.md#rule-4-hostnames: lower-case, strip trailing dot, RFC 1123)', () => {
   const valid: [unknown, string][] = [
     ['shop.local', 'shop.local'],
     ['Shop.LOCAL', 'shop.local'],

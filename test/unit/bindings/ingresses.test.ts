@@ -1,4 +1,4 @@
-// Ingress (DESIGN.md §Sources): hosts from rules and tls, addresses from
+// Ingress (docs/design.md#ingress): hosts from rules and tls, addresses from
 // status.loadBalancer.ingress[].ip, 443 when a tls entry covers the host, else 80.
 
 import { describe, it } from 'node:test';

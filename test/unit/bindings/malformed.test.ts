@@ -3,7 +3,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClusterObjects } from '../../../src/cluster/objects.js';
+import type { ClusterObjects } from '../../../src/gateway-api/objects.js';
 import { computeBindings } from '../../../src/bindings/compute.js';
 import { assertStatusSemantics, edgeGateway, gateway, listener, objects, options, route, row } from './fixtures.js';
 

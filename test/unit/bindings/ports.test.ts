@@ -6,7 +6,7 @@ import { listener } from './fixtures.js';
 
 const ls = (...specs: [string, number, string?][]) => usableListeners(specs.map(([n, p, h]) => listener(n, p, h ? { hostname: h } : {})));
 
-describe('choosePort (rule 5: the seed README rule)', () => {
+describe('choosePort (rule 5: docs/design.md#rule-5-port)', () => {
   const cases: [string, ReturnType<typeof ls>, boolean, boolean, [number, string] | null][] = [
     ['443 wins over 80', ls(['http', 80], ['https', 443]), false, false, [443, 'https']],
     ['80 when there is no 443', ls(['http', 80], ['alt', 8080]), false, false, [80, 'http']],
@@ -22,7 +22,7 @@ describe('choosePort (rule 5: the seed README rule)', () => {
       assert.deepEqual(choice ? [choice.port, choice.listener.name] : null, want);
     });
   }
-  it('the Skipped message is DESIGN.md’s, word for word', () => {
+  it('the Skipped message is docs/design.md’s, word for word', () => {
     assert.equal(noStandardPortReason('gateway infra/gw'), 'gateway infra/gw has no listener on 443 or 80; set sectionName or port in parentRefs, or use --any-port');
   });
 });

@@ -34,7 +34,7 @@ describe('publishDecision (rule 7)', () => {
     });
   }
 
-  it('warns on .local names with more than two labels (peers.md §4.7), only when they go to mDNS', () => {
+  it('warns on .local names with more than two labels (docs/decisions.md, Multi-label .local names), only when they go to mDNS', () => {
     assert.match(publishDecision('static.blog.local', [], []).warnings.join(), /more than two labels.*static-blog\.local/);
     assert.deepEqual(publishDecision('blog.local', [], []).warnings, []);
     assert.deepEqual(publishDecision('a.b.home.local', ['home.local'], [ann('r', 'unicast')]).warnings.filter((w) => w.includes('labels')), []);

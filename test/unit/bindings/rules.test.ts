@@ -1,9 +1,9 @@
-// DESIGN.md §Bindings rules 1–7, each with a case where it lets a name through and one where
+// Binding rules 1–7 (docs/design.md#bindings), each with a case where it lets a name through and one where
 // it stops it, run through computeBindings. Rows: `hostname status gateway listener port publish`.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClusterObjects } from '../../../src/cluster/objects.js';
+import type { ClusterObjects } from '../../../src/gateway-api/objects.js';
 import type { BindingOptions } from '../../../src/bindings/types.js';
 import { computeBindings } from '../../../src/bindings/compute.js';
 import { assertStatusSemantics, gateway, listener, listenerSet, namespace, objects, options, route, row } from './fixtures.js';
@@ -272,7 +272,7 @@ const cases: Case[] = [
     rows: [['shop.example.com Skipped infra/gw https 443 -', /not a \.local name/]],
   },
 
-  // ListenerSet parents (DESIGN.md §Sources).
+  // ListenerSet parents (docs/design.md#rule-1-parent).
   {
     name: 'ListenerSet holds: route binds through its listeners to the parent gateway’s addresses',
     objects: {
@@ -315,7 +315,7 @@ const cases: Case[] = [
   },
 ];
 
-describe('binding rules (DESIGN.md §Bindings)', () => {
+describe('binding rules (docs/design.md#bindings)', () => {
   for (const c of cases) {
     it(c.name, () => {
       const result = computeBindings(objects(c.objects), options(c.options));
@@ -331,7 +331,7 @@ describe('binding rules (DESIGN.md §Bindings)', () => {
 });
 
 describe('binding details', () => {
-  it('the JSON shape of a Ready binding (DESIGN.md -o json item)', () => {
+  it('the JSON shape of a Ready binding (docs/design.md#bindinglist item)', () => {
     const gw = infraGw(undefined, ['172.18.0.10', 'fd00::10', 'host:gw.infra.svc']);
     const [b] = computeBindings(objects({ gateways: [gw], routes: [shop()] }), options()).bindings;
     assert.deepEqual(b, {

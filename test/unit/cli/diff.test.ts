@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Chalk } from 'chalk';
-import { observedToRecordSets, planMdns } from '../../../src/cli/commands/diff.js';
+import { observedToRecordSets, planMdns } from '../../../src/mdns/read-current.js';
 import { changeText, dnsDiff, renderDiffText, type DiffTarget } from '../../../src/cli/printers/diff.js';
 import type { ObservedAnswer } from '../../../src/mdns/query.js';
 import type { RecordSet } from '../../../src/records/types.js';
@@ -142,7 +142,7 @@ test('text: a target without differences says so', () => {
   assert.equal(out, 'mdns on eth0\n  no differences (3 names up to date)\nSummary: 0 to add, 0 to remove, 0 to change, 0 in conflict, 3 unchanged.\n');
 });
 
-test('DNSDiff: DESIGN.md §diff shape, changes of every target, summary summed', () => {
+test('DNSDiff: docs/design.md#dnsdiff shape, changes of every target, summary summed', () => {
   const d = dnsDiff('kind-dev', targets());
   assert.equal(d.kind, 'DNSDiff');
   assert.equal(d.context, 'kind-dev');

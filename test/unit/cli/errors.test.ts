@@ -1,4 +1,4 @@
-// The CLI's error contract (DESIGN.md §CLI): one line saying what and what to do, exit 2, no
+// The CLI's error contract (docs/design.md#exit-codes): one line saying what and what to do, exit 2, no
 // stack trace unless -v — for flag mistakes and bad input alike.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

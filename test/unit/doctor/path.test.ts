@@ -17,20 +17,40 @@ import type { Binding } from '../../../src/bindings/types.js';
 import type { ObservedAnswer } from '../../../src/mdns/query.js';
 
 const binding = (over: Partial<Binding> = {}): Binding => ({
-  hostname: 'shop.local', addresses: ['10.0.0.10'], status: 'Ready', reason: '', publish: ['mdns'],
-  route: { kind: 'HTTPRoute', namespace: 'shop', name: 'shop' }, gateway: { namespace: 'infra', name: 'gw' },
-  listener: 'https', port: 443, url: 'https://shop.local/', ...over,
+  hostname: 'shop.local',
+  addresses: ['10.0.0.10'],
+  status: 'Ready',
+  reason: '',
+  publish: ['mdns'],
+  route: { kind: 'HTTPRoute', namespace: 'shop', name: 'shop' },
+  gateway: { namespace: 'infra', name: 'gw' },
+  listener: 'https',
+  port: 443,
+  url: 'https://shop.local/',
+  ...over,
 });
 const answer = (responder: string, values: string[], local = false): ObservedAnswer => ({ name: 'shop.local', type: 'A', values, responder, local });
 
 test('binding: Ready, missing, Pending with its reason, not published over mDNS', () => {
   const ok = judgeBinding('shop.local', [binding()], 'kind-dev');
   assert.equal(ok.check.status, 'pass');
-  assert.deepEqual(ok.target, { name: 'shop.local', addresses: ['10.0.0.10'], port: 443, scheme: 'https', listener: 'https', gateway: 'infra/gw', route: 'HTTPRoute/shop/shop' });
+  assert.deepEqual(ok.target, {
+    name: 'shop.local',
+    addresses: ['10.0.0.10'],
+    port: 443,
+    scheme: 'https',
+    listener: 'https',
+    gateway: 'infra/gw',
+    route: 'HTTPRoute/shop/shop',
+  });
   const missing = judgeBinding('nope.local', [binding()], 'kind-dev');
   assert.equal(missing.check.status, 'fail');
   assert.match(missing.check.detail, /no route in context kind-dev has hostname nope\.local \(Ready \.local names: shop\.local\)/);
-  const pending = judgeBinding('shop.local', [binding({ status: 'Pending', addresses: [], reason: 'gateway infra/gw has no addresses yet; it is published once its controller assigns one' })], '');
+  const pending = judgeBinding(
+    'shop.local',
+    [binding({ status: 'Pending', addresses: [], reason: 'gateway infra/gw has no addresses yet; it is published once its controller assigns one' })],
+    '',
+  );
   assert.equal(pending.check.status, 'fail');
   assert.equal(pending.check.fix, 'it is published once its controller assigns one');
   assert.equal(judgeBinding('shop.local', [binding({ publish: ['unicast'] })], '').check.status, 'fail');
@@ -64,7 +84,13 @@ test('resolver: nothing, other addresses, slow, right', () => {
 test('route, tcp, http: every address judged, a browser needs one that works', () => {
   assert.equal(judgeRoute([{ address: '10.0.0.10', source: '10.0.0.2', interface: 'eth0' }]).status, 'pass');
   assert.equal(judgeRoute([{ address: '10.99.0.5', error: 'Network is unreachable' }]).status, 'fail');
-  assert.equal(judgeRoute([{ address: '10.0.0.10', source: '10.0.0.2', interface: 'eth0' }, { address: '10.99.0.5', error: 'Network is unreachable' }]).status, 'warn');
+  assert.equal(
+    judgeRoute([
+      { address: '10.0.0.10', source: '10.0.0.2', interface: 'eth0' },
+      { address: '10.99.0.5', error: 'Network is unreachable' },
+    ]).status,
+    'warn',
+  );
   const bridge = judgeRoute([{ address: '172.18.0.10', source: '172.18.0.1', interface: 'br-5f1a2b3c4d5e' }]);
   assert.equal(bridge.status, 'warn');
   assert.match(bridge.detail, /only this host reaches it/);
@@ -86,13 +112,62 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'kubectl-mdns-doctor-tls-'));
   const ossl = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  ossl(['req', '-x509', ...ec, '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'rootCA.pem'), '-days', '2', '-subj', '/CN=kubectl mdns local CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
-  for (const [n, san] of [['shop', 'DNS:shop.local'], ['other', 'DNS:other.local']] as const) {
+  ossl([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    join(dir, 'ca.key'),
+    '-out',
+    join(dir, 'rootCA.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=kubectl mdns local CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  ]);
+  for (const [n, san] of [
+    ['shop', 'DNS:shop.local'],
+    ['other', 'DNS:other.local'],
+  ] as const) {
     ossl(['req', ...ec, '-keyout', join(dir, `${n}.key`), '-out', join(dir, `${n}.csr`), '-subj', `/CN=${n}.local`]);
     writeFileSync(join(dir, `${n}.ext`), `subjectAltName=${san}\n`);
-    ossl(['x509', '-req', '-in', join(dir, `${n}.csr`), '-CA', join(dir, 'rootCA.pem'), '-CAkey', join(dir, 'ca.key'), '-CAcreateserial', '-out', join(dir, `${n}.pem`), '-days', '1', '-extfile', join(dir, `${n}.ext`)]);
+    ossl([
+      'x509',
+      '-req',
+      '-in',
+      join(dir, `${n}.csr`),
+      '-CA',
+      join(dir, 'rootCA.pem'),
+      '-CAkey',
+      join(dir, 'ca.key'),
+      '-CAcreateserial',
+      '-out',
+      join(dir, `${n}.pem`),
+      '-days',
+      '1',
+      '-extfile',
+      join(dir, `${n}.ext`),
+    ]);
   }
-  ossl(['req', '-x509', ...ec, '-keyout', join(dir, 'self.key'), '-out', join(dir, 'self.pem'), '-days', '1', '-subj', '/CN=shop.local', '-addext', 'subjectAltName=DNS:shop.local']);
+  ossl([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    join(dir, 'self.key'),
+    '-out',
+    join(dir, 'self.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=shop.local',
+    '-addext',
+    'subjectAltName=DNS:shop.local',
+  ]);
   for (const n of ['rootCA', 'shop', 'other', 'self']) pem[n] = readFileSync(join(dir, `${n}.pem`), 'utf8');
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,13 +175,24 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test('tls: covers the name, valid now, trusted; our own CA untrusted → tls ca --install', () => {
   const facts = (over: Partial<TlsFacts>): TlsFacts => ({ address: '10.0.0.10', chain: [pem.shop!], trustSources: ["Node's store"], localCas: [], ...over });
   assert.equal(judgeTls('shop.local', facts({}), 'https').status, 'pass');
-  const ours = judgeTls('shop.local', facts({ authorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', localCas: [{ path: '/home/u/.local/share/kubectl-mdns/ca/rootCA.pem', pem: pem.rootCA! }] }), 'https');
+  const ours = judgeTls(
+    'shop.local',
+    facts({
+      authorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+      localCas: [{ path: '/home/u/.local/share/kubectl-mdns/ca/rootCA.pem', pem: pem.rootCA! }],
+    }),
+    'https',
+  );
   assert.equal(ours.status, 'fail');
   assert.equal(ours.fix, 'kubectl mdns tls ca --install');
   const foreign = judgeTls('shop.local', facts({ authorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }), 'https');
   assert.equal(foreign.status, 'fail');
   assert.doesNotMatch(foreign.fix, /^kubectl mdns tls ca --install$/);
-  const self = judgeTls('shop.local', facts({ chain: [pem.self!], authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', localCas: [{ path: 'x', pem: pem.rootCA! }] }), 'https');
+  const self = judgeTls(
+    'shop.local',
+    facts({ chain: [pem.self!], authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', localCas: [{ path: 'x', pem: pem.rootCA! }] }),
+    'https',
+  );
   assert.match(self.detail, /self-signed/);
   const other = judgeTls('shop.local', facts({ chain: [pem.other!] }), 'https');
   assert.match(other.detail, /does not cover shop\.local/);
@@ -128,7 +214,9 @@ const goodHost: HostFacts = {
   firewall: { nft: { output: '{"nftables": []}' }, iptables: { error: 'ENOENT' }, ip6tables: { error: 'ENOENT' } },
 };
 const goodName = (): NameFacts => ({
-  name: 'shop.local', context: 'kind-dev', bindings: [binding()],
+  name: 'shop.local',
+  context: 'kind-dev',
+  bindings: [binding()],
   mdns: { links: ['eth0'], timeoutMs: 1000, answers: [answer('10.0.0.10', ['10.0.0.10'])] },
   resolver: { addresses: ['10.0.0.10'], ms: 12 },
   avahi: { socket: '/run/avahi-daemon/socket', connect: 'ok', resolve: { addresses: ['10.0.0.10'] } },
@@ -141,9 +229,15 @@ const status = (item: ReturnType<typeof diagnose>) => Object.fromEntries(item.ch
 
 test('diagnose: all good passes; every item has the fourteen ids in order', () => {
   const item = diagnose(goodHost, goodName());
-  assert.deepEqual(item.checks.map((c) => c.id), [...CHECK_IDS]);
+  assert.deepEqual(
+    item.checks.map((c) => c.id),
+    [...CHECK_IDS],
+  );
   assert.ok(item.ok, JSON.stringify(item.checks, null, 1));
-  assert.ok(item.checks.every((c) => c.status === 'pass'), JSON.stringify(status(item)));
+  assert.ok(
+    item.checks.every((c) => c.status === 'pass'),
+    JSON.stringify(status(item)),
+  );
 });
 
 test('diagnose: what follows from a failure is skipped "because …"; healthy steps are not blamed', () => {
@@ -152,7 +246,10 @@ test('diagnose: what follows from a failure is skipped "because …"; healthy st
   assert.ok(noBinding.checks.filter((c) => c.status === 'skip').every((c) => c.detail.startsWith('because ')));
 
   const nobody = diagnose(goodHost, { ...goodName(), mdns: { links: ['eth0'], timeoutMs: 1000, answers: [] }, resolver: undefined });
-  assert.deepEqual(nobody.checks.filter((c) => c.status === 'fail').map((c) => c.id), ['mdns-answer']);
+  assert.deepEqual(
+    nobody.checks.filter((c) => c.status === 'fail').map((c) => c.id),
+    ['mdns-answer'],
+  );
   assert.equal(status(nobody).resolver, 'skip');
   assert.equal(status(nobody).tcp, 'pass');
 
@@ -170,7 +267,10 @@ test('diagnose: what follows from a failure is skipped "because …"; healthy st
 test('diagnose: a failing resolver points at the first failing why-check; a right resolver downgrades them to warnings', () => {
   const noMdns = { ...goodHost, nsswitch: { text: 'hosts: files dns\n' } };
   const broken = diagnose(noMdns, { ...goodName(), resolver: { addresses: [], error: 'ENOTFOUND', ms: 3 } });
-  assert.deepEqual(broken.checks.filter((c) => c.status === 'fail').map((c) => c.id), ['resolver', 'nsswitch']);
+  assert.deepEqual(
+    broken.checks.filter((c) => c.status === 'fail').map((c) => c.id),
+    ['resolver', 'nsswitch'],
+  );
   assert.match(broken.checks.find((c) => c.id === 'resolver')!.fix, /^the nsswitch check below says why: in \/etc\/nsswitch\.conf: hosts: files mdns4_minimal/);
   const works = diagnose(noMdns, goodName());
   assert.equal(status(works).nsswitch, 'warn');
@@ -181,10 +281,22 @@ test('diagnose: macOS uses the recorded macOS facts; other systems skip the Linu
   const mac: HostFacts = {
     ...goodHost,
     platform: 'darwin',
-    mac: { resolverFiles: [{ file: 'local', text: 'nameserver 10.8.0.1\n' }], scutil: { output: 'DNS configuration\n\nresolver #1\n  domain   : local\n  options  : mdns\n' }, socketfilterfw: { output: 'Firewall is enabled. (State = 1)\n' } },
+    mac: {
+      resolverFiles: [{ file: 'local', text: 'nameserver 10.8.0.1\n' }],
+      scutil: { output: 'DNS configuration\n\nresolver #1\n  domain   : local\n  options  : mdns\n' },
+      socketfilterfw: { output: 'Firewall is enabled. (State = 1)\n' },
+    },
   };
-  const item = diagnose(mac, { ...goodName(), resolver: { addresses: [], error: 'ENOTFOUND', ms: 3 }, avahi: undefined, dnsSd: { output: ' 8:31:02.342  Add  40000002  15  shop.local.  10.0.0.10  120\n' } });
-  assert.deepEqual(item.checks.filter((c) => c.status === 'fail').map((c) => c.id), ['resolver', 'nsswitch']);
+  const item = diagnose(mac, {
+    ...goodName(),
+    resolver: { addresses: [], error: 'ENOTFOUND', ms: 3 },
+    avahi: undefined,
+    dnsSd: { output: ' 8:31:02.342  Add  40000002  15  shop.local.  10.0.0.10  120\n' },
+  });
+  assert.deepEqual(
+    item.checks.filter((c) => c.status === 'fail').map((c) => c.id),
+    ['resolver', 'nsswitch'],
+  );
   assert.equal(item.checks.find((c) => c.id === 'nsswitch')!.fix, 'sudo rm /etc/resolver/local');
   assert.deepEqual([status(item)['nss-mdns'], status(item)['port-5353'], status(item).avahi, status(item).firewall], ['skip', 'skip', 'pass', 'pass']);
   assert.match(item.checks.find((c) => c.id === 'firewall')!.detail, /Local Network/);

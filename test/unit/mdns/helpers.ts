@@ -6,6 +6,8 @@ import type { Link } from '../../../src/mdns/interfaces.js';
 import { type MdnsMessage, type MessageBody, type MessageHead, decodeMessage, encodeMessage } from '../../../src/mdns/packet.js';
 import type { Destination, Network, Source } from '../../../src/mdns/transport.js';
 import type { RecordSet } from '../../../src/records/types.js';
+import type { Sink } from '../../../src/plan/sink.js';
+import { planFor } from '../../../src/reconcile/driver.js';
 
 interface Timer {
   handle: { id: number };
@@ -118,3 +120,8 @@ export function recordSet(name: string, a: string[], aaaa: string[] = [], extra:
 
 /** 0.5 every time: deterministic "random" delays (125 ms initial probe wait). */
 export const half = () => 0.5;
+
+/** What the reconcile stage does for a synchronous sink: plan against current(), apply. */
+export function publish(sink: Sink, records: readonly RecordSet[]): void {
+  sink.apply(planFor(sink, records));
+}

@@ -5,13 +5,13 @@ import { test } from 'node:test';
 import { MdnsResponder } from '../../../src/mdns/responder.js';
 import { CLASS_IN, RR, encodeMessage, type MdnsQuestion, type MdnsRecord } from '../../../src/mdns/packet.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
-import { FakeClock, FakeNetwork, half, recordSet } from './helpers.js';
+import { FakeClock, FakeNetwork, half, publish, recordSet } from './helpers.js';
 
 async function owned() {
   const clock = new FakeClock();
   const network = new FakeNetwork(clock);
   const responder = await MdnsResponder.start({ reporter: new MemoryReporter(), clock, network, random: half });
-  responder.sync([
+  publish(responder, [
     recordSet('shop.local', ['10.0.0.7'], ['fd00::7']),
     recordSet('v4only.local', ['10.0.0.8'], [], { services: [{ instance: 'v4only', type: '_http._tcp', port: 80, txt: ['path=/'] }] }),
   ]);
@@ -169,7 +169,7 @@ test('names still being probed are not answered; non-zero opcode and rcode are i
   const clock = new FakeClock();
   const network = new FakeNetwork(clock);
   const responder = await MdnsResponder.start({ reporter: new MemoryReporter(), clock, network, random: half });
-  responder.sync([recordSet('new.local', ['10.0.0.1'])]);
+  publish(responder, [recordSet('new.local', ['10.0.0.1'])]);
   clock.advance(300);
   network.clear();
   network.deliver({ response: false }, { questions: [q('new.local', RR.A)] });

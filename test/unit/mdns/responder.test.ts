@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { MdnsResponder } from '../../../src/mdns/responder.js';
 import { CLASS_IN, RR, type MdnsRecord } from '../../../src/mdns/packet.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
-import { FakeClock, FakeNetwork, half, recordSet } from './helpers.js';
+import { FakeClock, FakeNetwork, half, publish, recordSet } from './helpers.js';
 
 async function setup(opts: { ttl?: number } = {}) {
   const clock = new FakeClock();
@@ -22,7 +22,7 @@ function a(name: string, ip: string, ttl = 120): MdnsRecord {
 
 test('probing: 3 QU ANY probes 250 ms apart after a 0–250 ms wait, then 2 announcements 1 s apart', async () => {
   const { clock, network, responder, reporter } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.7'], ['fd00::7'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7'], ['fd00::7'])]);
   assert.equal(network.sent.length, 0, 'nothing before the random delay');
   let settled = false;
   void responder.whenSettled().then(() => (settled = true));
@@ -63,7 +63,7 @@ test('probing: 3 QU ANY probes 250 ms apart after a 0–250 ms wait, then 2 anno
 
 test('many names share probe and announcement packets', async () => {
   const { clock, network, responder } = await setup();
-  responder.sync(Array.from({ length: 1000 }, (_, i) => recordSet(`n${i}.local`, [`10.1.${i >> 8}.${i & 255}`])));
+  publish(responder, Array.from({ length: 1000 }, (_, i) => recordSet(`n${i}.local`, [`10.1.${i >> 8}.${i & 255}`])));
   clock.advance(3000);
   const v4 = network.v4multicast();
   const probeRounds = v4.filter((s) => !s.msg.response);
@@ -76,7 +76,7 @@ test('many names share probe and announcement packets', async () => {
 
 test('a name whose probe is answered by another host is not announced and is reported', async () => {
   const { clock, network, responder, reporter } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.7']), recordSet('cart.local', ['10.0.0.8'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7']), recordSet('cart.local', ['10.0.0.8'])]);
   clock.advance(130); // first probe out
   network.deliver({ response: true, authoritative: true }, { answers: [a('shop.local', '192.168.7.99')] }, { address: '192.168.7.99' });
   clock.advance(3000);
@@ -97,7 +97,7 @@ test('a name whose probe is answered by another host is not announced and is rep
 
 test('after the other claimant says goodbye, the name is probed again and announced', async () => {
   const { clock, network, responder, reporter } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.7'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7'])]);
   clock.advance(130);
   network.deliver({ response: true }, { answers: [a('shop.local', '192.168.7.99')] });
   clock.advance(500);
@@ -110,7 +110,7 @@ test('after the other claimant says goodbye, the name is probed again and announ
 
 test('identical records from another responder are not a conflict', async () => {
   const { clock, network, responder } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.7'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7'])]);
   clock.advance(130);
   network.deliver({ response: true }, { answers: [a('shop.local', '10.0.0.7')] });
   clock.advance(3000);
@@ -120,7 +120,7 @@ test('identical records from another responder are not a conflict', async () => 
 
 test('§9: a conflicting answer for an owned name sends it back to probing', async () => {
   const { clock, network, responder, reporter } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.7'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7'])]);
   clock.advance(3000);
   network.clear();
   network.deliver({ response: true }, { answers: [a('shop.local', '10.9.9.9')] });
@@ -134,7 +134,7 @@ test('§9: a conflicting answer for an owned name sends it back to probing', asy
 
 test('§8.2: losing a simultaneous-probe tie-break defers one second; winning ignores it', async () => {
   const { clock, network, responder } = await setup();
-  responder.sync([recordSet('low.local', ['10.0.0.1']), recordSet('high.local', ['10.0.0.200'])]);
+  publish(responder, [recordSet('low.local', ['10.0.0.1']), recordSet('high.local', ['10.0.0.200'])]);
   clock.advance(130);
   // another host probes both names with 10.0.0.100: it beats 10.0.0.1, loses to 10.0.0.200
   network.deliver({ response: false }, {
@@ -155,10 +155,10 @@ test('§8.2: losing a simultaneous-probe tie-break defers one second; winning ig
 
 test('goodbye (TTL 0) for removed names and for changed records, then re-announce', async () => {
   const { clock, network, responder, reporter } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.7', '10.0.0.8']), recordSet('cart.local', ['10.0.0.9'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7', '10.0.0.8']), recordSet('cart.local', ['10.0.0.9'])]);
   clock.advance(3000);
   network.clear();
-  responder.sync([recordSet('shop.local', ['10.0.0.7', '10.0.0.10'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7', '10.0.0.10'])]);
   const sent = network.v4multicast();
   const goodbyes = sent.flatMap((s) => s.msg.answers).filter((r) => r.ttl === 0);
   assert.deepEqual(goodbyes.map((r) => `${r.name} ${r.type === 'A' ? r.data : ''}`).sort(), ['cart.local 10.0.0.9', 'shop.local 10.0.0.8']);
@@ -174,7 +174,7 @@ test('goodbye (TTL 0) for removed names and for changed records, then re-announc
 test('stop(): goodbye for every record, sockets closed, nothing after', async () => {
   const { clock, network, responder } = await setup();
   const svc = { instance: 'shop', type: '_https._tcp' as const, port: 443, txt: ['path=/'] };
-  responder.sync([recordSet('shop.local', ['10.0.0.7'], ['fd00::7'], { services: [svc] }), recordSet('cart.local', ['10.0.0.8'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7'], ['fd00::7'], { services: [svc] }), recordSet('cart.local', ['10.0.0.8'])]);
   clock.advance(3000);
   network.clear();
   await responder.stop();
@@ -191,7 +191,7 @@ test('stop(): goodbye for every record, sockets closed, nothing after', async ()
 
 test('stop() while probing: no goodbye for names never announced', async () => {
   const { clock, network, responder } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.7'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7'])]);
   clock.advance(300);
   network.clear();
   await responder.stop();
@@ -200,7 +200,7 @@ test('stop() while probing: no goodbye for names never announced', async () => {
 
 test('DNS-SD: instance, type and meta PTRs are announced with SRV and TXT', async () => {
   const { clock, network, responder } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.7'], [], { services: [{ instance: 'shop', type: '_http._tcp', port: 80, txt: ['path=/'] }] })]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7'], [], { services: [{ instance: 'shop', type: '_http._tcp', port: 80, txt: ['path=/'] }] })]);
   clock.advance(3000);
   const answers = network.v4multicast().filter((s) => s.msg.response).flatMap((s) => s.msg.answers);
   const srv = answers.find((r) => r.type === 'SRV');
@@ -214,8 +214,8 @@ test('DNS-SD: instance, type and meta PTRs are announced with SRV and TXT', asyn
 
 test('invalid and non-.local names are skipped with one warning', async () => {
   const { clock, network, responder, reporter } = await setup();
-  responder.sync([recordSet(`${'x'.repeat(64)}.local`, ['10.0.0.1']), recordSet('shop.example.com', ['10.0.0.2'])]);
-  responder.sync([recordSet(`${'x'.repeat(64)}.local`, ['10.0.0.1']), recordSet('shop.example.com', ['10.0.0.2'])]);
+  publish(responder, [recordSet(`${'x'.repeat(64)}.local`, ['10.0.0.1']), recordSet('shop.example.com', ['10.0.0.2'])]);
+  publish(responder, [recordSet(`${'x'.repeat(64)}.local`, ['10.0.0.1']), recordSet('shop.example.com', ['10.0.0.2'])]);
   clock.advance(3000);
   assert.equal(network.sent.length, 0);
   assert.equal(reporter.events.filter((e) => e.kind === 'warning').length, 2);
@@ -224,7 +224,7 @@ test('invalid and non-.local names are skipped with one warning', async () => {
 
 test('only target mdns is published', async () => {
   const { clock, network, responder } = await setup();
-  responder.sync([{ ...recordSet('shop.local', ['10.0.0.1']), target: 'unicast' }]);
+  publish(responder, [{ ...recordSet('shop.local', ['10.0.0.1']), target: 'unicast' }]);
   clock.advance(3000);
   assert.equal(network.sent.length, 0);
 });
@@ -239,7 +239,7 @@ const show = (r: MdnsRecord) => `${r.name} ${r.type} ${r.type === 'PTR' ? r.data
 
 test('a hostname lost to a conflict takes its DNS-SD records with it (goodbye); they come back after it is probed again', async () => {
   const { clock, network, responder, reporter } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.7'], [], { services: [svc('shop')] }), recordSet('cart.local', ['10.0.0.8'], [], { services: [svc('cart')] })]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7'], [], { services: [svc('shop')] }), recordSet('cart.local', ['10.0.0.8'], [], { services: [svc('cart')] })]);
   clock.advance(3000);
   network.clear();
   // §9: someone else answers for shop.local; we probe again and lose
@@ -284,7 +284,7 @@ test('a hostname lost to a conflict takes its DNS-SD records with it (goodbye); 
 
 test('a hostname lost during its first probes: its DNS-SD instance is never announced', async () => {
   const { clock, network, responder } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.7'], [], { services: [svc('shop')] }), recordSet('cart.local', ['10.0.0.8'], [], { services: [svc('cart')] })]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7'], [], { services: [svc('shop')] }), recordSet('cart.local', ['10.0.0.8'], [], { services: [svc('cart')] })]);
   clock.advance(130);
   network.deliver({ response: true }, { answers: [a('shop.local', '10.9.9.9')] });
   clock.advance(3000);
@@ -304,7 +304,7 @@ const onEth1 = { address: '10.50.0.9', link: 'eth1' };
 
 test('a new link: our names are probed there first, then announced there only; not answered there meanwhile', async () => {
   const { clock, network, responder } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.1'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.1'])]);
   clock.advance(3000);
   network.clear();
   network.linkList = [...network.linkList, ETH1];
@@ -337,7 +337,7 @@ test('a new link: our names are probed there first, then announced there only; n
 
 test('a new link where another host holds one of our names: a conflict, the name stops answering', async () => {
   const { clock, network, responder, reporter } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.1']), recordSet('cart.local', ['10.0.0.2'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.1']), recordSet('cart.local', ['10.0.0.2'])]);
   clock.advance(3000);
   network.linkList = [...network.linkList, ETH1];
   network.changeLinks([ETH1], []);
@@ -354,7 +354,7 @@ test('a new link where another host holds one of our names: a conflict, the name
 
 test('a link that vanishes mid-probe: nothing more is sent there, the other link keeps answering', async () => {
   const { clock, network, responder } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.1'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.1'])]);
   clock.advance(3000);
   network.linkList = [...network.linkList, ETH1];
   network.changeLinks([ETH1], []);
@@ -377,7 +377,7 @@ test('a link that vanishes mid-probe: nothing more is sent there, the other link
 
 test('a name still being probed everywhere when a link appears starts its three probes again', async () => {
   const { clock, network, responder } = await setup();
-  responder.sync([recordSet('shop.local', ['10.0.0.1'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.1'])]);
   clock.advance(400); // two probes out on eth0
   network.linkList = [...network.linkList, ETH1];
   network.changeLinks([ETH1], []);

@@ -25,7 +25,7 @@ function state(name: string, over: Partial<NameState> = {}): NameState {
   return { name, zone: 'dev.k8s', a: [], aaaa: [], txt: [], other: [], ...over };
 }
 
-test('the TXT is "heritage=kubectl-mdns,owner=<id>,resource=<kind>/<ns>/<name>" (DESIGN.md)', () => {
+test('the TXT is "heritage=kubectl-mdns,owner=<id>,resource=<kind>/<ns>/<name>" (docs/design.md#unicast-sink)', () => {
   assert.deepEqual(ownershipStrings('kind-dev', [route]), ['heritage=kubectl-mdns,owner=kind-dev,resource=HTTPRoute/shop/web']);
   assert.deepEqual(parseOwnership(['heritage=kubectl-mdns,owner=kind-dev,resource=HTTPRoute/shop/web']), { ownerId: 'kind-dev', owners: [route] });
   assert.equal(parseOwnership(['heritage=external-dns,external-dns/owner=x']), undefined);

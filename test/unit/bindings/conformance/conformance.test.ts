@@ -14,13 +14,13 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { loadManifests } from '../../../src/cluster/files.js';
-import { computeBindings } from '../../../src/bindings/compute.js';
-import type { Binding } from '../../../src/bindings/types.js';
-import type { ClusterObjects } from '../../../src/cluster/objects.js';
+import { loadManifests } from '../../../../src/cluster/files.js';
+import { computeBindings } from '../../../../src/bindings/compute.js';
+import type { Binding } from '../../../../src/bindings/types.js';
+import type { ClusterObjects } from '../../../../src/gateway-api/objects.js';
 
-// Compiled to dist/test/unit/conformance/; the YAML stays in the source tree.
-const DIR = fileURLToPath(new URL('../../../../test/unit/conformance/gateway-api/', import.meta.url));
+// Compiled to dist/test/unit/bindings/conformance/; the YAML stays in the source tree.
+const DIR = fileURLToPath(new URL('../../../../../test/unit/bindings/conformance/gateway-api/', import.meta.url));
 const BASE = join(DIR, 'base-manifests.yaml');
 const ZONES = ['com', 'org', 'io', 'net'];
 

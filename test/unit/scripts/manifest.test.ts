@@ -1,3 +1,5 @@
+// krew-manifest.yaml, which scripts/package.mjs rewrites for each release (docs/releasing.md): the fields
+// krew requires, and the facts it states (version, Node.js requirement, platforms, license) kept true.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

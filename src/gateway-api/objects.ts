@@ -88,7 +88,13 @@ export interface RouteParentStatus {
   conditions?: Condition[];
 }
 
-export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute';
+/** The route kinds the binding rules read (Gateway API, standard and experimental channels). */
+export const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TLSRoute'] as const;
+export type RouteKind = (typeof ROUTE_KINDS)[number];
+
+export function isRouteKind(kind: unknown): kind is RouteKind {
+  return typeof kind === 'string' && (ROUTE_KINDS as readonly string[]).includes(kind);
+}
 
 export interface Route extends KubeObject {
   kind?: string; // one of RouteKind when well-formed
@@ -122,6 +128,13 @@ export interface ClusterObjects {
 }
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+/** The experimental group XListenerSet (and older x-k8s kinds) were served from. */
+export const EXPERIMENTAL_GATEWAY_GROUP = 'gateway.networking.x-k8s.io';
+
+/** `kind/namespace/name`: how objects are named in keys, logs and tables (namespace defaults to `default`). */
+export function objectId(kind: string, o: KubeObject): string {
+  return `${kind}/${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? ''}`;
+}
 
 export function emptyClusterObjects(): ClusterObjects {
   return { gateways: [], listenerSets: [], routes: [], namespaces: [], ingresses: [] };

@@ -1,11 +1,11 @@
-// The seed README's one-to-one, many-to-one and many-to-many cases, and research/seed.md §7's
-// derived cases, with the decisions this tool made where the seed left them open ("decide").
-// Fixture (§7): Gateway edge/gw, listeners http:80 and https:443, address 172.18.0.2;
+// cloud-provider-mdns (docs/design.md#origins): the one-to-one, many-to-one and many-to-many
+// cases of its README and tests, and cases derived from how it behaved, with the decisions
+// this tool made where it left them open ("decided"). Fixture: Gateway edge/gw, listeners http:80 and https:443, address 172.18.0.2;
 // Route app/r, hostname app.local, parentRef {name: gw, namespace: edge}.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClusterObjects } from '../../../src/cluster/objects.js';
+import type { ClusterObjects } from '../../../src/gateway-api/objects.js';
 import type { Binding } from '../../../src/bindings/types.js';
 import { computeBindings } from '../../../src/bindings/compute.js';
 import { bindRoute } from '../../../src/bindings/routes.js';
@@ -21,7 +21,7 @@ function bind(parts: Partial<ClusterObjects>, o: Parameters<typeof options>[0] =
   return bindings;
 }
 
-describe('seed README: one-to-one, many-to-one, many-to-many', () => {
+describe('cloud-provider-mdns README: one-to-one, many-to-one, many-to-many', () => {
   it('one-to-one: every name of the route on every address of the gateway', () => {
     const bs = bind({ gateways: [edgeGateway(['172.18.0.2', '172.18.0.3', 'fd00::2'])], routes: [appRoute({ hostnames: ['app.local', 'www.app.local'] })] });
     assert.deepEqual(bs.map(row), ['app.local Ready edge/gw https 443 mdns', 'www.app.local Ready edge/gw https 443 mdns']);
@@ -49,8 +49,8 @@ describe('seed README: one-to-one, many-to-one, many-to-many', () => {
   });
 });
 
-describe('research/seed.md §7 derived cases', () => {
-  it('1 baseline: decided 443 (rule 5: the https listener exists), not the seed’s 80', () => {
+describe('cases derived from cloud-provider-mdns', () => {
+  it('1 baseline: decided 443 (rule 5: the https listener exists), not cloud-provider-mdns’s 80', () => {
     assert.deepEqual(bind({ gateways: [edgeGateway()], routes: [appRoute()] }).map(row), ['app.local Ready edge/gw https 443 mdns']);
   });
 
@@ -78,7 +78,7 @@ describe('research/seed.md §7 derived cases', () => {
 
   const sectionCases: [string, object, string, RegExp?][] = [
     ['4 sectionName https → 443', { sectionName: 'https' }, 'app.local Ready edge/gw https 443 mdns'],
-    ['4 sectionName naming nothing → decided Skipped (the seed used 80)', { sectionName: 'nope' }, 'app.local Skipped edge/gw - - -', /sectionName "nope" matches no listener/],
+    ['4 sectionName naming nothing → decided Skipped (cloud-provider-mdns used 80)', { sectionName: 'nope' }, 'app.local Skipped edge/gw - - -', /sectionName "nope" matches no listener/],
     ['4 port 8443 with a sectionName → 8443', { sectionName: 'alt', port: 8443 }, 'app.local Ready edge/gw alt 8443 mdns'],
   ];
   for (const [name, ref, want, reason] of sectionCases) {

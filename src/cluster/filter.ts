@@ -1,0 +1,30 @@
+// `-n` and `-l`, defined once for every source. They narrow routes and Ingresses only:
+// Gateways, ListenerSets and Namespaces in other namespaces are still needed to bind them (a
+// route's parent may live elsewhere; allowedRoutes selectors read namespace labels) —
+// docs/design.md#sources.
+import { isRouteKind, type KubeObject } from '../gateway-api/objects.js';
+import { parseLabelSelector } from '../util/label-selector.js';
+
+export interface ObjectFilter {
+  /** `-n`: routes and Ingresses of this namespace only. */
+  namespace?: string;
+  /** `-l`: routes and Ingresses matching this label selector only. */
+  labelSelector?: string;
+}
+
+/** The kinds -n and -l apply to. */
+export function isFilteredKind(kind: string): boolean {
+  return isRouteKind(kind) || kind === 'Ingress';
+}
+
+/** The filter as the API server applies it for one kind (path namespace and labelSelector). */
+export function serverFilterFor(kind: string, f: ObjectFilter): ObjectFilter {
+  if (!isFilteredKind(kind)) return {};
+  return { ...(f.namespace ? { namespace: f.namespace } : {}), ...(f.labelSelector ? { labelSelector: f.labelSelector } : {}) };
+}
+
+/** The same filter in memory, for sources the API server does not filter (-f files). */
+export function objectMatcher(f: ObjectFilter): (kind: string, o: KubeObject) => boolean {
+  const labels = parseLabelSelector(f.labelSelector);
+  return (kind, o) => !isFilteredKind(kind) || ((f.namespace === undefined || (o.metadata?.namespace ?? 'default') === f.namespace) && labels(o.metadata?.labels));
+}
