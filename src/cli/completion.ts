@@ -108,6 +108,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'cleanup-on-exit', description: 'Delete our unicast records on exit' },
       { name: 'no-mdns', description: 'Do not run the mDNS responder' },
       { name: 'log-format', value: { kind: 'choices', values: ['text', 'json'] }, description: 'Change lines as text or JSON lines' },
+      { name: 'policy', value: { kind: 'choices', values: ['sync', 'upsert-only', 'create-only'] }, description: 'What unicast updates may do' },
+      { name: 'allow-mass-delete', description: 'Apply a plan that deletes more than half of our names' },
     ],
   },
   {
