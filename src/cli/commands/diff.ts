@@ -37,8 +37,8 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
   // Flag, key-file and interface problems first, before any request or packet (a bad --tsig-*
   // is reported even when the cluster is unreachable); the owner id defaults to the context
   // name, known only after connecting.
-  const { resolveOwnerId, unicastConfigFromFlags } = await import('../../unicast/config.js');
-  const unicastFlags = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, flags.ownerId ?? 'kubectl-mdns', reporter);
+  const { unicastConfigFor, unicastSettingsFromFlags } = await import('../../unicast/config.js');
+  const unicastSettings = unicastSettingsFromFlags({ ...flags, zone: options.zones }, process.env, reporter);
   const { scanLinks } = await import('../../mdns/interfaces.js');
   const links = scanLinks(flags.interface);
   const missing = (flags.interface ?? []).filter((name) => !links.some((l) => l.name === name));
@@ -47,7 +47,7 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
   }
 
   const loaded = await loadObjects(flags);
-  const unicast = unicastFlags && { ...unicastFlags, ownerId: resolveOwnerId(flags.ownerId, loaded.context || 'kubectl-mdns') };
+  const unicast = unicastSettings && unicastConfigFor(unicastSettings, loaded.context || undefined);
   const { bindings, warnings } = computeBindings(loaded.objects, options);
   printWarnings([...loaded.warnings, ...warnings]);
   const desired = desiredRecords(bindings);

@@ -41,10 +41,11 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   let context = '';
 
   try {
-    const { resolveOwnerId, unicastConfigFromFlags } = await import('../../unicast/config.js');
-    // Flag and key-file problems before connecting anywhere; the owner id defaults to the
-    // context name, known later: set in "Compute bindings".
-    let unicastConfig = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, flags.ownerId ?? 'kubectl-mdns', sinks);
+    const { unicastConfigFor, unicastSettingsFromFlags } = await import('../../unicast/config.js');
+    // Flag and key-file problems before connecting anywhere; the config is made once the
+    // context (the default owner id) is known, in "Compute bindings".
+    const unicastSettings = unicastSettingsFromFlags({ ...flags, zone: options.zones }, process.env, sinks);
+    let unicastConfig: import('../../unicast/config.js').UnicastConfig | undefined;
     const tasks: StartupTask[] = [];
     let source: import('../../cluster/source.js').ClusterSource | undefined;
     if (fromFiles) {
@@ -103,7 +104,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     tasks.push({
       title: 'Compute bindings',
       run: async () => {
-        if (unicastConfig) unicastConfig = { ...unicastConfig, ownerId: resolveOwnerId(flags.ownerId, context || 'kubectl-mdns') };
+        if (unicastSettings) unicastConfig = unicastConfigFor(unicastSettings, context || undefined);
         const records = loop.desired();
         const s = loop.bindingCounts();
         return `${s.Ready} ready, ${s.Pending} pending, ${s.Skipped} skipped; ${records.filter((r) => r.target === 'mdns').length} .local names`;
@@ -131,7 +132,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
         await unicast.start();
         loop.addSink((records) => unicast!.sync(records));
         await unicast.whenIdle();
-        return `${plural(unicast.current().length, 'name')} in ${unicastConfig!.zones.join(', ')}`;
+        return `${plural(unicast.current().length, 'name')} in ${unicastConfig!.zones.join(', ')} (owner ${unicastConfig!.ownerId})`;
       },
     });
     try {
