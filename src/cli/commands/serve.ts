@@ -15,7 +15,8 @@ import { UserError, errorMessage } from '../../util/errors.js';
 const STOP_BUDGET_MS = 1800;
 
 export async function runServe(flags: ServeFlags): Promise<number> {
-  const out = stderrReporter({ format: flags.logFormat, verbose: Boolean(flags.verbose) });
+  const logFormat = flags.logFormat ?? 'text';
+  const out = stderrReporter({ format: logFormat, verbose: Boolean(flags.verbose) });
   const reporter = new DeferringReporter(out);
   const sinks = sinkReporter(reporter);
   const options = bindingOptions(flags);
@@ -136,7 +137,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       },
     });
     try {
-      await runStartupTasks(tasks, abort.signal, { format: flags.logFormat, reporter: out });
+      await runStartupTasks(tasks, abort.signal, { format: logFormat, reporter: out });
     } finally {
       reporter.release();
     }
