@@ -6,9 +6,10 @@
 // call when the plugin is run directly as `kubectl-mdns`.
 //
 // The flags and commands come from the tables in flags.ts, as main.ts's yargs options do
-// (tests compare both with --help and with the parser). Contexts, clusters and users come from the kubeconfig files
-// (js-yaml, not the Kubernetes client); namespaces from `kubectl get namespaces` only when a
-// namespace is being completed, with a short timeout and nothing on failure.
+// (tests compare both with --help and with the parser). Contexts, clusters and users come
+// from the kubeconfig files (js-yaml, not the Kubernetes client); namespaces from `kubectl get
+// namespaces` only when a namespace is being completed, with a short timeout and nothing on
+// failure.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { homedir, networkInterfaces } from 'node:os';
