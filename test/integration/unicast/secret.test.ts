@@ -16,7 +16,7 @@ import type { UnicastSink } from '../../../src/unicast/sink.js';
 import type { UnicastConfig } from '../../../src/unicast/config.js';
 import { freePort } from '../../support/named.js';
 import { assertNoSecretIn } from '../../support/secret.js';
-import { configFor, rs, transcript, withNamed } from './helpers.js';
+import { configFor, rs, transcript, waitFor, withNamed } from './helpers.js';
 
 const deep = { showHidden: true, depth: Infinity } as const;
 
@@ -195,3 +195,20 @@ test('transport failures and forged replies: unreachable, no answer, a signature
     await forger.close();
   }
 });
+
+test('updates retried while the server is away, then converging: events, debug lines and the sink show no secret', () =>
+  withNamed({}, async (named, sinkFor) => {
+    const config = configFor(named, { timeoutMs: 300 });
+    const sink = sinkFor(config);
+    await sink.start();
+    await named.stop();
+    sink.sync([rs('late.dev.k8s', ['10.0.0.7'])]);
+    const retrying = () => config.reporter.events.some((e) => e.kind === 'error' && /retrying in/.test(e.message));
+    await waitFor(retrying, 'a retry to be reported');
+    assertNoSecretIn(transcript(config.reporter), named.secretBuffer, 'retry events and debug lines');
+    assertNoSecretIn(inspect(sink, deep), named.secretBuffer, 'the sink while retrying');
+    await named.restart();
+    await sink.whenIdle();
+    assert.deepEqual(await named.lookup('late.dev.k8s', 'A'), ['10.0.0.7'], 'converged once the server was back');
+    assertNoSecretIn(transcript(config.reporter), named.secretBuffer, 'events and debug lines after recovery');
+  }));
