@@ -11,14 +11,13 @@ import { after, before, describe, test } from 'node:test';
 import { type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createPair, hasNetns, type NetnsPair } from '../support/netns.js';
 import { type ServeProcess, gateway, httpRoute, startServe, tempDir, writeManifest } from '../support/e2e.js';
 import { repoRoot } from '../support/repo.js';
 import { type ScoreRow, saveScorecard } from './scorecard.js';
 
 const skip = hasNetns() ? false : 'needs root and Linux network namespaces';
-const PEER = join(repoRoot(fileURLToPath(import.meta.url)), 'test', 'conformance', 'peer.py');
+const PEER = join(repoRoot(import.meta.url), 'test', 'conformance', 'peer.py');
 const ADDRESS = '10.0.0.10';
 /** Names announced at start, one per scenario so §6's one-second limit never links two scenarios. */
 const NAMES = ['conflict', 'qu', 'legacy', 'direct', 'known', 'tc-known', 'tc-extend', 'nsec', 'extra', 'multi', 'rate', 'ttl', 'header', 'junk', 'bye', 'exit-a', 'exit-b'];
