@@ -7,9 +7,9 @@
 //   is not repeated.
 // - QM → multicast on the arrival link, at most once per record per second per link (§6),
 //   250 ms for probe defence; at once when we answer every question with unique records,
-//   else after 20–120 ms (§6, §6.3: response-delay.ts). QU → unicast if the record was multicast there within TTL/4, else multicast
-//   (§5.4). Legacy (source port ≠ 5353, §6.7) → unicast, ID and question echoed, no cache-flush
-//   bit, TTL ≤ 10.
+//   else after 20–120 ms (§6, §6.3: response-delay.ts). QU → unicast if the record was
+//   multicast there within TTL/4, else multicast (§5.4). Legacy (source port ≠ 5353, §6.7) →
+//   unicast, ID and question echoed, no cache-flush bit, TTL ≤ 10.
 
 import type { Family } from './interfaces.js';
 import { nameKey } from './names.js';

@@ -2,8 +2,8 @@
 // Wiring only; each mechanism lives in its own file: probing (prober.ts, §8.1), tie-breaks
 // (tiebreak.ts, §8.2), announcing (announcer.ts, §8.3/§8.4), conflicts (conflict.ts, §9),
 // goodbyes (goodbye.ts, §10.1), answers (query-response.ts, §5–§7; response-delay.ts, §6;
-// truncated-query.ts, §7.2), records (host-records.ts,
-// dns-sd.ts), links that appear while running (link-probe.ts), sockets (transport.ts).
+// truncated-query.ts, §7.2), records (host-records.ts, dns-sd.ts), links that appear while
+// running (link-probe.ts), sockets (transport.ts).
 // Input: RecordSet[] (target 'mdns') via sync(); output: packets, and Reporter events
 // (added/changed/removed/conflict/warning) for people.
 
