@@ -460,7 +460,12 @@ def scenario_conflict(link, args):
     name = args.name[0]
     ready(link)
     t0 = time.time()
-    claim = message(response=True, aa=True, an=[enc_record(name, A, '10.9.9.9', 120, flush=True)])
+    an = [enc_record(name, A, '10.9.9.9', 120, flush=True)]
+    if args.zeroconf_nsec:
+        # python-zeroconf 0.47 writes its NSEC bitmap with 16-bit window and length fields
+        # (length 0): one unparsable record must not hide the conflicting A record (§6.1, §9).
+        an.append(enc_record(name, NSEC, enc_name(name) + b'\0\0\0\0', 120, flush=True))
+    claim = message(response=True, aa=True, an=an)
     link.send(claim)
     probe = link.wait(lambda p: probes_for(p, name), 3, t0)
     check(probe is not None, f'no probe for {name} after a conflicting response (§9: MUST reset to probing)')
@@ -855,6 +860,7 @@ def main():
     ap.add_argument('--name', action='append', default=[])
     ap.add_argument('--address', default='')
     ap.add_argument('--min-count', type=int, default=1)
+    ap.add_argument('--zeroconf-nsec', action='store_true')
     args = ap.parse_args()
     link = Link(args.iface, args.responder, args.responder6)
     for attempt in range(3):

@@ -24,7 +24,7 @@ describe('RFC 6762 §5.5 decision: how Linux shares UDP 5353 (experiment, networ
   let command: (line: string) => Promise<Record<string, string[]>>;
 
   before(async () => {
-    pair = await createPair('cfx', 232);
+    pair = await createPair('confx', 232);
     const child = pair.spawn(pair.a, '/usr/bin/python3', [SCRIPT, 'receiver', '--address', pair.ipA]);
     let buf = '';
     const waiting: ((v: Record<string, string[]>) => void)[] = [];
