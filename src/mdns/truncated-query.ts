@@ -77,6 +77,11 @@ export class TruncatedQueries {
     this.deps.answer({ ...first, truncated: false, questions: h.messages.flatMap((m) => m.questions), answers: h.messages.flatMap((m) => m.answers) }, h.from);
   }
 
+  /** Queriers whose answer is being held. */
+  get size(): number {
+    return this.held.size;
+  }
+
   stop(): void {
     for (const h of this.held.values()) this.deps.clock.clearTimeout(h.timer);
     this.held.clear();
