@@ -847,8 +847,6 @@ def ready_and_go(link):
                 return since
         if link.sniffer in r:
             link._read_one(0)
-        if not r:
-            continue
 
 
 def main():
