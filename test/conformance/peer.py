@@ -497,6 +497,11 @@ def scenario_goodbye(link, args):
         if p is None:
             missing.append(name)
     check(not missing, f'no goodbye (A, TTL 0) for {", ".join(missing)}')
+    # The DNS-SD instance named after each (README: DNS-SD) goes too: its PTR with TTL 0.
+    for name in names:
+        inst = f'{name.split(".")[0]}._http._tcp.local'
+        p = link.wait(lambda p: p.dns['qr'] and p.multicast() and any(r['type'] == PTR and lower(r['data']) == inst and r['ttl'] == 0 for r in p.dns['answers']), 2, t0)
+        check(p is not None, f'no goodbye (PTR, TTL 0) for the DNS-SD instance {inst}')
     byes = link.from_responder(t0, lambda p: p.dns['qr'] and p.multicast() and any(r['ttl'] == 0 for r in p.dns['answers']))
     nonzero = [(r['name'], r['ttl']) for p in byes for r in p.dns['answers'] if r['ttl'] != 0]
     check(not nonzero, f'non-zero TTL in a goodbye packet: {nonzero[:2]}')
