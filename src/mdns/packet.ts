@@ -390,7 +390,9 @@ function writePrepared(p: Prepared, names: NameWriter, offset: number): Buffer {
 
 /**
  * Records that must travel together (a name's probe question and its proposed records, or one
- * answer) plus optional additionals that go along only when they fit (§6.2 "if there is space").
+ * answer) plus additionals that go in the same packet: a part whose additionals would not fit
+ * the current packet starts the next one (RFC 6763 §12.1); only a part too large for any packet
+ * goes with fewer of them (§6.2 "if there is space").
  */
 export interface PacketPart {
   questions?: MdnsQuestion[];
@@ -461,9 +463,14 @@ export function packMessages(head: MessageHead, parts: PacketPart[], maxBytes = 
     for (const q of part.questions ?? []) items.push({ section: QD, key: `q|${nameKey(q.name)}|${q.typeCode}|${q.qclass}|${q.unicastResponse}`, p: prepareQuestion(q) });
     for (const r of part.answers ?? []) items.push({ section: AN, key: `an|${recordKey(r)}`, p: prepareRecord(r) });
     for (const r of part.authorities ?? []) items.push({ section: NS, key: `ns|${recordKey(r)}`, p: prepareRecord(r) });
+    const extras = (part.additionals ?? []).map((r) => ({ key: recordKey(r), p: prepareRecord(r) }));
+    // RFC 6763 §12.1: the additionals count too. A part that fits an empty packet with them
+    // starts a new packet rather than leaving them behind; one too big even for that keeps its
+    // required records and as many additionals as fit (below).
     const needed = (d: Draft) => {
       const trial = d.ranks.fork();
-      return items.filter((i) => !d.keys.has(i.key)).reduce((s, i) => s + placeSize(i.p, trial, i.section), 0);
+      const required = items.filter((i) => !d.keys.has(i.key)).reduce((s, i) => s + placeSize(i.p, trial, i.section), 0);
+      return extras.filter((e) => !d.keys.has(`an|${e.key}`) && !d.keys.has(`ar|${e.key}`)).reduce((s, e) => s + placeSize(e.p, trial, AR), required);
     };
     if (!empty(cur) && cur.size + needed(cur) > maxBytes) flush();
     for (const item of items) {
@@ -490,10 +497,8 @@ export function packMessages(head: MessageHead, parts: PacketPart[], maxBytes = 
       cur.keys.add(item.key);
       cur.size += size;
     }
-    for (const r of part.additionals ?? []) {
-      const key = recordKey(r);
+    for (const { key, p } of extras) {
       if (cur.keys.has(`an|${key}`) || cur.keys.has(`ar|${key}`)) continue;
-      const p = prepareRecord(r);
       const trial = cur.ranks.fork();
       const size = placeSize(p, trial, AR);
       if (cur.size + size > maxBytes) continue;
