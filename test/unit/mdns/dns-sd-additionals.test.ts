@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { MdnsResponder } from '../../../src/mdns/responder.js';
 import { CLASS_IN, RR } from '../../../src/mdns/packet.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
-import { FakeClock, FakeNetwork, half, recordSet } from './helpers.js';
+import { FakeClock, FakeNetwork, half, publish, recordSet } from './helpers.js';
 
 test('RFC 6763 §12.1: every PTR answer travels with its SRV, TXT and addresses, across packets', async () => {
   const clock = new FakeClock();
@@ -18,7 +18,7 @@ test('RFC 6763 §12.1: every PTR answer travels with its SRV, TXT and addresses,
     const host = `service-number-${i}-with-a-longish-name.local`;
     sets.push(recordSet(host, [`10.0.${i}.7`], [`fd00::${i}:7`], { services: [{ instance: host.split('.')[0]!, type: '_http._tcp', port: 80, txt: ['path=/'] }] }));
   }
-  responder.sync(sets);
+  publish(responder, sets);
   clock.advance(5000);
   network.clear();
   network.deliver({ response: false }, { questions: [{ name: '_http._tcp.local', typeCode: RR.PTR, qclass: CLASS_IN, unicastResponse: false }] });

@@ -6,13 +6,13 @@ import { test } from 'node:test';
 import { MdnsResponder } from '../../../src/mdns/responder.js';
 import { CLASS_IN, RR, type MdnsQuestion } from '../../../src/mdns/packet.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
-import { FakeClock, FakeNetwork, half, recordSet } from './helpers.js';
+import { FakeClock, FakeNetwork, half, publish, recordSet } from './helpers.js';
 
 async function owned() {
   const clock = new FakeClock();
   const network = new FakeNetwork(clock);
   const responder = await MdnsResponder.start({ reporter: new MemoryReporter(), clock, network, random: half });
-  responder.sync([recordSet('shop.local', ['10.0.0.7'], ['fd00::7']), recordSet('blog.local', ['10.0.0.8'])]);
+  publish(responder, [recordSet('shop.local', ['10.0.0.7'], ['fd00::7']), recordSet('blog.local', ['10.0.0.8'])]);
   clock.advance(3000); // probed and announced (twice)
   clock.advance(2000); // the §6 one-second rate limit is past
   network.clear();
