@@ -8,11 +8,11 @@
 // - what the responder accepts from the link (decodeReceived): a message src/dns frames whole,
 //   every record well-formed, except that an NSEC we cannot parse is ignored rather than the
 //   message around it (§6.1: a querier must parse the restricted NSEC form; python-zeroconf
-//   writes its bitmap window and length as 16-bit fields, and dropping its whole announcement
-//   would hide a conflict, §9).
-// Names are checked (labels ≤ 63, names ≤ 255 octets) when encoding; decoding throws
-// PacketError for anything malformed (src/dns/message.ts, strict mode), which the socket
-// handler drops.
+//   writes its bitmap window and length as 16-bit fields, and dropping its whole answer to our
+//   probe would hide a conflict, §9).
+// Names are checked (labels ≤ 63, names ≤ 255 octets) when encoding. decodeMessage reads
+// strictly (src/dns/message.ts) and throws PacketError for anything malformed; the socket
+// handler drops what decodeReceived refuses.
 
 import {
   CLASS, type DecodedMessage, type DecodedRecord, HEADER_BYTES, NameWriter, PacketError, type Prepared, type RecordData, SuffixRanks, TYPE, decodeMessage as decodeDns,
@@ -129,6 +129,8 @@ export function rrsetKey(name: string, type: number, rclass = CLASS_IN): string 
   return `${nameKey(name)}|${type}|${rclass}`;
 }
 
+// ---------------------------------------------------------------- packing (§17)
+
 function prepareQuestion(q: MdnsQuestion): Prepared {
   return prepareDnsQuestion(dnsQuestion(q));
 }
@@ -140,8 +142,6 @@ function prepareRecord(r: MdnsRecord): Prepared {
 function headerBytes(head: MessageHead, counts: [number, number, number, number]): Buffer {
   return encodeHeader(dnsHeader(head), counts);
 }
-
-// ---------------------------------------------------------------- packing (§17)
 
 /**
  * Records that must travel together (a name's probe question and its proposed records, or one
@@ -169,7 +169,7 @@ interface Draft {
   sections: [DraftItem[], DraftItem[], DraftItem[], DraftItem[]];
   keys: Set<string>;
   ranks: SuffixRanks;
-  /** An upper bound on the encoded size (the estimate described above). */
+  /** An upper bound on the encoded size (the estimate of src/dns/compression.ts). */
   size: number;
 }
 
