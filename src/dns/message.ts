@@ -127,6 +127,7 @@ export interface RecordFrame extends RecordHead {
 }
 
 export type SectionName = 'answers' | 'authorities' | 'additionals';
+const SECTIONS: readonly SectionName[] = ['answers', 'authorities', 'additionals'];
 
 export interface SkippedRecord extends RecordFrame {
   section: SectionName;
@@ -153,10 +154,10 @@ export type DecodedMessage = Frames<DecodedRecord>;
 
 /** `read` turns a frame into the record kept (it may throw PacketError for bad rdata). */
 function walk<R extends RecordFrame>(buf: Buffer, mode: DecodeMode, read: (buf: Buffer, f: RecordFrame) => R): Frames<R> {
-  const { counts, ...header } = decodeHeader(buf);
-  const [qd, an, ns, ar] = counts;
+  const h = decodeHeader(buf);
+  const [qd, an, ns, ar] = h.counts;
   if (mode === 'strict' && HEADER_BYTES + qd * 5 + (an + ns + ar) * 11 > buf.length) throw new PacketError('counts exceed the packet size');
-  const msg: Frames<R> = { ...header, questions: [], answers: [], authorities: [], additionals: [], skipped: [] };
+  const msg: Frames<R> = { id: h.id, qr: h.qr, opcode: h.opcode, aa: h.aa, tc: h.tc, rd: h.rd, ra: h.ra, rcode: h.rcode, questions: [], answers: [], authorities: [], additionals: [], skipped: [] };
   let pos = HEADER_BYTES;
   try {
     for (let i = 0; i < qd; i++) {
@@ -165,7 +166,10 @@ function walk<R extends RecordFrame>(buf: Buffer, mode: DecodeMode, read: (buf: 
       msg.questions.push({ name: n.name, type: buf.readUInt16BE(n.next), class: buf.readUInt16BE(n.next + 2), nameWire: n.wire });
       pos = n.next + 4;
     }
-    for (const [section, count] of [['answers', an], ['authorities', ns], ['additionals', ar]] as const) {
+    const counts = [an, ns, ar];
+    for (let s = 0; s < 3; s++) {
+      const section = SECTIONS[s]!;
+      const count = counts[s]!;
       const list = msg[section];
       for (let i = 0; i < count; i++) {
         const n = readName(buf, pos);

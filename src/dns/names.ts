@@ -136,7 +136,7 @@ export function readNameWire(buf: Buffer, start: number): ReadName & { wire: Buf
   const parts: Buffer[] = [];
   const n = read(buf, start, parts);
   parts.push(ROOT);
-  return { ...n, wire: Buffer.concat(parts) };
+  return { name: n.name, next: n.next, wire: Buffer.concat(parts) };
 }
 
 const ROOT = Buffer.from([0]);

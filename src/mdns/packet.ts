@@ -265,7 +265,12 @@ export function packMessages(head: MessageHead, parts: PacketPart[], maxBytes = 
 // ---------------------------------------------------------------- decoding
 
 function mdnsRecord(r: DecodedRecord): MdnsRecord {
-  return { ...r.rdata, name: r.name, rclass: r.class & 0x7fff, flush: (r.class & TOP_BIT) !== 0, ttl: r.ttl } as MdnsRecord;
+  const d = r.rdata;
+  const rclass = r.class & 0x7fff;
+  const flush = (r.class & TOP_BIT) !== 0;
+  // Built field by field: object spread is measurably slower on this hot path.
+  if (d.type === 'OTHER') return { type: 'OTHER', typeCode: d.typeCode, data: d.data, name: r.name, rclass, flush, ttl: r.ttl };
+  return { type: d.type, data: d.data, name: r.name, rclass, flush, ttl: r.ttl } as MdnsRecord;
 }
 
 /** The mDNS view of a message src/dns decoded. */
