@@ -8,8 +8,8 @@
 // - what the responder accepts from the link (decodeReceived): a message src/dns frames whole,
 //   every record well-formed, except that an NSEC we cannot parse is ignored rather than the
 //   message around it (§6.1: a querier must parse the restricted NSEC form; python-zeroconf
-//   writes its bitmap window and length as 16-bit fields, and dropping its whole answer to our
-//   probe would hide a conflict, §9).
+//   writes its bitmap window and length as 16-bit fields, and dropping its whole answer would
+//   hide its claim to one of our names, §8.1/§9).
 // Names are checked (labels ≤ 63, names ≤ 255 octets) when encoding. decodeMessage reads
 // strictly (src/dns/message.ts) and throws PacketError for anything malformed; the socket
 // handler drops what decodeReceived refuses.

@@ -1,7 +1,9 @@
 // RFC 6762 §6.1 on the responder's input: an NSEC we cannot parse is ignored, not the message
-// around it, so a python-zeroconf host claiming one of our names is still seen (§9). The
-// packet is python3-zeroconf's own (test/fixtures/zeroconf/capture.sh); the responder runs on
-// the fake clock and network of helpers.ts.
+// around it, so a python-zeroconf host claiming one of our names is still seen (§8.1, §9). The
+// packet is python3-zeroconf's own (test/fixtures/zeroconf/capture.sh): its multicast answer to
+// a query for shop.local A, which every responder on the link hears. (zeroconf 0.47 does not
+// answer an ANY question for a host name, so not our probes: its answers to other queriers
+// are how its claim reaches us.) The responder runs on the fake clock and network of helpers.ts.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -21,7 +23,7 @@ async function setup() {
 
 const ZEROCONF_HOST = { address: '192.168.7.99' };
 
-test('§6.1/§8.1: python-zeroconf answering our probe with its A record and its NSEC is a conflict', async () => {
+test('§6.1/§8.1: python-zeroconf\'s answer claiming a name we probe (its A record and its NSEC) is a conflict', async () => {
   const { clock, network, responder, reporter } = await setup();
   responder.sync([recordSet('shop.local', ['10.0.0.7']), recordSet('cart.local', ['10.0.0.8'])]);
   clock.advance(130); // first probe out
@@ -35,7 +37,7 @@ test('§6.1/§8.1: python-zeroconf answering our probe with its A record and its
   assert.match(conflict?.message ?? '', /192\.168\.7\.99/);
 });
 
-test('§6.1/§9: the same packet for a name we own sends it back to probing', async () => {
+test('§6.1/§9: the same answer for a name we own sends it back to probing', async () => {
   const { clock, network, responder } = await setup();
   responder.sync([recordSet('shop.local', ['10.0.0.7'])]);
   clock.advance(3000);
