@@ -5,14 +5,15 @@
 // and written by src/dns.
 
 import {
-  CLASS, TYPE, canonicalName, decodeRdata, encodeMessage, encodeQuestion, encodeRdata, encodeName as encodeDnsName, readFrames, readName as readDnsName,
+  CLASS, TYPE, assertName, canonicalName, decodeRdata, encodeMessage, encodeQuestion, encodeRdata, encodeName as encodeDnsName, readFrames, readName as readDnsName,
   soaSerial as readSoaSerial,
 } from '../dns/index.js';
 
 export { CLASS, OPCODE, RCODE, TYPE, canonicalName, rcodeName, typeName } from '../dns/index.js';
 
-/** Uncompressed canonical wire form; RFC 1035 §2.3.4 limits checked (PacketError). */
+/** Uncompressed canonical wire form; RFC 1035 §2.3.4 limits checked (PacketError names the name as given). */
 export function encodeName(name: string): Buffer {
+  assertName(name);
   return encodeDnsName(canonicalName(name));
 }
 
