@@ -17,7 +17,7 @@ import { type Clock, type TimerHandle, realClock } from './clock.js';
 import { ConflictTracker, RETRY_AFTER_GOODBYE_MS, conflictingRecords, describeConflict } from './conflict.js';
 import type { Family, Link } from './interfaces.js';
 import { LinkProbes } from './link-probe.js';
-import { type MdnsMessage, type MdnsRecord, type PacketPart, decodeMessage, recordKey } from './packet.js';
+import { type MdnsMessage, type MdnsRecord, type PacketPart, decodeReceived, recordKey } from './packet.js';
 import { Prober, PROBE_MAX_INITIAL_DELAY_MS } from './prober.js';
 import { PublicationSet } from './publication.js';
 import { type Origin, planResponse } from './query-response.js';
@@ -338,7 +338,7 @@ export class MdnsResponder {
     if (++this.packetsSeen % 4096 === 0) this.history.prune(this.clock.now(), 20 * 60_000);
     let msg: MdnsMessage;
     try {
-      msg = decodeMessage(packet);
+      msg = decodeReceived(packet);
     } catch {
       this.dropped++;
       return;

@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPair, hasNetns, type NetnsPair } from '../support/netns.js';
@@ -73,13 +73,10 @@ describe('RFC 6762 / RFC 6763 conformance scorecard (scripted peer, network name
     return verdict;
   }
 
-  /**
-   * One scorecard row: a node:test test that fails when the peer's verdict does. `todo` names
-   * the work that fixes a known failure: the row still shows it, the suite does not fail on it.
-   */
-  function scenario(section: string, level: 'MUST' | 'SHOULD', title: string, run: () => Promise<PeerVerdict>, todo?: string): void {
-    test(`${section} ${level}: ${title}`, todo ? { todo } : {}, async () => {
-      let result = todo ? `FAIL (${todo})` : 'FAIL';
+  /** One scorecard row: a node:test test that fails when the peer's verdict does. */
+  function scenario(section: string, level: 'MUST' | 'SHOULD', title: string, run: () => Promise<PeerVerdict>): void {
+    test(`${section} ${level}: ${title}`, async () => {
+      let result = 'FAIL';
       try {
         const v = await run();
         if (v.ok) result = v.notMet ? 'not met (documented)' : 'pass';
@@ -125,7 +122,7 @@ describe('RFC 6762 / RFC 6763 conformance scorecard (scripted peer, network name
     const v = await peer('conflict', ['zeroconf.local'], undefined, ['--zeroconf-nsec']);
     if (v.ok) await serve!.waitForLine(/^! mdns: zeroconf\.local is already in use/, 10_000, from);
     return v;
-  }, 'tolerant NSEC parsing, issue 14 item 1');
+  });
   scenario('RFC 6762 §9', 'MUST', 'conflict after announcing: probe again, then stop answering', async () => {
     const from = serve!.lines.length;
     const v = await peer('conflict', ['conflict.local']);
