@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Runs the compiled test files with node:test. `node scripts/run-tests.mjs [unit|integration|e2e ...]`
 // limits to those folders under test/. Exits non-zero when any test fails.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { printScorecard, readScorecard } from './scorecard-table.mjs';
 
 const root = new URL('../dist/test/', import.meta.url).pathname;
 const groups = process.argv.slice(2);
@@ -24,5 +26,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...files], { stdio: 'inherit' });
+// The conformance tests (test/conformance) leave their scorecard here; printed at the end.
+const scratch = mkdtempSync(join(tmpdir(), 'run-tests-'));
+const scorecard = join(scratch, 'conformance.json');
+const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...files], { stdio: 'inherit', env: { ...process.env, CONFORMANCE_RESULTS: scorecard } });
+const rows = readScorecard(scorecard);
+rmSync(scratch, { recursive: true, force: true });
+if (rows.length) printScorecard(rows);
 process.exit(r.status ?? 1);

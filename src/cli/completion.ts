@@ -5,15 +5,18 @@
 // given by `kubectl-mdns __complete …`, which the scripts of `kubectl mdns completion bash|zsh`
 // call when the plugin is run directly as `kubectl-mdns`.
 //
-// The flag table below mirrors src/cli/flags.ts and main.ts (a test compares it with the
-// flags `--help` prints). Contexts, clusters and users come from the kubeconfig files
-// (js-yaml, not the Kubernetes client); namespaces from `kubectl get namespaces` only when a
-// namespace is being completed, with a short timeout and nothing on failure.
+// The flags and commands come from the tables in flags.ts, as main.ts's yargs options do
+// (tests compare both with --help and with the parser). Contexts, clusters and users come
+// from the kubeconfig files (js-yaml, not the Kubernetes client); namespaces from `kubectl get
+// namespaces` only when a namespace is being completed, with a short timeout and nothing on
+// failure.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { homedir, networkInterfaces } from 'node:os';
 import { delimiter, join } from 'node:path';
 import yaml from 'js-yaml';
+import { completionFlags, type CompletionFlag, type ValueCompletion } from './flag-table.js';
+import { COMMANDS as COMMAND_TABLE, ROOT_FLAGS as ROOT_FLAG_TABLE, flagsFor } from './flags.js';
 
 export type Shell = 'bash' | 'zsh';
 
@@ -28,57 +31,9 @@ export const Directive = {
   KeepOrder: 32,
 } as const;
 
-type ValueKind =
-  | { kind: 'none' }
-  | { kind: 'choices'; values: readonly string[] }
-  | { kind: 'file' }
-  | { kind: 'manifests' }
-  | { kind: 'contexts' | 'clusters' | 'users' | 'namespaces' | 'interfaces' };
-
-export interface FlagSpec {
-  name: string;
-  short?: string;
-  /** undefined: a boolean flag (takes no value) */
-  value?: ValueKind;
-  description: string;
-}
-
-const NONE: ValueKind = { kind: 'none' };
-
-const HELP: FlagSpec = { name: 'help', short: 'h', description: 'Show help' };
-
-const COMMON: FlagSpec[] = [
-  { name: 'kubeconfig', value: { kind: 'file' }, description: 'Path to the kubeconfig file' },
-  { name: 'context', value: { kind: 'contexts' }, description: 'The kubeconfig context to use' },
-  { name: 'cluster', value: { kind: 'clusters' }, description: 'The kubeconfig cluster to use' },
-  { name: 'user', value: { kind: 'users' }, description: 'The kubeconfig user to use' },
-  { name: 'request-timeout', value: NONE, description: 'Time to wait for one API request' },
-  { name: 'namespace', short: 'n', value: { kind: 'namespaces' }, description: 'Only routes in this namespace' },
-  { name: 'all-namespaces', short: 'A', description: 'Routes in all namespaces (the default)' },
-  { name: 'selector', short: 'l', value: NONE, description: 'Label selector on routes' },
-  { name: 'filename', short: 'f', value: { kind: 'manifests' }, description: 'Read manifests from a file or directory' },
-  { name: 'zone', value: NONE, description: 'Unicast DNS zone (repeatable)' },
-  { name: 'any-port', description: 'Use the lowest listener port without 443 or 80' },
-  { name: 'verbose', short: 'v', description: 'More detail on stderr' },
-  HELP,
-];
-
-const OUTPUT_FLAGS: FlagSpec[] = [
-  { name: 'output', short: 'o', value: { kind: 'choices', values: ['table', 'wide', 'json', 'yaml'] }, description: 'Output format' },
-  { name: 'no-headers', description: 'Do not print table headers' },
-];
-
-export const TSIG_ALGORITHMS = ['hmac-sha256', 'hmac-sha1', 'hmac-sha224', 'hmac-sha384', 'hmac-sha512', 'hmac-md5'] as const;
-
-const UNICAST: FlagSpec[] = [
-  { name: 'dns-server', value: NONE, description: 'DNS server for RFC 2136 updates, HOST[:PORT]' },
-  { name: 'tsig-key-name', value: NONE, description: 'TSIG key name' },
-  { name: 'tsig-algorithm', value: { kind: 'choices', values: TSIG_ALGORITHMS }, description: 'TSIG algorithm' },
-  { name: 'tsig-secret-file', value: { kind: 'file' }, description: 'File with the base64 TSIG secret' },
-  { name: 'owner-id', value: NONE, description: 'Owner id in ownership TXT records' },
-];
-
-const MDNS: FlagSpec[] = [{ name: 'interface', value: { kind: 'interfaces' }, description: 'Network interface for mDNS (repeatable)' }];
+/** One flag in completion's terms (made from the flag tables in flags.ts). */
+export type FlagSpec = CompletionFlag;
+type ValueKind = ValueCompletion;
 
 export interface CommandSpec {
   name: string;
@@ -88,44 +43,14 @@ export interface CommandSpec {
   positionals?: (readonly string[])[];
 }
 
-export const COMMANDS: readonly CommandSpec[] = [
-  { name: 'list', description: 'List hostname bindings', flags: [...COMMON, ...OUTPUT_FLAGS, { name: 'watch', short: 'w', description: 'Keep watching: print bindings as they change' }] },
-  {
-    name: 'diff',
-    description: 'Show the DNS changes serve would make',
-    flags: [...COMMON, ...OUTPUT_FLAGS, ...UNICAST, ...MDNS, { name: 'timeout', value: NONE, description: 'Seconds to collect mDNS answers' }],
-  },
-  {
-    name: 'serve',
-    description: 'Publish the bindings until Ctrl-C',
-    flags: [
-      ...COMMON,
-      ...UNICAST,
-      ...MDNS,
-      { name: 'ttl', value: NONE, description: 'TTL of mDNS records in seconds' },
-      { name: 'unicast-ttl', value: NONE, description: 'TTL of unicast records in seconds' },
-      { name: 'batch-size', value: NONE, description: 'Names per UPDATE message' },
-      { name: 'cleanup-on-exit', description: 'Delete our unicast records on exit' },
-      { name: 'no-mdns', description: 'Do not run the mDNS responder' },
-      { name: 'log-format', value: { kind: 'choices', values: ['text', 'json'] }, description: 'Change lines as text or JSON lines' },
-      { name: 'policy', value: { kind: 'choices', values: ['sync', 'upsert-only', 'create-only'] }, description: 'What unicast updates may do' },
-      { name: 'allow-mass-delete', description: 'Apply a plan that deletes more than half of our names' },
-    ],
-  },
-  {
-    name: 'doctor',
-    description: 'Say why a .local name does or does not open, and how to fix it',
-    flags: [...COMMON, { name: 'output', short: 'o', value: { kind: 'choices', values: ['text', 'json', 'yaml'] }, description: 'Output format' }, ...MDNS, { name: 'timeout', value: NONE, description: 'Seconds to collect mDNS answers' }],
-  },
-  {
-    name: 'version',
-    description: 'Print the version',
-    flags: [{ name: 'output', short: 'o', value: { kind: 'choices', values: ['text', 'json', 'yaml'] }, description: 'Output format' }, HELP],
-  },
-  { name: 'completion', description: 'Print a shell completion script', flags: [HELP], positionals: [['bash', 'zsh']] },
-];
+export const COMMANDS: readonly CommandSpec[] = COMMAND_TABLE.map((c) => ({
+  name: c.name,
+  description: c.summary,
+  flags: completionFlags(flagsFor(c.name)),
+  ...(c.positional ? { positionals: [c.positional.choices] } : {}),
+}));
 
-const ROOT_FLAGS: FlagSpec[] = [HELP];
+const ROOT_FLAGS: FlagSpec[] = completionFlags(ROOT_FLAG_TABLE);
 
 export interface CompletionContext {
   env?: NodeJS.ProcessEnv;

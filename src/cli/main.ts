@@ -3,58 +3,47 @@
 // kubectl's exit codes (0 ok, 1 differences for diff, 2 errors).
 import yargs from 'yargs';
 import { normaliseArgv } from './argv.js';
-import { commonFlags, mdnsFlags, unicastFlags, type CommonFlags, type DiffFlags, type ServeFlags } from './flags.js';
+import { command, commandDescription, withFlags, type CommonFlags, type DiffFlags, type ServeFlags } from './flags.js';
 import { UserError, errorMessage } from '../util/errors.js';
 
 type Parsed = { _: (string | number)[] } & Record<string, unknown>;
 
-function buildParser(args: string[]) {
+/** The whole command line; exported for the test that compares it with the completion data. */
+export function buildParser(args: string[]) {
   return yargs(args)
     .scriptName('kubectl mdns')
     .usage('Publish Gateway API route hostnames over multicast DNS (.local) and RFC 2136 dynamic DNS.\n\nUsage: kubectl mdns <command> [flags]')
     .parserConfiguration({ 'boolean-negation': false, 'camel-case-expansion': true, 'strip-dashed': true })
-    .command('list', 'List hostname bindings: which names would be published, where, and why not', (y) =>
-      commonFlags(y, { output: true })
-        .option('watch', { alias: 'w', type: 'boolean', group: 'Output flags:', describe: 'After the table, print bindings as they change (like kubectl get -w) until Ctrl-C' })
+    .command('list', commandDescription('list'), (y) =>
+      withFlags(y, 'list')
         .example('kubectl mdns list', 'Bindings of the current context, all namespaces')
         .example('kubectl mdns list -w', 'Keep watching: one row per binding that changes')
         .example('kubectl mdns list -f examples/', 'Check manifests without a cluster')
         .example('kubectl mdns list -n shop -owide', 'One namespace, with URLs and parents')
         .example('kubectl mdns list --zone dev.k8s -ojson', 'JSON, with dev.k8s names published by unicast DNS'),
     )
-    .command('diff', 'Show the DNS changes serve would make, against what the link and the DNS server answer now', (y) =>
-      mdnsFlags(unicastFlags(commonFlags(y, { output: true })))
-        .option('timeout', { type: 'number', default: 1, group: 'mDNS flags:', describe: 'Seconds to collect mDNS answers' })
+    .command('diff', commandDescription('diff'), (y) =>
+      withFlags(y, 'diff')
         .example('kubectl mdns diff', 'Preview mDNS changes; exit 0 none, 1 some, 2 error')
         .example('kubectl mdns diff --dns-server 127.0.0.1:53 --zone dev.k8s --tsig-key-name k --tsig-secret-file k.b64', 'Also preview unicast changes'),
     )
-    .command('serve', 'Publish the bindings: mDNS responder (and RFC 2136 updates) until Ctrl-C', (y) =>
-      mdnsFlags(unicastFlags(commonFlags(y, { output: false })))
-        .option('ttl', { type: 'number', default: 120, group: 'mDNS flags:', describe: 'TTL of mDNS records in seconds' })
-        .option('unicast-ttl', { type: 'number', default: 300, group: 'Unicast DNS (RFC 2136) flags:', describe: 'TTL of unicast records in seconds' })
-        .option('batch-size', { type: 'number', default: 50, group: 'Unicast DNS (RFC 2136) flags:', describe: 'Names per UPDATE message' })
-        .option('cleanup-on-exit', { type: 'boolean', default: false, group: 'Unicast DNS (RFC 2136) flags:', describe: 'Delete our unicast records on exit (mDNS always says goodbye)' })
-        .option('no-mdns', { type: 'boolean', default: false, group: 'mDNS flags:', describe: 'Do not run the mDNS responder (unicast only)' })
-        .option('policy', { type: 'string', choices: ['sync', 'upsert-only', 'create-only'], group: 'Unicast DNS (RFC 2136) flags:', describe: 'What unicast updates may do: sync (create, update, delete), upsert-only (never delete), create-only (default sync)' })
-        .option('allow-mass-delete', { type: 'boolean', group: 'Unicast DNS (RFC 2136) flags:', describe: 'Apply a plan that deletes more than half of our names at once (held until the next full list otherwise)' })
-        .option('log-format', { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Change lines as text or JSON lines (stderr)' })
+    .command('serve', commandDescription('serve'), (y) =>
+      withFlags(y, 'serve')
         .example('kubectl mdns serve', 'Answer for every Ready .local name until Ctrl-C')
         .example('kubectl mdns serve --interface eth0', 'Only on eth0')
         .example('KUBECTL_MDNS_TSIG_SECRET=... kubectl mdns serve --dns-server 10.0.0.2 --zone dev.k8s --tsig-key-name update-key', 'Also keep dev.k8s names in BIND'),
     )
-    .command('doctor [names..]', 'Say why a .local name does or does not open in the browser on this machine, and how to fix it', (y) =>
-      mdnsFlags(commonFlags(y, { output: false }))
-        .option('output', { alias: 'o', type: 'string', choices: ['text', 'json', 'yaml'], default: 'text', group: 'Output flags:', describe: 'Output format (json/yaml: a DoctorReport)' })
+    .command('doctor [names..]', commandDescription('doctor'), (y) =>
+      withFlags(y, 'doctor')
         .positional('names', { type: 'string', array: true, describe: 'Names to check (default: every Ready .local name)' })
-        .option('timeout', { type: 'number', default: 1, group: 'mDNS flags:', describe: 'Seconds to collect mDNS answers' })
         .example('kubectl mdns doctor shop.local', 'Walk the path a browser takes to shop.local; exit 0 ok, 1 a check fails, 2 error')
         .example('kubectl mdns doctor -ojson', 'Every published name, as a DoctorReport'),
     )
-    .command('version', 'Print the version', (y) =>
-      y.option('output', { alias: 'o', type: 'string', choices: ['text', 'json', 'yaml'], default: 'text', describe: 'Output format' }),
-    )
-    .command('completion <shell>', 'Print a shell completion script (bash or zsh)', (y) =>
-      y.positional('shell', { type: 'string', choices: ['bash', 'zsh'] }).example('source <(kubectl mdns completion bash)', 'Enable completion in bash'),
+    .command('version', commandDescription('version'), (y) => withFlags(y, 'version'))
+    .command('completion <shell>', commandDescription('completion'), (y) =>
+      withFlags(y, 'completion')
+        .positional('shell', { type: 'string', choices: [...(command('completion').positional?.choices ?? [])] })
+        .example('source <(kubectl mdns completion bash)', 'Enable completion in bash'),
     )
     .demandCommand(1, 'a command is required: list, diff, serve, doctor or version')
     .strict()

@@ -6,16 +6,17 @@
 // - Known-answer suppression (§7.1): a record the querier lists with at least half our TTL left
 //   is not repeated.
 // - QM → multicast on the arrival link, at most once per record per second per link (§6),
-//   250 ms for probe defence; unique answers at once (§6: within 10 ms), shared ones after
-//   20–120 ms. QU → unicast if the record was multicast there within TTL/4, else multicast
-//   (§5.4). Legacy (source port ≠ 5353, §6.7) → unicast, ID and question echoed, no cache-flush
-//   bit, TTL ≤ 10.
+//   250 ms for probe defence; at once when we answer every question with unique records,
+//   else after 20–120 ms (§6, §6.3: response-delay.ts). QU → unicast if the record was
+//   multicast there within TTL/4, else multicast (§5.4). Legacy (source port ≠ 5353, §6.7) →
+//   unicast, ID and question echoed, no cache-flush bit, TTL ≤ 10.
 
 import type { Family } from './interfaces.js';
 import { nameKey } from './names.js';
 import { CLASS_ANY, CLASS_IN, type MdnsMessage, type MdnsQuestion, type MdnsRecord, type PacketPart, RR, recordKey, typeCode } from './packet.js';
 import type { MulticastHistory } from './rate-limit.js';
 import { type OwnedNames, type Unit, unitNsec } from './registry.js';
+import { multicastDelayMs, soleResponder } from './response-delay.js';
 import { MDNS_PORT } from './transport.js';
 
 export const LEGACY_MAX_TTL = 10;
@@ -125,9 +126,11 @@ export function planResponse(msg: MdnsMessage, from: Origin, ctx: PlanContext): 
   const seen = new Set<string>();
   const multicast: PacketPart[] = [];
   const unicast: PacketPart[] = [];
-  let allUnique = true;
+  const answersPerQuestion: MdnsRecord[][] = [];
   for (const q of msg.questions) {
-    for (const g of answersFor(q, ctx.registry)) {
+    const groups = answersFor(q, ctx.registry);
+    answersPerQuestion.push(groups.map((g) => g.answer));
+    for (const g of groups) {
       const key = recordKey(g.answer);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -143,14 +146,13 @@ export function planResponse(msg: MdnsMessage, from: Origin, ctx: PlanContext): 
         continue;
       }
       if (!ctx.history.mayMulticast(from.link, from.family, key, ctx.now, probe)) continue; // §6
-      if (!g.answer.flush) allUnique = false;
       multicast.push({ answers: [g.answer], additionals: g.additionals });
     }
   }
   if (multicast.length === 0 && unicast.length === 0) return null;
   const response: PlannedResponse = {
     multicast,
-    multicastDelayMs: probe || allUnique || ctx.waited ? 0 : 20 + Math.floor(ctx.random() * 101),
+    multicastDelayMs: multicastDelayMs({ probeDefence: probe, soleResponder: soleResponder(answersPerQuestion), waited: ctx.waited === true }, ctx.random),
     unicast,
     probeDefence: probe,
   };

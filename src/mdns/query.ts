@@ -15,21 +15,20 @@
 //   The result says which hostnames each responder's services point at: `diff` looks for names
 //   our own running serve still answers but that are no longer desired.
 //
-// Replies are read leniently (readReply): our strict decoder (packet.ts) refuses a whole
-// message for one malformed record, which is right for the responder but would hide answers
-// here. python3-zeroconf 0.47 puts an NSEC with a malformed type bitmap (16-bit window and
-// length fields) in its replies about an IPv4-only host; the A record next to it is what
-// `diff` must see. So when the strict decoder refuses a reply, a tolerant walk keeps every
-// record it can frame: A, AAAA, PTR and SRV whose rdata is well-formed are kept, anything else
-// is stepped over by its RDLENGTH, and the walk stops at the first record it cannot frame (a
-// name that runs off, a bad compression pointer, an RDLENGTH past the end), keeping what came
-// before.
+// Replies are read leniently (readReply): the strict decoder refuses a whole message for one
+// malformed record, which would hide answers here. python3-zeroconf 0.47 puts an NSEC with a
+// malformed type bitmap (16-bit window and length fields) in its replies about an IPv4-only
+// host; the A record next to it is what `diff` must see. So when the strict decoder refuses a
+// reply, src/dns's tolerant mode reads it: a record whose rdata is malformed is stepped over
+// by its RDLENGTH, and the walk stops at the first record it cannot frame (a name that runs
+// off, a bad compression pointer, an RDLENGTH past the end), keeping what came before. Of
+// such a reply, only the types `diff` reads are kept (A, AAAA, PTR, SRV).
 
 import dgram from 'node:dgram';
-import dnsPacket from 'dns-packet';
 import { type Family, type Link, hasFamily, linkForSource, maxPayload, scanLinks, type SystemView, realSystem } from './interfaces.js';
 import { nameKey } from './names.js';
-import { CLASS_IN, type MdnsMessage, type MdnsQuestion, type MdnsRecord, PacketError, type RecordData, RR, decodeMessage, packMessages, type PacketPart, readName } from './packet.js';
+import { decodeMessage as decodeDns } from '../dns/index.js';
+import { CLASS_IN, type MdnsMessage, type MdnsQuestion, PacketError, RR, decodeMessage, fromDns, packMessages, type PacketPart } from './packet.js';
 import { MDNS_GROUP_V4, MDNS_GROUP_V6, MDNS_PORT, hostAddresses } from './transport.js';
 
 export interface ObservedAnswer {
@@ -66,87 +65,17 @@ export const MAX_FOLLOW_UPS = 4096;
 
 // ---------------------------------------------------------------- reading replies
 
-interface RdataCodec {
-  decode(buf: Buffer, offset: number): unknown;
-}
-const codecs = dnsPacket as unknown as { a: RdataCodec; aaaa: RdataCodec };
-
-/** The rdata of the types `diff` reads, or undefined when it is malformed or another type. */
-function tolerantRdata(buf: Buffer, type: number, start: number, length: number): Extract<RecordData, { type: 'A' | 'AAAA' | 'PTR' | 'SRV' }> | undefined {
-  const end = start + length;
-  try {
-    switch (type) {
-      case RR.A:
-        return length === 4 ? { type: 'A', data: codecs.a.decode(buf, start - 2) as string } : undefined;
-      case RR.AAAA:
-        return length === 16 ? { type: 'AAAA', data: codecs.aaaa.decode(buf, start - 2) as string } : undefined;
-      case RR.PTR: {
-        const n = readName(buf, start);
-        return n.next <= end ? { type: 'PTR', data: n.name } : undefined;
-      }
-      case RR.SRV: {
-        if (length < 7) return undefined;
-        const n = readName(buf, start + 6);
-        if (n.next > end) return undefined;
-        return { type: 'SRV', data: { priority: buf.readUInt16BE(start), weight: buf.readUInt16BE(start + 2), port: buf.readUInt16BE(start + 4), target: n.name } };
-      }
-      default:
-        return undefined;
-    }
-  } catch {
-    return undefined;
-  }
-}
+/** The record types `diff` reads from a reply (see the header). */
+const READ_TYPES: ReadonlySet<string> = new Set(['A', 'AAAA', 'PTR', 'SRV']);
 
 /**
- * The tolerant walk (see the header): header and questions as they are, then every record that
- * can be framed, keeping A/AAAA/PTR/SRV with well-formed rdata. Throws only for a packet
+ * The tolerant reading (see the header): header and questions as they are, then every record
+ * that can be framed, keeping A/AAAA/PTR/SRV with well-formed rdata. Throws only for a packet
  * shorter than a header.
  */
 export function decodeTolerant(buf: Buffer): MdnsMessage {
-  if (buf.length < 12) throw new PacketError('shorter than a DNS header');
-  const flags = buf.readUInt16BE(2);
-  const counts = [4, 6, 8, 10].map((o) => buf.readUInt16BE(o)) as [number, number, number, number];
-  const msg: MdnsMessage = {
-    id: buf.readUInt16BE(0),
-    response: (flags & 0x8000) !== 0,
-    opcode: (flags >> 11) & 0xf,
-    authoritative: (flags & (1 << 10)) !== 0,
-    truncated: (flags & (1 << 9)) !== 0,
-    rcode: flags & 0xf,
-    questions: [],
-    answers: [],
-    authorities: [],
-    additionals: [],
-  };
-  let pos = 12;
-  try {
-    for (let i = 0; i < counts[0]; i++) {
-      const n = readName(buf, pos);
-      if (n.next + 4 > buf.length) return msg;
-      const qclass = buf.readUInt16BE(n.next + 2);
-      msg.questions.push({ name: n.name, typeCode: buf.readUInt16BE(n.next), qclass: qclass & 0x7fff, unicastResponse: (qclass & 0x8000) !== 0 });
-      pos = n.next + 4;
-    }
-    for (const [section, count] of [[msg.answers, counts[1]], [msg.authorities, counts[2]], [msg.additionals, counts[3]]] as const) {
-      for (let i = 0; i < count; i++) {
-        const n = readName(buf, pos);
-        if (n.next + 10 > buf.length) return msg;
-        const type = buf.readUInt16BE(n.next);
-        const rclass = buf.readUInt16BE(n.next + 2);
-        const ttl = buf.readUInt32BE(n.next + 4);
-        const rdlength = buf.readUInt16BE(n.next + 8);
-        const start = n.next + 10;
-        if (start + rdlength > buf.length) return msg;
-        pos = start + rdlength;
-        const data = tolerantRdata(buf, type, start, rdlength);
-        if (data) section.push({ ...data, name: n.name, rclass: rclass & 0x7fff, flush: (rclass & 0x8000) !== 0, ttl } as MdnsRecord);
-      }
-    }
-  } catch {
-    // a name that cannot be framed: keep what came before
-  }
-  return msg;
+  const m = fromDns(decodeDns(buf, 'tolerant'));
+  return { ...m, answers: m.answers.filter((r) => READ_TYPES.has(r.type)), authorities: m.authorities.filter((r) => READ_TYPES.has(r.type)), additionals: m.additionals.filter((r) => READ_TYPES.has(r.type)) };
 }
 
 /** A reply as `diff` reads it: strictly when it is well-formed, else leniently (see the header). */

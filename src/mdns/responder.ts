@@ -1,8 +1,9 @@
 // The mDNS sink: publishes the desired mDNS RecordSets as an RFC 6762 responder.
 // Wiring only; each mechanism lives in its own file: probing (prober.ts, §8.1), tie-breaks
 // (tiebreak.ts, §8.2), announcing (announcer.ts, §8.3/§8.4), conflicts (conflict.ts, §9),
-// goodbyes (goodbye.ts, §10.1), answers (query-response.ts, §5–§7), records (host-records.ts,
-// dns-sd.ts), links that appear while running (link-probe.ts), sockets (transport.ts).
+// goodbyes (goodbye.ts, §10.1), answers (query-response.ts, §5–§7; response-delay.ts, §6;
+// truncated-query.ts, §7.2), records (host-records.ts, dns-sd.ts), links that appear while
+// running (link-probe.ts), sockets (transport.ts).
 // Input: RecordSet[] (target 'mdns') via sync(); output: packets, and Reporter events
 // (added/changed/removed/conflict/warning) for people.
 
@@ -16,7 +17,7 @@ import { type Clock, type TimerHandle, realClock } from './clock.js';
 import { ConflictTracker, RETRY_AFTER_GOODBYE_MS, conflictingRecords, describeConflict } from './conflict.js';
 import type { Family, Link } from './interfaces.js';
 import { LinkProbes } from './link-probe.js';
-import { type MdnsMessage, type MdnsRecord, type PacketPart, decodeMessage, recordKey } from './packet.js';
+import { type MdnsMessage, type MdnsRecord, type PacketPart, decodeReceived, recordKey } from './packet.js';
 import { Prober, PROBE_MAX_INITIAL_DELAY_MS } from './prober.js';
 import { PublicationSet } from './publication.js';
 import { type Origin, planResponse } from './query-response.js';
@@ -24,12 +25,10 @@ import { MulticastHistory } from './rate-limit.js';
 import { Registry, type Unit, hiding } from './registry.js';
 import { type Network, type Source, UdpTransport } from './transport.js';
 import { Outbox } from './outbox.js';
+import { TruncatedQueries } from './truncated-query.js';
 import { nameKey } from './names.js';
 
 export const DEFAULT_TTL = 120;
-const TC_WAIT_MIN_MS = 400; // §7.2: wait 400–500 ms for the rest of the known answers
-const TC_MAX_SOURCES = 256;
-const TC_MAX_KNOWN = 4096;
 const MAX_DELAYED_RESPONSES = 1024;
 
 export interface MdnsResponderOptions {
@@ -53,13 +52,6 @@ interface DelayedAnswer {
   timer: TimerHandle;
 }
 
-interface PendingTruncated {
-  messages: MdnsMessage[];
-  from: Source;
-  known: number;
-  timer: TimerHandle;
-}
-
 export class MdnsResponder {
   private readonly registry = new Registry();
   private readonly history = new MulticastHistory();
@@ -72,7 +64,7 @@ export class MdnsResponder {
   private readonly outbox: Outbox;
   private readonly publications: PublicationSet;
   private readonly retryTimers = new Map<string, TimerHandle>();
-  private readonly truncated = new Map<string, PendingTruncated>();
+  private readonly truncated: TruncatedQueries;
   private readonly delayed = new Set<DelayedAnswer>();
   private readonly linkProbes: LinkProbes;
   private settledWaiters: (() => void)[] = [];
@@ -88,6 +80,7 @@ export class MdnsResponder {
     this.reporter = opts.reporter;
     this.conflictsTracker = new ConflictTracker(this.random);
     this.outbox = new Outbox(network, this.history, this.clock);
+    this.truncated = new TruncatedQueries({ clock: this.clock, random: this.random, answer: (msg, from) => this.respond(msg, from, true), guard: (fn) => this.guard(fn) });
     this.prober = new Prober({
       clock: this.clock,
       random: this.random,
@@ -184,10 +177,9 @@ export class MdnsResponder {
     this.announcer.stop();
     this.linkProbes.stop();
     for (const t of this.retryTimers.values()) this.clock.clearTimeout(t);
-    for (const p of this.truncated.values()) this.clock.clearTimeout(p.timer);
     for (const d of this.delayed) this.clock.clearTimeout(d.timer);
     this.retryTimers.clear();
-    this.truncated.clear();
+    this.truncated.stop();
     this.delayed.clear();
     const owned = [...this.registry.all()].filter((u) => u.state === 'owned');
     const records = new Map<string, MdnsRecord>();
@@ -346,7 +338,7 @@ export class MdnsResponder {
     if (++this.packetsSeen % 4096 === 0) this.history.prune(this.clock.now(), 20 * 60_000);
     let msg: MdnsMessage;
     try {
-      msg = decodeMessage(packet);
+      msg = decodeReceived(packet);
     } catch {
       this.dropped++;
       return;
@@ -403,19 +395,7 @@ export class MdnsResponder {
       }
     }
     // §7.2: a truncated query is followed by more known answers; wait for them.
-    const src = `${from.address}|${from.port}`;
-    const pending = this.truncated.get(src);
-    if (pending) {
-      pending.messages.push(msg);
-      pending.known += msg.answers.length;
-      if (pending.known > TC_MAX_KNOWN) this.flushTruncated(src);
-      return;
-    }
-    if (msg.truncated && this.truncated.size < TC_MAX_SOURCES) {
-      const timer = this.clock.setTimeout(() => this.guard(() => this.flushTruncated(src)), TC_WAIT_MIN_MS + Math.floor(this.random() * 101));
-      this.truncated.set(src, { messages: [msg], from, known: msg.answers.length, timer });
-      return;
-    }
+    if (this.truncated.take(msg, from)) return;
     this.respond(msg, from);
   }
 
@@ -426,15 +406,6 @@ export class MdnsResponder {
     } catch (err) {
       this.reporter.debug('mdns', `ignored: ${errorMessage(err)}`);
     }
-  }
-
-  private flushTruncated(src: string): void {
-    const p = this.truncated.get(src);
-    if (!p) return;
-    this.clock.clearTimeout(p.timer);
-    this.truncated.delete(src);
-    const first = p.messages[0]!;
-    this.respond({ ...first, truncated: false, questions: p.messages.flatMap((m) => m.questions), answers: p.messages.flatMap((m) => m.answers) }, p.from, true);
   }
 
   /**

@@ -2,10 +2,10 @@
 // records without (docs/design.md#unicast-safety). Pure.
 import type { Plan } from '../plan/plan.js';
 import type { RecordSet } from '../records/types.js';
+import type { UnicastPolicy } from '../unicast/config.js';
 
 /** sync: create, update, delete; upsert-only: never delete; create-only: never update or delete. */
-export type Policy = 'sync' | 'upsert-only' | 'create-only';
-export const POLICIES: readonly Policy[] = ['sync', 'upsert-only', 'create-only'];
+export type Policy = UnicastPolicy;
 
 /** The plan with what the policy forbids left out (it stays in `unchanged`: nothing is done to it). */
 export function applyPolicy(plan: Plan, policy: Policy): Plan {

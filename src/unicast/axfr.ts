@@ -4,7 +4,7 @@
 
 import { randomInt } from 'node:crypto';
 import { DnsRcodeError, type DnsClient } from './client.js';
-import { TsigError, TsigVerifier, signMessage } from './tsig.js';
+import { TsigError } from './tsig.js';
 import { DnsTransportError, streamTcp } from './transport.js';
 import { RCODE, TYPE, encodeQuery, parseMessage, rcodeName, soaSerial } from './wire.js';
 
@@ -40,8 +40,8 @@ const REFUSALS: ReadonlySet<number> = new Set([RCODE.REFUSED, RCODE.NOTAUTH, RCO
 
 export async function transferZone(client: DnsClient, zone: string): Promise<ZoneTransfer> {
   const query = encodeQuery(randomInt(0, 0x10000), zone, TYPE.AXFR);
-  const signed = signMessage(query, client.key);
-  const verifier = new TsigVerifier(client.key, signed.mac);
+  const signed = client.sign(query);
+  const verifier = client.verifier(signed.mac);
   const records: ZoneRecord[] = [];
   let soaCount = 0;
   let messages = 0;

@@ -28,12 +28,15 @@ export class DnsRcodeError extends Error {
 
 export class DnsClient {
   readonly timeoutMs: number;
+  /** Private, so that printing the client shows no key at all (the key itself is redacted too). */
+  readonly #key: TsigKey;
 
   constructor(
     readonly server: DnsServer,
-    readonly key: TsigKey,
+    key: TsigKey,
     timeoutMs?: number,
   ) {
+    this.#key = key;
     this.timeoutMs = timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
@@ -41,15 +44,30 @@ export class DnsClient {
     return serverLabel(this.server);
   }
 
+  /** The key's name, for messages. */
+  get keyName(): string {
+    return this.#key.name;
+  }
+
+  /** Appends our TSIG record to `message` (RFC 8945 §4.2); the MAC is for verifying the reply. */
+  sign(message: Buffer): { message: Buffer; mac: Buffer } {
+    return signMessage(message, this.#key);
+  }
+
+  /** A verifier for the replies to a request signed with `requestMac` (RFC 8945 §5.3). */
+  verifier(requestMac: Buffer): TsigVerifier {
+    return new TsigVerifier(this.#key, requestMac);
+  }
+
   /** Signs `message` (whose ID is replaced by a random one), sends it, verifies the reply. */
   async request(message: Buffer): Promise<SignedReply> {
     const withId = Buffer.from(message);
     withId.writeUInt16BE(randomInt(0, 0x10000), 0);
-    const signed = signMessage(withId, this.key);
+    const signed = this.sign(withId);
     const raw = await exchange(this.server, signed.message, this.timeoutMs);
     const reply = parseMessage(raw);
     try {
-      new TsigVerifier(this.key, signed.mac).verify(raw);
+      this.verifier(signed.mac).verify(raw);
     } catch (err) {
       if (err instanceof TsigError && err.problem === 'UNSIGNED' && reply.rcode !== RCODE.NOERROR) return { ...reply, unsigned: true };
       throw err;

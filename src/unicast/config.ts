@@ -1,26 +1,43 @@
-// --dns-server, --zone and --tsig-* flags -> UnicastConfig. Unicast is off without
-// --dns-server; with it, key material is required: updates are never sent unsigned
-// (cloud-provider-mdns 0.0.27 did that when no key was set: docs/design.md#origins). The secret is never echoed, not even when
-// it is malformed.
+// --dns-server, --zone, --tsig-* and the other unicast flags -> UnicastConfig. Unicast is off
+// without --dns-server; with it, key material is required: updates are never sent unsigned
+// (an unset key must not mean an unsigned update). The secret is never echoed, not even when
+// it is malformed, and leaves here only inside a TsigKey (tsig-key.ts).
+//
+// The defaults of these flags are applied here, not by the command-line parser, so that a
+// flag not given is visible: a BIND key file's `algorithm` is used unless --tsig-algorithm is
+// given. (The flag table in src/cli/flags.ts shows the same defaults in --help.)
 
 import { readFileSync } from 'node:fs';
-import { inspect } from 'node:util';
 import { isIPv6 } from 'node:net';
 import type { Reporter } from '../util/reporter.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { tsigAlgorithm } from './tsig.js';
+import { TsigKey } from './tsig-key.js';
 import { ownerIdProblem } from './ownership.js';
 import { normaliseZones } from '../util/zones.js';
+
+/**
+ * What a plan may do to the zones, as external-dns's --policy: `sync` adds, changes and
+ * deletes; `upsert-only` never deletes; `create-only` only adds names. Enforced by the
+ * reconcile stage.
+ */
+export const UNICAST_POLICIES = ['sync', 'upsert-only', 'create-only'] as const;
+export type UnicastPolicy = (typeof UNICAST_POLICIES)[number];
 
 export interface UnicastConfig {
   server: { host: string; port: number };
   /** Lower-case, no trailing dot, none under .local. */
   zones: string[];
-  tsig: { keyName: string; algorithm: string; secret: Buffer };
+  /** Made once from the flags; prints as name and algorithm only. */
+  tsig: TsigKey;
   ttl: number;
   ownerId: string;
   /** Names per UPDATE message. */
   batchSize: number;
+  /** --policy (default sync). */
+  policy: UnicastPolicy;
+  /** --allow-mass-delete: let a plan through that deletes most of the names we own. */
+  allowMassDelete: boolean;
   /** Per exchange; default 3000. */
   timeoutMs?: number;
   reporter: Reporter;
@@ -39,11 +56,20 @@ export interface UnicastFlags {
   unicastTtl?: number;
   ownerId?: string;
   batchSize?: number;
+  policy?: UnicastPolicy;
+  allowMassDelete?: boolean;
 }
 
 export const SECRET_ENV = 'KUBECTL_MDNS_TSIG_SECRET';
 export const DEFAULT_UNICAST_TTL = 300;
 export const DEFAULT_BATCH_SIZE = 50;
+export const DEFAULT_TSIG_ALGORITHM = 'hmac-sha256';
+export const DEFAULT_POLICY: UnicastPolicy = 'sync';
+/**
+ * The owner id when there is no kubeconfig context to name it after (`-f` manifests) and no
+ * --owner-id: the README documents it, and serve and diff print the owner id they use.
+ */
+export const DEFAULT_OWNER_ID = 'kubectl-mdns';
 const SOURCE = 'unicast';
 
 /** HOST, HOST:PORT, [IPV6]:PORT, [IPV6] or a bare IPv6 address; default port 53. */
@@ -111,31 +137,27 @@ export function readSecretFile(path: string): KeyMaterial {
 }
 
 /**
- * Keeps the secret out of console.log, util.inspect and JSON.stringify of the config, so a
- * debug print of it cannot leak the key.
- */
-function redacted(tsig: UnicastConfig['tsig']): UnicastConfig['tsig'] {
-  const show = () => ({ keyName: tsig.keyName, algorithm: tsig.algorithm, secret: '[redacted]' });
-  Object.defineProperty(tsig, 'toJSON', { value: show, enumerable: false });
-  Object.defineProperty(tsig, inspect.custom, { value: show, enumerable: false });
-  return tsig;
-}
-
-/**
- * The owner id written into the ownership TXT: --owner-id, else the context name (known only
- * once the kubeconfig is resolved, so callers may build the config first and set this later).
+ * The owner id written into the ownership TXT: --owner-id, else the context name, else (no
+ * context: `-f` manifests) DEFAULT_OWNER_ID.
  */
 export function resolveOwnerId(flagOwnerId: string | undefined, contextName: string | undefined): string {
-  const ownerId = flagOwnerId ?? contextName;
-  if (!ownerId) throw new UserError('--owner-id is required when there is no kubeconfig context: it marks the records this instance owns');
+  const ownerId = flagOwnerId ?? (contextName || DEFAULT_OWNER_ID);
   const problem = ownerIdProblem(ownerId);
   if (problem) throw new UserError(`owner id ${JSON.stringify(ownerId)}${flagOwnerId ? '' : ' (the context name)'} cannot go in the ownership TXT: ${problem}; set --owner-id`);
   return ownerId;
 }
 
+/** Everything the unicast flags say, checked; the owner id waits for the context. */
+export type UnicastSettings = Omit<UnicastConfig, 'ownerId'> & {
+  /** --owner-id as given (already checked). */
+  ownerIdFlag: string | undefined;
+};
+
 /**
- * undefined when unicast is off (no --dns-server). Throws UserError for anything that would
- * make the first update fail or, worse, go out unsigned.
+ * The unicast config, built once the kubeconfig context is known: `contextName` names the
+ * owner unless --owner-id is given; undefined (or '') when reading `-f` manifests, where
+ * DEFAULT_OWNER_ID is used. undefined when unicast is off (no --dns-server). Throws UserError
+ * for anything that would make the first update fail or, worse, go out unsigned.
  */
 export function unicastConfigFromFlags(
   flags: UnicastFlags,
@@ -143,6 +165,22 @@ export function unicastConfigFromFlags(
   contextName: string | undefined,
   reporter: Reporter,
 ): UnicastConfig | undefined {
+  const settings = unicastSettingsFromFlags(flags, env, reporter);
+  return settings && unicastConfigFor(settings, contextName);
+}
+
+/** Settings -> config, once the context is known (see unicastConfigFromFlags). */
+export function unicastConfigFor(settings: UnicastSettings, contextName: string | undefined): UnicastConfig {
+  const { ownerIdFlag, ...rest } = settings;
+  return { ...rest, ownerId: resolveOwnerId(ownerIdFlag, contextName) };
+}
+
+/**
+ * The first half of unicastConfigFromFlags, for commands that check their flags before they
+ * connect anywhere (and so before the context is known): reads the key, checks every flag.
+ * undefined when unicast is off.
+ */
+export function unicastSettingsFromFlags(flags: UnicastFlags, env: Record<string, string | undefined>, reporter: Reporter): UnicastSettings | undefined {
   if (!flags.dnsServer) {
     const stray = [flags.tsigKeyName && '--tsig-key-name', flags.tsigSecretFile && '--tsig-secret-file', flags.tsigSecret !== undefined && '--tsig-secret'].filter(Boolean);
     if (stray.length) reporter.report({ kind: 'warning', source: SOURCE, message: `${stray.join(', ')} ignored: unicast updates need --dns-server HOST[:PORT]` });
@@ -166,13 +204,22 @@ export function unicastConfigFromFlags(
   if (!material) {
     throw new UserError(`--dns-server needs a TSIG key: updates are never sent unsigned. Give --tsig-key-name and the secret with --tsig-secret-file FILE (base64, or the key clause tsig-keygen prints) or ${SECRET_ENV}`);
   }
+  try {
+    return settingsWithKey(flags, material, server, zones, reporter);
+  } finally {
+    // The decoded secret may sit in Node's shared Buffer pool: the TsigKey has its own copy.
+    material.secret.fill(0);
+  }
+}
 
+function settingsWithKey(flags: UnicastFlags, material: KeyMaterial, server: UnicastConfig['server'], zones: string[], reporter: Reporter): UnicastSettings {
   if (flags.tsigKeyName && material.keyName && flags.tsigKeyName.replace(/\.$/, '').toLowerCase() !== material.keyName.replace(/\.$/, '').toLowerCase()) {
     throw new UserError(`--tsig-key-name ${flags.tsigKeyName} does not match the key "${material.keyName}" in --tsig-secret-file: drop one of them`);
   }
   const keyName = flags.tsigKeyName ?? material.keyName;
   if (!keyName) throw new UserError('--tsig-key-name is required: the name of the key in the server\'s key clause (key "NAME" { ... })');
-  const algorithm = tsigAlgorithm(flags.tsigAlgorithm ?? material.algorithm ?? 'hmac-sha256').name;
+  // --tsig-algorithm when given, else the key file's `algorithm`, else the default.
+  const algorithm = tsigAlgorithm(flags.tsigAlgorithm ?? material.algorithm ?? DEFAULT_TSIG_ALGORITHM).name;
   if (flags.tsigAlgorithm && material.algorithm && tsigAlgorithm(material.algorithm).name !== algorithm) {
     throw new UserError(`--tsig-algorithm ${flags.tsigAlgorithm} does not match algorithm ${material.algorithm} in --tsig-secret-file: drop one of them`);
   }
@@ -183,7 +230,11 @@ export function unicastConfigFromFlags(
   const batchSize = flags.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new UserError(`--batch-size ${batchSize} must be a whole number of names, 1 or more`);
 
-  const ownerId = resolveOwnerId(flags.ownerId, contextName);
+  const policy = flags.policy ?? DEFAULT_POLICY;
+  if (!UNICAST_POLICIES.includes(policy)) throw new UserError(`invalid value ${JSON.stringify(policy)} for --policy: use one of ${UNICAST_POLICIES.join(', ')}`);
+  // A bad --owner-id is a flag problem: reported now, before the context is known.
+  if (flags.ownerId !== undefined) resolveOwnerId(flags.ownerId, undefined);
 
-  return { server, zones, tsig: redacted({ keyName, algorithm, secret: material.secret }), ttl, ownerId, batchSize, reporter };
+  const tsig = new TsigKey(keyName, algorithm, material.secret);
+  return { server, zones, tsig, ttl, batchSize, policy, allowMassDelete: Boolean(flags.allowMassDelete), ownerIdFlag: flags.ownerId, reporter };
 }

@@ -20,7 +20,7 @@ export interface UnicastState {
 }
 
 export async function readUnicastState(config: UnicastConfig, desiredNames: string[]): Promise<UnicastState> {
-  const client = new DnsClient(config.server, { name: config.tsig.keyName, algorithm: config.tsig.algorithm, secret: config.tsig.secret }, config.timeoutMs);
+  const client = new DnsClient(config.server, config.tsig, config.timeoutMs);
   const wanted = new Set(desiredNames.map((n) => n.toLowerCase().replace(/\.$/, '')).filter((n) => zoneFor(n, config.zones)));
   let state;
   try {

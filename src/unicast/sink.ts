@@ -99,7 +99,7 @@ export class UnicastSink implements Sink {
   private readonly warned = new Set<string>();
 
   constructor(private readonly config: UnicastConfig) {
-    this.client = new DnsClient(config.server, { name: config.tsig.keyName, algorithm: config.tsig.algorithm, secret: config.tsig.secret }, config.timeoutMs);
+    this.client = new DnsClient(config.server, config.tsig, config.timeoutMs);
     this.reporter = config.reporter;
   }
 
@@ -259,7 +259,7 @@ export class UnicastSink implements Sink {
       for (const p of work) this.applied(p.op, true);
       return;
     }
-    if (!PREREQ_FAILURES.has(rcode)) throw updateFailure(this.client.label, zone, this.config.tsig.keyName, rcode);
+    if (!PREREQ_FAILURES.has(rcode)) throw updateFailure(this.client.label, zone, this.client.keyName, rcode);
     if (work.length > 1) return this.bisect(zone, work.map((p) => p.op));
     await this.resolveSingle(zone, work[0]!.op, rcode);
   }
@@ -303,7 +303,7 @@ export class UnicastSink implements Sink {
     if (change.updates.length === 0) return this.applied(retry, false);
     const again = await this.client.update(zone, change.prerequisites, change.updates);
     if (again === RCODE.NOERROR) return this.applied(retry, true);
-    if (!PREREQ_FAILURES.has(again)) throw updateFailure(this.client.label, zone, this.config.tsig.keyName, again);
+    if (!PREREQ_FAILURES.has(again)) throw updateFailure(this.client.label, zone, this.client.keyName, again);
     // Changed again between our read and our write: someone else is active here. Leave it.
     this.observed.set(name, fresh);
     const detail = `the name changed while we wrote it (${rcodeName(rcode)}, then ${rcodeName(again)}): another writer is active here`;

@@ -4,6 +4,7 @@
 
 import { createSocket } from 'node:dgram';
 import { connect, isIPv6 } from 'node:net';
+import { HEADER_BYTES, decodeHeader } from '../dns/index.js';
 
 export interface DnsServer {
   host: string;
@@ -54,12 +55,12 @@ const UDP_LIMIT = 512;
 export async function exchange(server: DnsServer, request: Buffer, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Buffer> {
   if (request.length > UDP_LIMIT) return exchangeTcp(server, request, timeoutMs);
   const reply = await exchangeUdp(server, request, timeoutMs);
-  const truncated = reply.length >= 4 && (reply.readUInt16BE(2) & 0x0200) !== 0;
+  const truncated = reply.length >= HEADER_BYTES && decodeHeader(reply).tc;
   return truncated ? exchangeTcp(server, request, timeoutMs) : reply;
 }
 
 export function exchangeUdp(server: DnsServer, request: Buffer, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Buffer> {
-  const id = request.readUInt16BE(0);
+  const id = decodeHeader(request).id;
   return new Promise((resolve, reject) => {
     const sock = createSocket(isIPv6(server.host) ? 'udp6' : 'udp4');
     let settled = false;
@@ -84,7 +85,8 @@ export function exchangeUdp(server: DnsServer, request: Buffer, timeoutMs = DEFA
     sock.on('error', (err) => finish(networkError(server, 'UDP', err)));
     sock.on('message', (msg) => {
       // Replies with another ID are stray or forged: keep waiting (RFC 5452 §9.1).
-      if (msg.length >= 12 && msg.readUInt16BE(0) === id && (msg.readUInt16BE(2) & 0x8000) !== 0) finish(undefined, msg);
+      const h = msg.length >= HEADER_BYTES ? decodeHeader(msg) : undefined;
+      if (h && h.id === id && h.qr) finish(undefined, msg);
     });
     sock.connect(server.port, server.host, () => {
       sock.send(request, (err) => {
@@ -109,7 +111,7 @@ export async function exchangeTcp(server: DnsServer, request: Buffer, timeoutMs 
  * applies to each wait for data, so a long transfer that keeps flowing is not cut off.
  */
 export function streamTcp(server: DnsServer, request: Buffer, timeoutMs: number, onMessage: (message: Buffer) => boolean): Promise<void> {
-  const id = request.readUInt16BE(0);
+  const id = decodeHeader(request).id;
   return new Promise((resolve, reject) => {
     const sock = connect({ host: server.host, port: server.port });
     let buffered = Buffer.alloc(0);
@@ -143,7 +145,7 @@ export function streamTcp(server: DnsServer, request: Buffer, timeoutMs: number,
         const size = buffered.readUInt16BE(0);
         const msg = buffered.subarray(2, 2 + size);
         buffered = buffered.subarray(2 + size);
-        if (msg.length < 12 || msg.readUInt16BE(0) !== id) {
+        if (msg.length < HEADER_BYTES || decodeHeader(msg).id !== id) {
           finish(new DnsTransportError('network', `DNS server ${serverLabel(server)} sent a reply that does not match the request`));
           return;
         }

@@ -1,17 +1,13 @@
 // TSIG (RFC 8945): sign requests, verify responses, including multi-message zone transfers.
-// The secret only ever goes into crypto.createHmac; no message built here mentions it.
+// The secret stays inside TsigKey (tsig-key.ts), which only ever hands out a MAC; no message
+// built here mentions it.
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { UserError } from '../util/errors.js';
+import { TsigKey } from './tsig-key.js';
 import { CLASS, TYPE, canonicalName, encodeName, parseMessage, rcodeName, readName } from './wire.js';
 
-export interface TsigKey {
-  /** Key name as configured on the server (e.g. `update-key`). */
-  name: string;
-  /** Any spelling tsigAlgorithm() accepts: `hmac-sha256`, `HMAC-SHA256.`, `hmac-md5.sig-alg.reg.int`. */
-  algorithm: string;
-  secret: Buffer;
-}
+export { TsigKey };
 
 export interface TsigAlgorithmInfo {
   /** What people type and what BIND's `algorithm` clause says. */
@@ -117,9 +113,7 @@ function tsigTimers(timeSigned: number, fudge: number): Buffer {
 }
 
 function hmac(key: TsigKey, parts: Buffer[]): Buffer {
-  const h = createHmac(tsigAlgorithm(key.algorithm).hash, key.secret);
-  for (const p of parts) h.update(p);
-  return h.digest();
+  return key.hmac(tsigAlgorithm(key.algorithm).hash, parts);
 }
 
 export interface SignOptions {

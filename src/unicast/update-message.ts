@@ -1,9 +1,11 @@
 // Our own RFC 2136 UPDATE encoder. dns-packet cannot say "class NONE" (it silently becomes 0)
 // and native-dns-packet cannot say "delete an RRset" at all (docs/decisions.md, Unicast), so
-// the four sections are written here. Output is deterministic and uncompressed, which keeps
-// the TSIG MAC input (RFC 8945 §4.3.2) easy to reproduce.
+// the four sections are put together here (their bytes written by src/dns). Output is
+// deterministic, uncompressed and in canonical case, which keeps the TSIG MAC input
+// (RFC 8945 §4.3.2) easy to reproduce.
 
-import { CLASS, OPCODE, TYPE, encodeName } from './wire.js';
+import { encodeMessage, encodeQuestion, encodeRecord as encodeDnsRecord } from '../dns/index.js';
+import { CLASS, OPCODE, TYPE, canonicalName } from './wire.js';
 
 export type UpdateClass = keyof typeof CLASS;
 export type UpdateType = 'A' | 'AAAA' | 'TXT' | 'SOA' | 'ANY';
@@ -57,17 +59,7 @@ export const update = {
 };
 
 function encodeRecord(r: UpdateRecord): Buffer {
-  const owner = encodeName(r.name);
-  const rdata = r.rdata ?? Buffer.alloc(0);
-  const buf = Buffer.alloc(owner.length + 10 + rdata.length);
-  owner.copy(buf, 0);
-  const o = owner.length;
-  buf.writeUInt16BE(TYPE[r.type], o);
-  buf.writeUInt16BE(CLASS[r.class], o + 2);
-  buf.writeUInt32BE(r.ttl >>> 0, o + 4);
-  buf.writeUInt16BE(rdata.length, o + 8);
-  rdata.copy(buf, o + 10);
-  return buf;
+  return encodeDnsRecord({ name: canonicalName(r.name), type: TYPE[r.type], class: CLASS[r.class], ttl: r.ttl }, r.rdata ?? Buffer.alloc(0));
 }
 
 /**
@@ -76,16 +68,6 @@ function encodeRecord(r: UpdateRecord): Buffer {
  * the signer).
  */
 export function encodeUpdate(msg: UpdateMessage): Buffer {
-  const header = Buffer.alloc(12);
-  header.writeUInt16BE(msg.id, 0);
-  header.writeUInt16BE(OPCODE.UPDATE << 11, 2);
-  header.writeUInt16BE(1, 4);
-  header.writeUInt16BE(msg.prerequisites.length, 6);
-  header.writeUInt16BE(msg.updates.length, 8);
-  header.writeUInt16BE(0, 10);
-  const zone = encodeName(msg.zone);
-  const zoneTail = Buffer.alloc(4);
-  zoneTail.writeUInt16BE(TYPE.SOA, 0);
-  zoneTail.writeUInt16BE(CLASS.IN, 2);
-  return Buffer.concat([header, zone, zoneTail, ...msg.prerequisites.map(encodeRecord), ...msg.updates.map(encodeRecord)]);
+  const zone = encodeQuestion({ name: canonicalName(msg.zone), type: TYPE.SOA, class: CLASS.IN });
+  return encodeMessage({ id: msg.id, opcode: OPCODE.UPDATE }, [[zone], msg.prerequisites.map(encodeRecord), msg.updates.map(encodeRecord), []]);
 }

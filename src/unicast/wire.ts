@@ -1,106 +1,51 @@
-// DNS wire format pieces the unicast client needs (RFC 1035 §4): names, queries, and a reply
-// parser that keeps byte offsets, because TSIG verification (RFC 8945 §5.3) works on the
-// exact bytes of the reply minus its last record. dns-packet does the per-type rdata codecs;
-// its whole-message decoder hides offsets and its types lack the codecs, so they are typed here.
+// The unicast view of the DNS coder (src/dns): names in canonical form (lower case, no trailing
+// dot), as TSIG digests them (RFC 8945 §4.3.3) and as this sink compares them; replies as
+// record frames that keep their byte offsets, because TSIG verification (RFC 8945 §5.3) works
+// on the exact bytes of the reply minus its last record; TXT as strings. Every byte is read
+// and written by src/dns.
 
-import dnsPacket from 'dns-packet';
+import {
+  CLASS, TYPE, assertName, canonicalName, decodeRdata, encodeMessage, encodeQuestion, encodeRdata, encodeName as encodeDnsName, readFrames, readName as readDnsName,
+  soaSerial as readSoaSerial,
+} from '../dns/index.js';
 
-interface Codec<T> {
-  encode(value: T, buf?: Buffer, offset?: number): Buffer;
-  decode: ((buf: Buffer, offset?: number) => T) & { bytes: number };
-  encodingLength(value: T): number;
-}
+export { CLASS, OPCODE, RCODE, TYPE, canonicalName, rcodeName, typeName } from '../dns/index.js';
 
-const codecs = dnsPacket as unknown as {
-  name: Codec<string>;
-  a: Codec<string>;
-  aaaa: Codec<string>;
-  txt: Codec<Buffer[]>;
-};
-
-export const TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, TXT: 16, AAAA: 28, TSIG: 250, AXFR: 252, ANY: 255 } as const;
-// RFC 2136 §1.3 gives NONE (254) and ANY (255) their meanings inside UPDATE.
-export const CLASS = { IN: 1, NONE: 254, ANY: 255 } as const;
-export const OPCODE = { QUERY: 0, UPDATE: 5 } as const;
-
-// RFC 1035 §4.1.1, RFC 2136 §2.2 (6–10), RFC 8945 §3 (TSIG errors in the TSIG record).
-const RCODES: Record<number, string> = {
-  0: 'NOERROR', 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED',
-  6: 'YXDOMAIN', 7: 'YXRRSET', 8: 'NXRRSET', 9: 'NOTAUTH', 10: 'NOTZONE',
-  16: 'BADSIG', 17: 'BADKEY', 18: 'BADTIME', 22: 'BADTRUNC',
-};
-export const RCODE = {
-  NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5,
-  YXDOMAIN: 6, YXRRSET: 7, NXRRSET: 8, NOTAUTH: 9, NOTZONE: 10,
-  BADSIG: 16, BADKEY: 17, BADTIME: 18, BADTRUNC: 22,
-} as const;
-
-export function rcodeName(code: number): string {
-  return RCODES[code] ?? `RCODE${code}`;
-}
-
-/** Lower-case, no trailing dot: how names are compared and how TSIG wants them (RFC 8945 §4.3.3). */
-export function canonicalName(name: string): string {
-  const n = name.toLowerCase();
-  return n.endsWith('.') && n !== '.' ? n.slice(0, -1) : n;
-}
-
-/** Uncompressed wire form. dns-packet does not check lengths, so RFC 1035 §2.3.4 limits are checked here. */
+/** Uncompressed canonical wire form; RFC 1035 §2.3.4 limits checked (PacketError names the name as given). */
 export function encodeName(name: string): Buffer {
-  const n = canonicalName(name);
-  if (n !== '.' && n !== '') {
-    for (const label of n.split('.')) {
-      const len = Buffer.byteLength(label);
-      if (len === 0 || len > 63) throw new Error(`invalid DNS name ${JSON.stringify(name)}: labels must be 1-63 bytes`);
-    }
-  }
-  const buf = codecs.name.encode(n === '' ? '.' : n);
-  if (buf.length > 255) throw new Error(`invalid DNS name ${JSON.stringify(name)}: longer than 255 bytes`);
-  return buf;
+  assertName(name);
+  return encodeDnsName(canonicalName(name));
 }
 
 /** Reads a possibly compressed name; returns it canonical and the bytes it takes at `offset`. */
 export function readName(buf: Buffer, offset: number): { name: string; length: number } {
-  const name = codecs.name.decode(buf, offset);
-  return { name: canonicalName(name), length: codecs.name.decode.bytes };
+  const n = readDnsName(buf, offset);
+  return { name: canonicalName(n.name), length: n.next - offset };
 }
 
 export function rdataA(ip: string): Buffer {
-  return codecs.a.encode(ip).subarray(2);
+  return encodeRdata({ type: 'A', data: ip });
 }
 
 export function rdataAAAA(ip: string): Buffer {
-  return codecs.aaaa.encode(ip).subarray(2);
+  return encodeRdata({ type: 'AAAA', data: ip });
 }
 
 /** TXT rdata: each string as one <character-string> (RFC 1035 §3.3.14), at most 255 bytes each. */
 export function rdataTxt(strings: readonly string[]): Buffer {
-  const parts = strings.map((s) => Buffer.from(s, 'utf8'));
-  for (const p of parts) if (p.length > 255) throw new Error('TXT character-string longer than 255 bytes');
-  // dns-packet prefixes the 2-byte RDLENGTH; the update encoder writes its own.
-  return codecs.txt.encode(parts).subarray(2);
+  return encodeRdata({ type: 'TXT', data: strings.map((s) => Buffer.from(s, 'utf8')) });
 }
 
 export function decodeA(rdata: Buffer): string {
-  return [...rdata.subarray(0, 4)].join('.');
+  return decodeRdata(rdata, TYPE.A, 0, rdata.length).data as string;
 }
 
 export function decodeAAAA(rdata: Buffer): string {
-  const withLength = Buffer.alloc(rdata.length + 2);
-  withLength.writeUInt16BE(rdata.length, 0);
-  rdata.copy(withLength, 2);
-  return codecs.aaaa.decode(withLength, 0);
+  return decodeRdata(rdata, TYPE.AAAA, 0, rdata.length).data as string;
 }
 
 export function decodeTxt(rdata: Buffer): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i < rdata.length) {
-    const len = rdata[i] ?? 0;
-    out.push(rdata.subarray(i + 1, i + 1 + len).toString('utf8'));
-    i += 1 + len;
-  }
-  return out;
+  return (decodeRdata(rdata, TYPE.TXT, 0, rdata.length).data as Buffer[]).map((s) => s.toString('utf8'));
 }
 
 export interface WireQuestion {
@@ -135,79 +80,32 @@ export interface WireMessage {
   additionals: WireRecord[];
 }
 
+/** A reply, strictly framed (PacketError otherwise); rdata left in place, names canonical. */
 export function parseMessage(buf: Buffer): WireMessage {
-  if (buf.length < 12) throw new Error(`DNS message too short (${buf.length} bytes)`);
-  const flags = buf.readUInt16BE(2);
-  const counts = [buf.readUInt16BE(4), buf.readUInt16BE(6), buf.readUInt16BE(8), buf.readUInt16BE(10)] as const;
-  let offset = 12;
-  const questions: WireQuestion[] = [];
-  for (let i = 0; i < counts[0]; i++) {
-    const { name, length } = readName(buf, offset);
-    offset += length;
-    if (offset + 4 > buf.length) throw new Error('DNS message truncated in the question section');
-    questions.push({ name, type: buf.readUInt16BE(offset), class: buf.readUInt16BE(offset + 2) });
-    offset += 4;
-  }
-  const sections: WireRecord[][] = [[], [], []];
-  for (let s = 0; s < 3; s++) {
-    const count = counts[s + 1] ?? 0;
-    for (let i = 0; i < count; i++) {
-      const start = offset;
-      const { name, length } = readName(buf, offset);
-      offset += length;
-      if (offset + 10 > buf.length) throw new Error('DNS message truncated in a record header');
-      const type = buf.readUInt16BE(offset);
-      const klass = buf.readUInt16BE(offset + 2);
-      const ttl = buf.readUInt32BE(offset + 4);
-      const rdlength = buf.readUInt16BE(offset + 8);
-      const rdataOffset = offset + 10;
-      if (rdataOffset + rdlength > buf.length) throw new Error('DNS message truncated in record data');
-      offset = rdataOffset + rdlength;
-      sections[s]!.push({ name, type, class: klass, ttl, rdata: buf.subarray(rdataOffset, offset), rdataOffset, start, end: offset });
-    }
-  }
+  const m = readFrames(buf, 'strict');
+  const record = (r: (typeof m.answers)[number]): WireRecord => ({
+    name: canonicalName(r.name), type: r.type, class: r.class, ttl: r.ttl, rdata: buf.subarray(r.rdataOffset, r.end), rdataOffset: r.rdataOffset, start: r.start, end: r.end,
+  });
   return {
-    id: buf.readUInt16BE(0),
-    qr: (flags & 0x8000) !== 0,
-    opcode: (flags >> 11) & 0xf,
-    aa: (flags & 0x0400) !== 0,
-    tc: (flags & 0x0200) !== 0,
-    rcode: flags & 0xf,
-    questions,
-    answers: sections[0]!,
-    authorities: sections[1]!,
-    additionals: sections[2]!,
+    id: m.id,
+    qr: m.qr,
+    opcode: m.opcode,
+    aa: m.aa,
+    tc: m.tc,
+    rcode: m.rcode,
+    questions: m.questions.map((q) => ({ name: canonicalName(q.name), type: q.type, class: q.class })),
+    answers: m.answers.map(record),
+    authorities: m.authorities.map(record),
+    additionals: m.additionals.map(record),
   };
 }
 
-/** SOA serial: the rdata starts with two (possibly compressed) names (RFC 1035 §3.3.13). */
+/** SOA serial (RFC 1035 §3.3.13) of an SOA record of `message`. */
 export function soaSerial(message: Buffer, record: WireRecord): number {
-  let offset = record.rdataOffset;
-  offset += readName(message, offset).length;
-  offset += readName(message, offset).length;
-  return message.readUInt32BE(offset);
+  return readSoaSerial(message, record.rdataOffset, record.end - record.rdataOffset);
 }
 
 /** A plain query (RD clear: we ask the authoritative server itself). */
 export function encodeQuery(id: number, name: string, type: number, klass: number = CLASS.IN): Buffer {
-  const qname = encodeName(name);
-  const buf = Buffer.alloc(12 + qname.length + 4);
-  buf.writeUInt16BE(id, 0);
-  buf.writeUInt16BE(0, 2);
-  buf.writeUInt16BE(1, 4);
-  qname.copy(buf, 12);
-  buf.writeUInt16BE(type, 12 + qname.length);
-  buf.writeUInt16BE(klass, 14 + qname.length);
-  return buf;
-}
-
-const TYPE_NAMES: Record<number, string> = {
-  1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 13: 'HINFO', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV',
-  35: 'NAPTR', 39: 'DNAME', 43: 'DS', 46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY', 50: 'NSEC3', 51: 'NSEC3PARAM',
-  52: 'TLSA', 64: 'SVCB', 65: 'HTTPS', 99: 'SPF', 257: 'CAA',
-};
-
-/** Mnemonic for people; RFC 3597 `TYPEnnn` for the rest. */
-export function typeName(type: number): string {
-  return TYPE_NAMES[type] ?? `TYPE${type}`;
+  return encodeMessage({ id }, [[encodeQuestion({ name: canonicalName(name), type, class: klass })], [], [], []]);
 }

@@ -33,6 +33,8 @@ export interface NamedKey {
   algorithm: string;
   /** base64, as in the key clause. */
   secret: string;
+  /** The key clause exactly as `tsig-keygen` printed it (a BIND key file). */
+  clause?: string;
 }
 
 export class Named {
@@ -194,7 +196,7 @@ async function generateKey(name: string, algorithm: string): Promise<NamedKey> {
   const { stdout } = await run('tsig-keygen', ['-a', algorithm, name]);
   const secret = /secret "([^"]+)"/.exec(stdout)?.[1];
   if (!secret) throw new Error(`tsig-keygen printed no secret: ${stdout}`);
-  return { name, algorithm, secret };
+  return { name, algorithm, secret, clause: stdout };
 }
 
 function writeConfig(dir: string, port: number, key: NamedKey, inspector: NamedKey, zones: string[], opts: NamedOptions): void {

@@ -23,8 +23,8 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
   // Flag, key-file and interface problems first, before any request or packet (a bad --tsig-*
   // is reported even when the cluster is unreachable); the owner id defaults to the context
   // name, known only after connecting.
-  const { resolveOwnerId, unicastConfigFromFlags } = await import('../../unicast/config.js');
-  const unicastFlags = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, flags.ownerId ?? 'kubectl-mdns', reporter);
+  const { unicastConfigFor, unicastSettingsFromFlags } = await import('../../unicast/config.js');
+  const unicastSettings = unicastSettingsFromFlags({ ...flags, zone: options.zones }, process.env, reporter);
   const { scanLinks } = await import('../../mdns/interfaces.js');
   const links = scanLinks(flags.interface);
   const missing = (flags.interface ?? []).filter((name) => !links.some((l) => l.name === name));
@@ -33,7 +33,7 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
   }
 
   const loaded = await readOnce(await openSource(sourceOptions(flags)), options);
-  const unicast = unicastFlags && { ...unicastFlags, ownerId: resolveOwnerId(flags.ownerId, loaded.context || 'kubectl-mdns') };
+  const unicast = unicastSettings && unicastConfigFor(unicastSettings, loaded.context || undefined);
   printWarnings(loaded.warnings);
   const desired = loaded.records;
   const { planMdnsDiff, planUnicastDiff } = await import('../../reconcile/diff.js');
@@ -54,7 +54,7 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
   // ---- unicast: the owned and foreign records of the zones
   const unicastTarget = async (): Promise<DiffTarget | undefined> => {
     if (!unicast) return undefined;
-    const state = await planUnicastDiff(desired, unicast, flags.policy ?? 'sync');
+    const state = await planUnicastDiff(desired, unicast, unicast.policy);
     printWarnings(state.warnings);
     const plan = state.plan;
     const { host, port } = unicast.server;

@@ -13,7 +13,8 @@ import { UserError } from '../../util/errors.js';
 
 export interface DoctorFlags extends Omit<CommonFlags, 'output'>, MdnsFlags {
   names?: string[];
-  output: 'text' | 'json' | 'yaml';
+  /** undefined: text */
+  output?: 'text' | 'json' | 'yaml';
 }
 
 export async function runDoctorCommand(flags: DoctorFlags): Promise<number> {

@@ -16,7 +16,8 @@ import { UserError } from '../../util/errors.js';
 const STOP_BUDGET_MS = 1800;
 
 export async function runServe(flags: ServeFlags): Promise<number> {
-  const out = stderrReporter({ format: flags.logFormat, verbose: Boolean(flags.verbose) });
+  const logFormat = flags.logFormat ?? 'text';
+  const out = stderrReporter({ format: logFormat, verbose: Boolean(flags.verbose) });
   const reporter = new DeferringReporter(out);
   const sinks = sinkReporter(reporter);
   const options = bindingOptions(flags);
@@ -40,10 +41,11 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   let source: Source | undefined;
 
   try {
-    const { resolveOwnerId, unicastConfigFromFlags } = await import('../../unicast/config.js');
-    // Flag and key-file problems before connecting anywhere; the owner id defaults to the
-    // context name, known later: set in "Compute bindings".
-    let unicastConfig = unicastConfigFromFlags({ ...flags, zone: options.zones }, process.env, flags.ownerId ?? 'kubectl-mdns', sinks);
+    const { unicastConfigFor, unicastSettingsFromFlags } = await import('../../unicast/config.js');
+    // Flag and key-file problems before connecting anywhere; the config is made once the
+    // context (the default owner id) is known, in "Compute bindings".
+    const unicastSettings = unicastSettingsFromFlags({ ...flags, zone: options.zones }, process.env, sinks);
+    let unicastConfig: import('../../unicast/config.js').UnicastConfig | undefined;
     const { openSource } = await import('../../cluster/open.js');
     const follow = async () => {
       const watch = await source!.watch((e) => reconciler.onEvent(e), abort.signal);
@@ -75,7 +77,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     tasks.push({
       title: 'Compute bindings',
       run: async () => {
-        if (unicastConfig) unicastConfig = { ...unicastConfig, ownerId: resolveOwnerId(flags.ownerId, source?.context || 'kubectl-mdns') };
+        if (unicastSettings) unicastConfig = unicastConfigFor(unicastSettings, source?.context || undefined);
         const records = reconciler.desired();
         const s = reconciler.bindingCounts();
         return `${s.Ready} ready, ${s.Pending} pending, ${s.Skipped} skipped; ${records.filter((r) => r.target === 'mdns').length} .local names`;
@@ -103,18 +105,18 @@ export async function runServe(flags: ServeFlags): Promise<number> {
         const sink = new UnicastSink(unicastConfig!);
         const driver = reconciler.addSink(sink, {
           reporter: sinks,
-          policy: flags.policy ?? 'sync',
+          policy: unicastConfig!.policy,
           guardDeletes: true,
-          allowMassDelete: Boolean(flags.allowMassDelete),
+          allowMassDelete: unicastConfig!.allowMassDelete,
           ...(unicastConfig!.backoff ? { backoff: unicastConfig!.backoff } : {}),
         });
         await driver.start();
         await driver.whenIdle();
-        return `${plural(sink.current().length, 'name')} in ${unicastConfig!.zones.join(', ')}`;
+        return `${plural(sink.current().length, 'name')} in ${unicastConfig!.zones.join(', ')} (owner ${unicastConfig!.ownerId})`;
       },
     });
     try {
-      await runStartupTasks(tasks, abort.signal, { format: flags.logFormat, reporter: out });
+      await runStartupTasks(tasks, abort.signal, { format: logFormat, reporter: out });
     } finally {
       reporter.release();
     }

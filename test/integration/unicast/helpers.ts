@@ -5,15 +5,18 @@ import { SinkDriver, type DriverOptions } from '../../../src/reconcile/driver.js
 import type { UnicastConfig } from '../../../src/unicast/config.js';
 import type { RecordSet } from '../../../src/records/types.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
+import { TsigKey } from '../../../src/unicast/tsig-key.js';
 
 export function configFor(named: Named, over: Partial<UnicastConfig> = {}): UnicastConfig & { reporter: MemoryReporter } {
   return {
     server: named.server,
     zones: named.zones,
-    tsig: { keyName: named.key.name, algorithm: named.key.algorithm, secret: named.secretBuffer },
+    tsig: new TsigKey(named.key.name, named.key.algorithm, named.secretBuffer),
     ttl: 300,
     ownerId: 'test-owner',
     batchSize: 50,
+    policy: 'sync',
+    allowMassDelete: false,
     timeoutMs: 2000,
     backoff: { initialMs: 50, maxMs: 400 },
     ...over,

@@ -7,12 +7,13 @@ import { readUnicastState } from '../../../src/unicast/read-current.js';
 import { transferZone } from '../../../src/unicast/axfr.js';
 import { DnsClient } from '../../../src/unicast/client.js';
 import { TYPE } from '../../../src/unicast/wire.js';
+import { TsigKey } from '../../../src/unicast/tsig-key.js';
 import { assertNoSecret, configFor, rs, transcript, txtFor, withNamed } from './helpers.js';
 
 test('wrong secret: start fails with BADSIG, clearly, nothing written, secret nowhere in the output', () =>
   withNamed({}, async (named, sinkFor) => {
     const secret = Buffer.from('this-is-the-wrong-secret-0123456789');
-    const config = configFor(named, { tsig: { keyName: named.key.name, algorithm: named.key.algorithm, secret } });
+    const config = configFor(named, { tsig: new TsigKey(named.key.name, named.key.algorithm, secret) });
     const sink = sinkFor(config);
     sink.sync([rs('a.dev.k8s', ['10.0.0.1'])]);
     const serial = await named.soaSerial('dev.k8s');
@@ -28,7 +29,7 @@ test('wrong secret: start fails with BADSIG, clearly, nothing written, secret no
 
 test('unknown key name: BADKEY, naming the key and algorithm', () =>
   withNamed({}, async (named, sinkFor) => {
-    const config = configFor(named, { tsig: { keyName: 'nobody', algorithm: 'hmac-sha256', secret: named.secretBuffer } });
+    const config = configFor(named, { tsig: new TsigKey('nobody', 'hmac-sha256', named.secretBuffer) });
     const sink = sinkFor(config);
     await assert.rejects(sink.start(), /does not know TSIG key "nobody" with algorithm hmac-sha256 \(BADKEY\)/);
     assertNoSecret(transcript(config.reporter), named.secretBuffer);
@@ -135,7 +136,7 @@ test('readUnicastState without AXFR: per-name, axfr false, the warning returned'
 test('readUnicastState with a wrong key: a UserError, no secret', () =>
   withNamed({}, async (named) => {
     const secret = Buffer.from('another-wrong-secret-abcdefghijkl');
-    await assert.rejects(readUnicastState(configFor(named, { tsig: { keyName: named.key.name, algorithm: 'hmac-sha256', secret } }), ['a.dev.k8s']), (e: unknown) => {
+    await assert.rejects(readUnicastState(configFor(named, { tsig: new TsigKey(named.key.name, 'hmac-sha256', secret) }), ['a.dev.k8s']), (e: unknown) => {
       assert.ok(e instanceof UserError && /BADSIG/.test(e.message));
       assertNoSecret(e.message, secret);
       return true;
@@ -146,7 +147,7 @@ test('multi-message AXFR from named: every message verified, every record read',
   withNamed(
     { transferMessageSize: 1024, records: { 'dev.k8s': Array.from({ length: 300 }, (_, i) => `h${i} A 10.1.${Math.floor(i / 200)}.${i % 200}`) } },
     async (named) => {
-      const client = new DnsClient(named.server, { name: named.key.name, algorithm: named.key.algorithm, secret: named.secretBuffer });
+      const client = new DnsClient(named.server, new TsigKey(named.key.name, named.key.algorithm, named.secretBuffer));
       const xfr = await transferZone(client, 'dev.k8s');
       assert.equal(xfr.serial, await named.soaSerial('dev.k8s'));
       assert.ok(xfr.messages > 5, `${xfr.messages} messages`);

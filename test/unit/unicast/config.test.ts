@@ -4,7 +4,9 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { parseServer, unicastConfigFromFlags, SECRET_ENV } from '../../../src/unicast/config.js';
+import { createHmac } from 'node:crypto';
+import { parseServer, unicastConfigFromFlags, SECRET_ENV, DEFAULT_OWNER_ID } from '../../../src/unicast/config.js';
+import type { TsigKey } from '../../../src/unicast/tsig-key.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
 import { UserError } from '../../../src/util/errors.js';
 
@@ -16,6 +18,12 @@ function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);
   return p;
+}
+
+/** The key holds exactly `secret`: it MACs like a key made of those bytes (it never shows them). */
+function assertKeySecret(key: TsigKey, secret: Buffer): void {
+  const probe = Buffer.from('probe');
+  assert.deepEqual(key.hmac('sha256', [probe]), createHmac('sha256', secret).update(probe).digest());
 }
 
 const base = { dnsServer: '127.0.0.1:5300', zone: ['dev.k8s'], tsigKeyName: 'update-key' };
@@ -59,24 +67,24 @@ test('--dns-server without key material is an error: never an unsigned update', 
 test('secret from a file of base64, from a BIND key clause, or from the environment', () => {
   const r = new MemoryReporter();
   const a = unicastConfigFromFlags({ ...base, tsigSecretFile: file('plain', SECRET + '\n') }, {}, 'kind-dev', r)!;
-  assert.deepEqual(a.tsig.secret, Buffer.from(SECRET, 'base64'));
-  assert.equal(a.tsig.keyName, 'update-key');
+  assertKeySecret(a.tsig, Buffer.from(SECRET, 'base64'));
+  assert.equal(a.tsig.name, 'update-key');
   assert.equal(a.tsig.algorithm, 'hmac-sha256');
   assert.deepEqual([a.server, a.zones, a.ttl, a.batchSize, a.ownerId], [{ host: '127.0.0.1', port: 5300 }, ['dev.k8s'], 300, 50, 'kind-dev']);
 
   const clause = file('clause', `key "lab-key" {\n\talgorithm hmac-sha512;\n\tsecret "${SECRET}";\n};\n`);
   const b = unicastConfigFromFlags({ dnsServer: '::1', zone: ['lab.home.arpa'], tsigSecretFile: clause }, {}, 'ctx', r)!;
-  assert.deepEqual([b.tsig.keyName, b.tsig.algorithm, b.server.port], ['lab-key', 'hmac-sha512', 53]);
+  assert.deepEqual([b.tsig.name, b.tsig.algorithm, b.server.port], ['lab-key', 'hmac-sha512', 53]);
 
   const c = unicastConfigFromFlags(base, { [SECRET_ENV]: SECRET }, 'ctx', r)!;
-  assert.deepEqual(c.tsig.secret, Buffer.from(SECRET, 'base64'));
+  assertKeySecret(c.tsig, Buffer.from(SECRET, 'base64'));
   assert.equal(r.events.length, 0, 'no warnings for file or environment');
 });
 
 test('a secret on argv works but warns that ps shows it (without showing it)', () => {
   const r = new MemoryReporter();
   const c = unicastConfigFromFlags({ ...base, tsigSecret: SECRET }, {}, 'ctx', r)!;
-  assert.deepEqual(c.tsig.secret, Buffer.from(SECRET, 'base64'));
+  assertKeySecret(c.tsig, Buffer.from(SECRET, 'base64'));
   assert.equal(r.events[0]!.kind, 'warning');
   assert.match(r.events[0]!.message, /visible to every user of this machine \(ps/);
   assert.ok(!JSON.stringify(r.events).includes(SECRET));
@@ -114,7 +122,9 @@ test('owner id defaults to the context; must fit in the TXT; TTL and batch size 
   const r = new MemoryReporter();
   assert.equal(unicastConfigFromFlags({ ...base, ownerId: 'team-a' }, env, 'ctx', r)!.ownerId, 'team-a');
   rejects(() => unicastConfigFromFlags(base, env, 'user@cluster,x', r), /owner id "user@cluster,x" \(the context name\) cannot go in the ownership TXT.*set --owner-id/);
-  rejects(() => unicastConfigFromFlags(base, env, undefined, r), /--owner-id is required/);
+  // No context (-f manifests): the documented default, not an error.
+  assert.equal(unicastConfigFromFlags(base, env, undefined, r)!.ownerId, DEFAULT_OWNER_ID);
+  assert.equal(DEFAULT_OWNER_ID, 'kubectl-mdns');
   rejects(() => unicastConfigFromFlags({ ...base, unicastTtl: -1 }, env, 'ctx', r), /--unicast-ttl -1/);
   rejects(() => unicastConfigFromFlags({ ...base, batchSize: 0 }, env, 'ctx', r), /--batch-size 0/);
   const zero = new MemoryReporter();
@@ -129,6 +139,6 @@ test('printing the config (inspect, JSON) never shows the secret', () => {
     assert.ok(!text.includes(SECRET) && !text.includes(hex.slice(0, 16)), text);
     assert.ok(text.includes('[redacted]'));
   }
-  // Still usable as a Buffer.
-  assert.equal(c.tsig.secret.length, 32);
+  // Still the whole key.
+  assert.equal(c.tsig.secretLength, 32);
 });

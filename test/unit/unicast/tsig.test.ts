@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { signMessage, readTsig, verifyResponse, TsigVerifier, TsigError, tsigAlgorithm, type TsigKey } from '../../../src/unicast/tsig.js';
+import { signMessage, readTsig, verifyResponse, TsigVerifier, TsigError, tsigAlgorithm, TsigKey } from '../../../src/unicast/tsig.js';
 import { encodeUpdate, update } from '../../../src/unicast/update-message.js';
 import { rdataA, parseMessage } from '../../../src/unicast/wire.js';
 
@@ -19,7 +19,7 @@ interface Vector {
 
 function load(file: string): { key: TsigKey; vector: Vector } {
   const vector = JSON.parse(readFileSync(fixtures + file, 'utf8')) as Vector;
-  return { vector, key: { name: vector.key.name, algorithm: vector.key.algorithm, secret: Buffer.from(vector.key.secret, 'base64') } };
+  return { vector, key: new TsigKey(vector.key.name, vector.key.algorithm, Buffer.from(vector.key.secret, 'base64')) };
 }
 
 /** The request without its TSIG record, as the signer saw it (RFC 8945 §4.3.2). */
@@ -56,7 +56,7 @@ test('a different time or secret gives a different MAC', () => {
   const tsig = readTsig(request)!;
   const later = signMessage(unsigned(request), key, { timeSigned: tsig.timeSigned + 1, fudge: tsig.fudge });
   assert.notDeepEqual(later.mac, tsig.mac);
-  const otherKey = { ...key, secret: Buffer.from('not the secret') };
+  const otherKey = new TsigKey(key.name, key.algorithm, Buffer.from('not the secret'));
   assert.notDeepEqual(signMessage(unsigned(request), otherKey, { timeSigned: tsig.timeSigned, fudge: tsig.fudge }).mac, tsig.mac);
 });
 
@@ -112,7 +112,7 @@ test("named's multi-message AXFR verifies message by message (RFC 8945 §5.3.1)"
 });
 
 test('unsigned intermediate messages are digested into the next signed one', () => {
-  const key: TsigKey = { name: 'k', algorithm: 'hmac-sha256', secret: Buffer.from('0123456789abcdef') };
+  const key = new TsigKey('k', 'hmac-sha256', Buffer.from('0123456789abcdef'));
   const msg = (id: number, ip: string) =>
     encodeUpdate({ id, zone: 'dev.k8s', prerequisites: [], updates: [update.add('a.dev.k8s', 'A', 300, rdataA(ip))] });
   const requestMac = Buffer.alloc(32, 1);
@@ -138,13 +138,14 @@ test('unsigned intermediate messages are digested into the next signed one', () 
 });
 
 test('an unsigned first reply to a signed request is rejected', () => {
-  const key: TsigKey = { name: 'k', algorithm: 'hmac-sha256', secret: Buffer.from('s3cr3t-value') };
+  const key = new TsigKey('k', 'hmac-sha256', Buffer.from('s3cr3t-value'));
   const reply = encodeUpdate({ id: 9, zone: 'dev.k8s', prerequisites: [], updates: [] });
   assert.throws(() => verifyResponse(reply, key, Buffer.alloc(32)), (e: unknown) => e instanceof TsigError && e.problem === 'UNSIGNED');
 });
 
 test('server TSIG errors are reported by name, BADTIME with the server clock, never with the secret', () => {
-  const key: TsigKey = { name: 'update-key', algorithm: 'hmac-sha256', secret: Buffer.from('c2VjcmV0LXNob3VsZC1uZXZlci1sZWFr', 'base64') };
+  const secret = Buffer.from('c2VjcmV0LXNob3VsZC1uZXZlci1sZWFr', 'base64');
+  const key = new TsigKey('update-key', 'hmac-sha256', secret);
   const base = encodeUpdate({ id: 77, zone: 'dev.k8s', prerequisites: [], updates: [] });
   base.writeUInt16BE(base.readUInt16BE(2) | 0x8000 | 9, 2); // QR, NOTAUTH
   const cases: Array<[number, string, RegExp]> = [
@@ -161,7 +162,7 @@ test('server TSIG errors are reported by name, BADTIME with the server clock, ne
       assert.equal(e.problem, problem);
       assert.equal(e.origin, 'server');
       assert.match(e.message, text);
-      assert.ok(!e.message.includes(key.secret.toString('base64')) && !e.message.includes(key.secret.toString()));
+      assert.ok(!e.message.includes(secret.toString('base64')) && !e.message.includes(secret.toString()));
       return true;
     });
   }
