@@ -1,6 +1,6 @@
 // The source stage for one-shot commands (list, diff): -f files or one list of the cluster,
 // then the namespace and label filters kubectl users expect.
-import type { ClusterObjects } from '../cluster/objects.js';
+import type { ClusterObjects, KubeObject } from '../cluster/objects.js';
 import type { BindingOptions } from '../bindings/types.js';
 import type { CommonFlags } from './flags.js';
 import { parseLabelSelector } from '../util/label-selector.js';
@@ -11,13 +11,15 @@ export interface Loaded {
   /** Context name, or "" when reading -f files. */
   context: string;
   warnings: string[];
+  /** -f only: Secrets and ReferenceGrants found in the files (src/tls reads them). */
+  tlsObjects?: KubeObject[];
 }
 
 export async function loadObjects(flags: CommonFlags): Promise<Loaded> {
   if (flags.filename && flags.filename.length > 0) {
     const { loadManifests } = await import('../cluster/files.js');
-    const { objects, warnings } = await loadManifests(flags.filename);
-    return { objects: filterObjects(objects, flags), context: '', warnings };
+    const { objects, warnings, tlsObjects } = await loadManifests(flags.filename);
+    return { objects: filterObjects(objects, flags), context: '', warnings, ...(tlsObjects ? { tlsObjects } : {}) };
   }
   const { ClusterSource } = await import('../cluster/source.js');
   const source = await ClusterSource.connect(kubeconfigOptions(flags));
