@@ -108,7 +108,22 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'cleanup-on-exit', description: 'Delete our unicast records on exit' },
       { name: 'no-mdns', description: 'Do not run the mDNS responder' },
       { name: 'log-format', value: { kind: 'choices', values: ['text', 'json'] }, description: 'Change lines as text or JSON lines' },
+      { name: 'tls', description: 'Keep HTTPS listeners\' Secrets with certificates from the local CA' },
+      { name: 'ca-dir', value: { kind: 'file' }, description: 'CA folder for --tls' },
     ],
+  },
+  {
+    name: 'tls',
+    description: 'Certificates from a local CA in HTTPS listeners\' Secrets (tls ca: the CA)',
+    flags: [
+      ...COMMON,
+      ...OUTPUT_FLAGS,
+      { name: 'ca-dir', value: { kind: 'file' }, description: 'CA folder' },
+      { name: 'dry-run', description: 'Say what would change; write nothing' },
+      { name: 'force', description: 'Also replace Secrets kubectl-mdns did not create' },
+      { name: 'days', value: NONE, description: 'Validity of issued certificates in days' },
+    ],
+    positionals: [['ca']],
   },
   {
     name: 'version',

@@ -35,6 +35,9 @@ export interface ServeFlags extends CommonFlags, UnicastFlags, MdnsFlags {
   cleanupOnExit?: boolean;
   noMdns?: boolean;
   logFormat: 'text' | 'json';
+  /** serve --tls: keep listeners' Secrets in step (src/tls/keeper.ts). */
+  tls?: boolean;
+  caDir?: string;
 }
 
 export interface DiffFlags extends CommonFlags, UnicastFlags, MdnsFlags {}

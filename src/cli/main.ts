@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { normaliseArgv } from './argv.js';
 import { commonFlags, mdnsFlags, unicastFlags, type CommonFlags, type DiffFlags, type ServeFlags } from './flags.js';
+import { tlsCaFlags, tlsFlags, type TlsCaFlags, type TlsFlags } from './tls-flags.js';
 import { UserError, errorMessage } from '../util/errors.js';
 
 type Parsed = { _: (string | number)[] } & Record<string, unknown>;
@@ -36,9 +37,21 @@ function buildParser(args: string[]) {
         .option('cleanup-on-exit', { type: 'boolean', default: false, group: 'Unicast DNS (RFC 2136) flags:', describe: 'Delete our unicast records on exit (mDNS always says goodbye)' })
         .option('no-mdns', { type: 'boolean', default: false, group: 'mDNS flags:', describe: 'Do not run the mDNS responder (unicast only)' })
         .option('log-format', { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Change lines as text or JSON lines (stderr)' })
+        .option('tls', { type: 'boolean', default: false, group: 'TLS flags:', describe: 'Keep HTTPS/TLS listeners\' Secrets holding certificates from the local CA (as `kubectl mdns tls` does)' })
+        .option('ca-dir', { type: 'string', group: 'TLS flags:', describe: 'CA folder for --tls (see `kubectl mdns tls ca`)' })
         .example('kubectl mdns serve', 'Answer for every Ready .local name until Ctrl-C')
         .example('kubectl mdns serve --interface eth0', 'Only on eth0')
         .example('KUBECTL_MDNS_TSIG_SECRET=... kubectl mdns serve --dns-server 10.0.0.2 --zone dev.k8s --tsig-key-name update-key', 'Also keep dev.k8s names in BIND'),
+    )
+    .command('tls', 'Certificates from a local CA in the Secrets of HTTPS/TLS listeners; `tls ca` shows, installs or serves the CA', (y) =>
+      tlsFlags(commonFlags(y, { output: true }))
+        .command('ca', 'Show the local CA (creating it if missing); install it in this machine\'s trust stores or serve it to phones', (c) =>
+          tlsCaFlags(c)
+            .example('kubectl mdns tls ca --install', 'Create the CA if needed and trust it here (NSS, system store, keychain)')
+            .example('kubectl mdns tls ca --serve', 'Offer rootCA.pem to phones at http://<hostname>-ca.local:8080/ with a QR code'),
+        )
+        .example('kubectl mdns tls --dry-run', 'Which Secrets would be created or renewed; exit 1 if any')
+        .example('kubectl mdns tls', 'Create or renew them: every HTTPS listener gets a certificate for its names'),
     )
     .command('version', 'Print the version', (y) =>
       y.option('output', { alias: 'o', type: 'string', choices: ['text', 'json', 'yaml'], default: 'text', describe: 'Output format' }),
@@ -46,7 +59,7 @@ function buildParser(args: string[]) {
     .command('completion <shell>', 'Print a shell completion script (bash or zsh)', (y) =>
       y.positional('shell', { type: 'string', choices: ['bash', 'zsh'] }).example('source <(kubectl mdns completion bash)', 'Enable completion in bash'),
     )
-    .demandCommand(1, 'a command is required: list, diff, serve or version')
+    .demandCommand(1, 'a command is required: list, diff, serve, tls or version')
     .strict()
     .version(false)
     .help('help')
@@ -107,6 +120,10 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/diff.js')).runDiff(parsed as unknown as DiffFlags);
       case 'serve':
         return await (await import('./commands/serve.js')).runServe(parsed as unknown as ServeFlags);
+      case 'tls': {
+        const tls = await import('./commands/tls.js');
+        return parsed._[1] === 'ca' ? await tls.runTlsCa(parsed as unknown as TlsCaFlags) : await tls.runTls(parsed as unknown as TlsFlags);
+      }
       case 'version': {
         const { versionInfo, renderVersion } = await import('./version.js');
         process.stdout.write(renderVersion(versionInfo(), parsed.output as 'text' | 'json' | 'yaml'));
@@ -118,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       default:
-        throw new UserError(`unknown command "${String(parsed._[0])}": use list, diff, serve or version`);
+        throw new UserError(`unknown command "${String(parsed._[0])}": use list, diff, serve, tls or version`);
     }
   } catch (err) {
     return reportError(err, verbose, parsed.logFormat === 'json');

@@ -39,6 +39,9 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   const loop = new ServeLoop(options, reporter);
   const fromFiles = Boolean(flags.filename && flags.filename.length > 0);
   let context = '';
+  let snapshot: (() => import('../../cluster/objects.js').ClusterObjects) | undefined;
+  let tlsKeeper: import('../../tls/keeper.js').TlsKeeper | undefined;
+  if (flags.tls && fromFiles) throw new UserError('--tls writes Secrets to the cluster: it does not work with -f');
 
   try {
     const { resolveOwnerId, unicastConfigFromFlags } = await import('../../unicast/config.js');
@@ -93,6 +96,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
             abort.signal,
             { namespace: namespaceFlag(flags), labelSelector: flags.selector },
           );
+          snapshot = watch.snapshot;
           await watch.synced;
           loop.flush();
           const n = loop.objectCounts();
@@ -109,6 +113,19 @@ export async function runServe(flags: ServeFlags): Promise<number> {
         return `${s.Ready} ready, ${s.Pending} pending, ${s.Skipped} skipped; ${records.filter((r) => r.target === 'mdns').length} .local names`;
       },
     });
+    if (flags.tls) {
+      tasks.push({
+        title: 'Keep TLS Secrets (kubectl-mdns CA)',
+        run: async () => {
+          const { startTlsKeeper } = await import('./tls.js');
+          const keeper = await startTlsKeeper(source!.client, flags.caDir, reporter);
+          tlsKeeper = keeper;
+          loop.addSink(() => keeper.sync(loop.currentBindings(), snapshot!()));
+          const items = await keeper.flush();
+          return `${items.length} listener${items.length === 1 ? '' : 's'}, CA ${keeper.caDir}`;
+        },
+      });
+    }
     if (!flags.noMdns) {
       tasks.push({
         title: 'Probe and announce .local names (RFC 6762)',
@@ -154,6 +171,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
 
   async function shutdown() {
     loop.stop();
+    tlsKeeper?.stop();
     const stops: Promise<unknown>[] = [];
     if (mdns) stops.push(mdns.stop());
     if (unicast) stops.push(unicast.stop({ cleanup: Boolean(flags.cleanupOnExit) }));
