@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalCA } from '../ca.js';
-import { type Runner, shellLine } from './runner.js';
+import { type Runner, shellArg, shellLine } from './runner.js';
 import { caNickname, type StoreResult, type TrustStore } from './types.js';
 
 export interface NssOptions {
@@ -66,7 +66,7 @@ export class NssStore implements TrustStore {
       const add = ['-A', '-d', db.db, '-t', 'C,,', '-n', nick, '-i', ca.certFile];
       if (!certutil) {
         const pkg = this.opts.platform === 'darwin' ? 'brew install nss' : 'apt-get install libnss3-tools (Fedora: dnf install nss-tools)';
-        const prefix = db.create && !existsSync(db.dir) ? `mkdir -p ${shellLine('', [db.dir]).trim()} && certutil -N -d ${shellLine('', [db.db]).trim()} --empty-password && ` : '';
+        const prefix = db.create && !existsSync(db.dir) ? `mkdir -p ${shellArg(db.dir)} && certutil -N -d ${shellArg(db.db)} --empty-password && ` : '';
         out.push({ store: db.label, status: 'skipped', detail: `certutil not found: ${pkg}`, command: prefix + shellLine('certutil', add) });
         continue;
       }

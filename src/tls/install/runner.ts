@@ -40,7 +40,12 @@ export const execRunner: Runner = {
   },
 };
 
-/** A command line a person can paste (single-quoted where needed). */
+/** One word for a POSIX shell, single-quoted when needed. */
+export function shellArg(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A command line a person can paste. */
 export function shellLine(cmd: string, args: readonly string[]): string {
-  return [cmd, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return [cmd, ...args].map(shellArg).join(' ');
 }

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalCA } from '../ca.js';
 import { firstLine } from './nss.js';
-import { type Runner, shellLine } from './runner.js';
+import { type Runner, shellArg, shellLine } from './runner.js';
 import { caFileStem, type StoreResult, type TrustStore } from './types.js';
 
 export interface SystemStoreOptions {
@@ -63,7 +63,7 @@ export class SystemStore implements TrustStore {
   async install(ca: LocalCA): Promise<StoreResult[]> {
     const found = this.flavor();
     if (!found) {
-      return [{ store: 'system', status: 'skipped', detail: 'no update-ca-certificates or update-ca-trust anchor folder here; add rootCA.pem to your distribution\'s trust store by hand', command: `trust anchor ${shellLine('', [ca.certFile]).trim()}` }];
+      return [{ store: 'system', status: 'skipped', detail: 'no update-ca-certificates or update-ca-trust anchor folder here; add rootCA.pem to your distribution\'s trust store by hand', command: `trust anchor ${shellArg(ca.certFile)}` }];
     }
     const { flavor } = found;
     const dest = join(flavor.anchorDir, caFileStem(ca) + flavor.ext);
@@ -91,7 +91,7 @@ export class SystemStore implements TrustStore {
     const dest = join(flavor.anchorDir, caFileStem(ca) + flavor.ext);
     const refresh = shellLine(flavor.tool, [...(flavor.tool === 'update-ca-certificates' ? ['--fresh'] : []), ...flavor.refreshArgs]);
     if (!existsSync(dest)) return [{ store: flavor.name, status: 'already', detail: 'not there' }];
-    if (!this.opts.isRoot) return [{ store: flavor.name, status: 'skipped', detail: 'needs root', command: `sudo rm ${shellLine('', [dest]).trim()} && sudo ${refresh}` }];
+    if (!this.opts.isRoot) return [{ store: flavor.name, status: 'skipped', detail: 'needs root', command: `sudo rm ${shellArg(dest)} && sudo ${refresh}` }];
     if (!found.tool) return [{ store: flavor.name, status: 'skipped', detail: `${flavor.tool} not found`, command: `rm ${dest} && ${refresh}` }];
     rmSync(dest, { force: true });
     const args = flavor.tool === 'update-ca-certificates' ? ['--fresh', ...flavor.refreshArgs] : flavor.refreshArgs;
