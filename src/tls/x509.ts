@@ -12,11 +12,17 @@ let loaded: Promise<X509Module> | undefined;
 async function lib(): Promise<X509Module> {
   loaded ??= (async () => {
     await import('reflect-metadata');
-    const x509 = await import('@peculiar/x509');
+    // A CommonJS package: Node's ESM loader gives named exports, esbuild's bundle (the release
+    // archive) a namespace with `default`; accept both.
+    const x509 = interop(await import('@peculiar/x509'), 'cryptoProvider');
     x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
     return x509;
   })();
   return loaded;
+}
+
+function interop<T extends object>(mod: T, probe: string): T {
+  return probe in mod ? mod : ((mod as { default?: T }).default ?? mod);
 }
 
 const EC_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
@@ -48,8 +54,8 @@ function escapeDn(s: string): string {
  */
 export async function createRootCA(opts: { who: string; now?: Date; years?: number }): Promise<CreatedCertificate> {
   const x509 = await lib();
-  const { NameConstraints, GeneralSubtrees, GeneralSubtree, GeneralName, id_ce_nameConstraints } = await import('@peculiar/asn1-x509');
-  const { AsnConvert } = await import('@peculiar/asn1-schema');
+  const { NameConstraints, GeneralSubtrees, GeneralSubtree, GeneralName, id_ce_nameConstraints } = interop(await import('@peculiar/asn1-x509'), 'NameConstraints');
+  const { AsnConvert } = interop(await import('@peculiar/asn1-schema'), 'AsnConvert');
   const now = opts.now ?? new Date();
   const keys = (await webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const constraints = new NameConstraints({
