@@ -44,7 +44,8 @@ function buildParser(args: string[]) {
         .example('KUBECTL_MDNS_TSIG_SECRET=... kubectl mdns serve --dns-server 10.0.0.2 --zone dev.k8s --tsig-key-name update-key', 'Also keep dev.k8s names in BIND'),
     )
     .command('tls', 'Certificates from a local CA in the Secrets of HTTPS/TLS listeners; `tls ca` shows, installs or serves the CA', (y) =>
-      tlsFlags(commonFlags(y, { output: true }))
+      // yargs options are global: `tls ca` (typed as such) gets only its own, not those of `tls`.
+      (args[1] === 'ca' ? y : tlsFlags(commonFlags(y, { output: true })))
         .command('ca', 'Show the local CA (creating it if missing); install it in this machine\'s trust stores or serve it to phones', (c) =>
           tlsCaFlags(c)
             .example('kubectl mdns tls ca --install', 'Create the CA if needed and trust it here (NSS, system store, keychain)')

@@ -60,15 +60,19 @@ export function renderBindingTable(items: readonly Binding[], opts: { wide: bool
       { header: 'PUBLISH', value: publishText },
       { header: 'URL', value: (b) => b.url || NONE },
       { header: 'PARENT', value: parentText },
-      {
+    );
+    // TLS (issue 12): only when the caller computed it (list -o wide reads the Secrets; list -w does not).
+    const tls = opts.tls;
+    if (tls) {
+      columns.push({
         header: 'TLS',
-        value: (b) => tlsColumnText(opts.tls?.get(b)),
+        value: (b) => tlsColumnText(tls.get(b)),
         color: (text, b) => {
-          const st = opts.tls?.get(b)?.status;
+          const st = tls.get(b)?.status;
           return st === 'trusted' ? chalk.green(text) : st === undefined ? text : chalk.yellow(text);
         },
-      },
-    );
+      });
+    }
     // STATUS holds free text (reasons): keep it last so the other columns stay aligned.
     const status = columns.splice(6, 1);
     columns.push(...status);
