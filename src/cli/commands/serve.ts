@@ -42,6 +42,8 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   let snapshot: (() => import('../../cluster/objects.js').ClusterObjects) | undefined;
   let tlsKeeper: import('../../tls/keeper.js').TlsKeeper | undefined;
   if (flags.tls && fromFiles) throw new UserError('--tls writes Secrets to the cluster: it does not work with -f');
+  // serve sees only the selected routes; a shared listener's certificate would lose the others' names.
+  if (flags.tls && (namespaceFlag(flags) || flags.selector)) throw new UserError('--tls with -n or -l would issue certificates for only part of a listener\'s names: run serve --tls without them');
 
   try {
     const { resolveOwnerId, unicastConfigFromFlags } = await import('../../unicast/config.js');

@@ -11,7 +11,7 @@ import { fileSecretStore, reconcileTargets, reportExitCode, type SecretStore } f
 import { tlsTargets } from '../../tls/targets.js';
 import type { TLSReport } from '../../tls/types.js';
 import { colorsFor } from '../colors.js';
-import { bindingOptions, kubeconfigOptions, loadObjects } from '../load.js';
+import { bindingOptions, filterObjects, kubeconfigOptions, loadObjects, namespaceFlag } from '../load.js';
 import { renderStructured } from '../printers/structured.js';
 import { renderCaText, renderStoreLines, renderTlsTable, type CaSummary } from '../printers/tls.js';
 import { MAX_LEAF_DAYS, type TlsCaFlags, type TlsFlags } from '../tls-flags.js';
@@ -35,9 +35,13 @@ export async function runTls(flags: TlsFlags): Promise<number> {
     ca = ensured.ca;
     if (ensured.created) process.stderr.write(`Created a local CA in ${choice.dir} (trust it here with: kubectl mdns tls ca --install)\n`);
   }
-  const loaded = await loadObjects(flags);
+  // A listener's certificate must cover every name bound through it, whatever -n/-l select:
+  // read all routes, and let -n/-l only choose which listeners to look after.
+  const loaded = await loadObjects({ ...flags, namespace: undefined, allNamespaces: true, selector: undefined });
   const { bindings, warnings } = computeBindings(loaded.objects, bindingOptions(flags));
   const warn: string[] = [...loaded.warnings, ...warnings];
+  const narrowed = Boolean(namespaceFlag(flags) || flags.selector);
+  const selected = narrowed ? computeBindings(filterObjects(loaded.objects, flags), bindingOptions(flags)).bindings : bindings;
 
   let store: SecretStore;
   let grants: ReferenceGrant[];
@@ -56,7 +60,9 @@ export async function runTls(flags: TlsFlags): Promise<number> {
     if (g.warning) warn.push(g.warning);
   }
   printWarnings(warn);
-  const targets = tlsTargets(loaded.objects, bindings, grants);
+  const listenerKey = (t: { owner: { kind: string; namespace: string; name: string }; listener: string }) => `${t.owner.kind}/${t.owner.namespace}/${t.owner.name}#${t.listener}`;
+  const wanted = new Set(tlsTargets(loaded.objects, selected, grants).map(listenerKey));
+  const targets = tlsTargets(loaded.objects, bindings, grants).filter((t) => wanted.has(listenerKey(t)));
   const caForPlan = ca ?? placeholderCA(choice.dir);
   const { items, errors } = await reconcileTargets(targets, store, caForPlan, { dryRun: Boolean(flags.dryRun), force: Boolean(flags.force), days, who: whoami() });
   const report: TLSReport = {

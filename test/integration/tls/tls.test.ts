@@ -179,7 +179,7 @@ describe('kubectl mdns tls against the API server double', { timeout: 120_000 },
   });
 
   test('serve --tls keeps the Secret in step: a new hostname is re-issued and reported', async () => {
-    const child = spawn(process.execPath, [PLUGIN, 'serve', '--tls', '--no-mdns', '--kubeconfig', kubeconfig, '-n', 'shop'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [PLUGIN, 'serve', '--tls', '--no-mdns', '--kubeconfig', kubeconfig], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
     const waitFor = (re: RegExp) =>
       new Promise<string>((resolve, reject) => {
@@ -212,5 +212,20 @@ describe('kubectl mdns tls against the API server double', { timeout: 120_000 },
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
+  });
+
+  test('-n picks listeners, not names: a shared listener keeps the names of routes in other namespaces; serve --tls -n is refused', async () => {
+    api.apply(httpRoute('other', 'extra', ['extra.local']) as never);
+    const r = await cli(['tls', '--kubeconfig', kubeconfig, '-n', 'shop', '-o', 'json'], env);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const items = (JSON.parse(r.stdout) as { items: { action: string; secret: { name: string }; hostnames: string[] }[] }).items;
+    assert.deepEqual(items.map((i) => [i.secret.name, i.action, i.hostnames.join(',')]), [
+      ['shop-cert', 'renewed', 'api.local,cart.local,extra.local,shop.local'],
+      ['new-cert', 'unchanged', 'new.local'], // route shop/new; gw2's Secret (route blog/blog) is not looked at
+    ]);
+    assert.deepEqual(sans(api.get('Secret', 'infra', 'shop-cert')), ['api.local', 'cart.local', 'extra.local', 'shop.local']);
+    const s = await cli(['serve', '--tls', '--no-mdns', '--kubeconfig', kubeconfig, '-n', 'shop'], env);
+    assert.equal(s.code, 2);
+    assert.match(s.stderr, /^error: --tls with -n or -l would issue certificates for only part of a listener's names/m);
   });
 });
