@@ -109,6 +109,28 @@ test('system store without root: skipped, with the sudo commands; no anchor fold
   }
 });
 
+test('Fedora system store (scratch root, canned update-ca-trust): the anchor is copied as .pem, then `update-ca-trust extract`', async () => {
+  const tmp = tempDir('tls-fedora');
+  try {
+    const root = join(tmp.dir, 'root');
+    mkdirSync(join(root, 'etc/pki/ca-trust/source/anchors'), { recursive: true });
+    const { ca } = await ensureCA(join(tmp.dir, 'ca'));
+    const calls: string[] = [];
+    const runner: Runner = { run: async (c, a) => (calls.push([c, ...a].join(' ')), { code: 0, stdout: '', stderr: '' }), which: (c) => (c === 'update-ca-trust' ? '/usr/bin/update-ca-trust' : undefined) };
+    const [r] = await new SystemStore({ root, runner, isRoot: true }).install(ca);
+    assert.equal(r!.status, 'done', JSON.stringify(r));
+    assert.match(r!.store, /Fedora/);
+    assert.deepEqual(calls, ['/usr/bin/update-ca-trust extract']);
+    const anchor = join(root, 'etc/pki/ca-trust/source/anchors', `kubectl-mdns_${ca.fingerprintSHA256.replace(/:/g, '').slice(0, 16).toLowerCase()}.pem`);
+    assert.equal(readFileSync(anchor, 'utf8'), ca.certPem);
+    const [u] = await new SystemStore({ root, runner, isRoot: false }).uninstall(ca);
+    assert.equal(u!.status, 'skipped');
+    assert.equal(u!.command, `sudo rm ${anchor} && sudo update-ca-trust extract`);
+  } finally {
+    tmp.remove();
+  }
+});
+
 /** Canned `security` answers keyed by the command line, and the calls made. */
 function cannedSecurity(answers: Record<string, RunResult>): Runner & { calls: string[] } {
   const calls: string[] = [];
