@@ -20,6 +20,8 @@ export interface AvahiWatch {
 
 export interface Avahi {
   busAddress: string;
+  /** Its private /run/avahi-daemon (nss-mdns's socket): bind-mount it for getent, curl, Chromium. */
+  runDir: string;
   /** All values avahi holds (cache + fresh queries) for each NAME:TYPE, after AllForNow. */
   records(specs: string[], seconds?: number): Promise<Record<string, string[]>>;
   watch(specs: string[]): Promise<AvahiWatch>;
@@ -107,6 +109,7 @@ enable-reflector=no
   }
   return {
     busAddress,
+    runDir: `${dir}/run`,
     async records(specs, seconds = 3) {
       const out = await sh('/usr/bin/python3', [SCRIPT, busAddress, 'get', String(seconds), ...specs], { timeoutMs: (seconds + 10) * 1000 });
       return JSON.parse(out) as Record<string, string[]>;
