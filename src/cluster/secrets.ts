@@ -4,7 +4,7 @@
 // knows which RBAC rule is missing.
 import type { KubeObject } from '../gateway-api/objects.js';
 import { GATEWAY_GROUP } from '../gateway-api/objects.js';
-import { ApiClient, ApiStatusError, isForbidden, isNotFound } from './http.js';
+import { type ApiClient, type ApiStatusError, isForbidden, isNotFound } from './http.js';
 import { UserError } from '../util/errors.js';
 
 export interface Secret extends KubeObject {

@@ -26,7 +26,7 @@ export interface CaDirChoice {
 
 function dataHome(input: CaDirInput): string {
   const xdg = input.env.XDG_DATA_HOME;
-  return xdg && xdg.startsWith('/') ? xdg : join(input.home, '.local', 'share');
+  return xdg?.startsWith('/') ? xdg : join(input.home, '.local', 'share');
 }
 
 /** mkcert's default CAROOT for this platform (mkcert/main.go getCAROOT). */

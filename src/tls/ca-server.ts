@@ -21,7 +21,7 @@ export function localAddresses(only?: readonly string[]): { a: string[]; aaaa: s
   const a = new Set<string>();
   const aaaa = new Set<string>();
   for (const [name, addrs] of Object.entries(networkInterfaces())) {
-    if (only && only.length && !only.includes(name)) continue;
+    if (only?.length && !only.includes(name)) continue;
     for (const addr of addrs ?? []) {
       if (addr.internal) continue;
       if (addr.family === 'IPv4') a.add(addr.address);

@@ -24,7 +24,7 @@ export function dnsNames(cert: X509Certificate): string[] {
   // Node renders "DNS:a, DNS:b, IP Address:…"; quoted forms appear only for odd characters.
   for (const part of san.split(/,\s*/)) {
     const m = /^DNS:"?([^"]*)"?$/.exec(part.trim());
-    if (m && m[1]) out.push(m[1].toLowerCase());
+    if (m?.[1]) out.push(m[1].toLowerCase());
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // store (tls.rootCertificates, Mozilla's list bundled with Node), the system store (the bundle
 // file OpenSSL and curl read), or NODE_EXTRA_CA_CERTS. A CA that exists but was never
 // installed is therefore untrusted. Name constraints and revocation are not evaluated here.
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { parseCertificates } from './certs.js';

@@ -95,7 +95,10 @@ test('system store without root: skipped, with the sudo commands; no anchor fold
     scratchDebianRoot(root);
     const { ca } = await ensureCA(join(tmp.dir, 'ca'));
     const calls: string[] = [];
-    const runner: Runner = { run: async (c, a) => (calls.push([c, ...a].join(' ')), { code: 0, stdout: '', stderr: '' }), which: (c) => `/usr/sbin/${c}` };
+    const runner: Runner = { run: async (c, a) => {
+      calls.push([c, ...a].join(" "));
+      return { code: 0, stdout: "", stderr: "" };
+    }, which: (c) => `/usr/sbin/${c}` };
     const [r] = await new SystemStore({ root, runner, isRoot: false }).install(ca);
     assert.equal(r!.status, 'skipped');
     assert.equal(r!.detail, 'needs root');
@@ -116,7 +119,10 @@ test('Fedora system store (scratch root, canned update-ca-trust): the anchor is 
     mkdirSync(join(root, 'etc/pki/ca-trust/source/anchors'), { recursive: true });
     const { ca } = await ensureCA(join(tmp.dir, 'ca'));
     const calls: string[] = [];
-    const runner: Runner = { run: async (c, a) => (calls.push([c, ...a].join(' ')), { code: 0, stdout: '', stderr: '' }), which: (c) => (c === 'update-ca-trust' ? '/usr/bin/update-ca-trust' : undefined) };
+    const runner: Runner = { run: async (c, a) => {
+      calls.push([c, ...a].join(" "));
+      return { code: 0, stdout: "", stderr: "" };
+    }, which: (c) => (c === 'update-ca-trust' ? '/usr/bin/update-ca-trust' : undefined) };
     const [r] = await new SystemStore({ root, runner, isRoot: true }).install(ca);
     assert.equal(r!.status, 'done', JSON.stringify(r));
     assert.match(r!.store, /Fedora/);
