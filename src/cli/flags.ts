@@ -106,6 +106,8 @@ export const COMMANDS: readonly Command[] = [
 const PIPELINE = ['list', 'diff', 'serve', 'tls'] as const;
 /** `tls ca`, a subcommand: registered under `tls` in main.ts. */
 const TLS_CA = 'tls ca';
+/** Subcommands that take flags of their own (their parent is in COMMANDS). */
+export const SUBCOMMANDS: readonly string[] = [TLS_CA];
 const LIVE = ['diff', 'serve'] as const;
 
 const KUBE = 'Kubernetes flags:';

@@ -1,5 +1,5 @@
 // Headless Chromium (Debian `chromium`) inside a network namespace, resolving through glibc
-// and nss-mdns against a private avahi (testing-notes.md): the user's real path. Its
+// and nss-mdns against a private avahi (docs/testing.md): the user's real path. Its
 // certificate store is the NSS database under $HOME/.pki/nssdb. With a certificate error it
 // prints an empty DOM and still exits 0, so the net log is read for the error code
 // (-202 = ERR_CERT_AUTHORITY_INVALID).
