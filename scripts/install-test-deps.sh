@@ -4,7 +4,7 @@
 # network namespaces; dnsperf for the mDNS load bench; libnss-mdns, nftables, iptables, curl and
 # Debian chromium for doctor and the browser tests; libnss3-tools (certutil) for the NSS trust store). Needs root. Skips the install when everything is already there.
 set -euo pipefail
-pkgs=(zsh avahi-daemon avahi-utils dbus python3-dbus python3-gi python3-zeroconf bind9 bind9-dnsutils tshark tcpdump iproute2 openssl procps dnsperf libnss-mdns libnss3-tools nftables iptables chromium curl)
+pkgs=(zsh avahi-daemon avahi-utils dbus python3-dbus python3-gi python3-zeroconf bind9 bind9-dnsutils tshark tcpdump iproute2 openssl procps dnsperf libnss-mdns libnss3-tools nftables iptables chromium curl ca-certificates)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -50,9 +50,33 @@ export interface ServeFlags extends CommonFlags, UnicastFlags, MdnsFlags {
   noMdns?: boolean;
   /** undefined: text */
   logFormat?: 'text' | 'json';
+  /** serve --tls: keep listeners' Secrets in step (src/tls/keeper.ts). */
+  tls?: boolean;
+  caDir?: string;
 }
 
 export interface DiffFlags extends CommonFlags, UnicastFlags, MdnsFlags {}
+
+export interface TlsFlags extends CommonFlags {
+  caDir?: string;
+  dryRun?: boolean;
+  force?: boolean;
+  /** undefined: 90 */
+  days?: number;
+}
+
+export interface TlsCaFlags {
+  caDir?: string;
+  /** undefined: text */
+  output?: 'text' | 'json' | 'yaml';
+  install?: boolean;
+  uninstall?: boolean;
+  serve?: boolean;
+  /** undefined: 8080 */
+  port?: number;
+  interface?: string[];
+  verbose?: boolean;
+}
 
 export interface Command {
   name: string;
@@ -69,6 +93,12 @@ export const COMMANDS: readonly Command[] = [
   { name: 'diff', description: 'Show the DNS changes serve would make, against what the link and the DNS server answer now', summary: 'Show the DNS changes serve would make' },
   { name: 'serve', description: 'Publish the bindings: mDNS responder (and RFC 2136 updates) until Ctrl-C', summary: 'Publish the bindings until Ctrl-C' },
   {
+    name: 'tls',
+    description: 'Certificates from a local CA in the Secrets of HTTPS/TLS listeners; `tls ca` shows, installs or serves the CA',
+    summary: "Certificates from a local CA in HTTPS listeners' Secrets (tls ca: the CA)",
+    positional: { name: 'subcommand', choices: ['ca'] },
+  },
+  {
     name: 'doctor',
     description: 'Say why a .local name does or does not open in the browser on this machine, and how to fix it',
     summary: 'Say why a .local name does or does not open, and the fix',
@@ -78,7 +108,11 @@ export const COMMANDS: readonly Command[] = [
 ];
 
 /** The commands that read a source and compute bindings. */
-const PIPELINE = ['list', 'diff', 'serve', 'doctor'] as const;
+const PIPELINE = ['list', 'diff', 'serve', 'tls', 'doctor'] as const;
+/** `tls ca`, a subcommand: registered under `tls` in main.ts. */
+const TLS_CA = 'tls ca';
+/** Subcommands that take flags of their own (their parent is in COMMANDS). */
+export const SUBCOMMANDS: readonly string[] = [TLS_CA];
 const LIVE = ['diff', 'serve'] as const;
 
 const KUBE = 'Kubernetes flags:';
@@ -128,11 +162,11 @@ export const SELECTION_FLAGS: readonly Flag[] = [
  * its -o before --help, the others after.
  */
 export const OUTPUT_FLAGS: readonly Flag[] = [
-  { name: 'verbose', alias: 'v', type: 'boolean', commands: PIPELINE, description: 'More detail on stderr (and stack traces on errors)', summary: 'More detail on stderr' },
-  { name: 'output', alias: 'o', type: 'string', choices: ['text', 'json', 'yaml'], default: 'text', commands: ['version', 'doctor'], description: 'Output format' },
+  { name: 'verbose', alias: 'v', type: 'boolean', commands: [...PIPELINE, TLS_CA], description: 'More detail on stderr (and stack traces on errors)', summary: 'More detail on stderr' },
+  { name: 'output', alias: 'o', type: 'string', choices: ['text', 'json', 'yaml'], default: 'text', commands: ['version', TLS_CA, 'doctor'], description: 'Output format' },
   { name: 'help', alias: 'h', type: 'boolean', builtin: true, commands: [...PIPELINE, 'version', 'completion'], description: 'Show help' },
-  { name: 'output', alias: 'o', type: 'string', choices: ['table', 'wide', 'json', 'yaml'], default: 'table', group: OUT, commands: ['list', 'diff'], description: 'Output format' },
-  { name: 'no-headers', type: 'boolean', group: OUT, commands: ['list', 'diff'], description: 'Do not print table headers' },
+  { name: 'output', alias: 'o', type: 'string', choices: ['table', 'wide', 'json', 'yaml'], default: 'table', group: OUT, commands: ['list', 'diff', 'tls'], description: 'Output format' },
+  { name: 'no-headers', type: 'boolean', group: OUT, commands: ['list', 'diff', 'tls'], description: 'Do not print table headers' },
   { name: 'watch', alias: 'w', type: 'boolean', group: OUT, commands: ['list'], description: 'After the table, print bindings as they change (like kubectl get -w) until Ctrl-C', summary: 'Keep watching: print bindings as they change' },
 ];
 
@@ -197,7 +231,7 @@ export const MDNS_FLAGS: readonly Flag[] = [
     array: true,
     group: MDNS,
     complete: 'interfaces',
-    commands: [...LIVE, 'doctor'],
+    commands: [...LIVE, TLS_CA, 'doctor'],
     description: 'Network interface for mDNS (repeatable; default: every up, multicast-capable one)',
     summary: 'Network interface for mDNS (repeatable)',
   },
@@ -212,8 +246,33 @@ export const SERVE_FLAGS: readonly Flag[] = [
   { name: 'log-format', type: 'string', choices: ['text', 'json'], default: 'text', commands: ['serve'], description: 'Change lines as text or JSON lines (stderr)', summary: 'Change lines as text or JSON lines' },
 ];
 
+const TLS = 'TLS flags:';
+/** Leaf validity: the CA/Browser Forum's ceiling for publicly trusted certificates, which browsers apply to local CAs too. */
+export const MAX_LEAF_DAYS = 397;
+
+/** The local CA and the certificates in listeners' Secrets (src/tls). */
+export const TLS_FLAGS: readonly Flag[] = [
+  { name: 'tls', type: 'boolean', default: false, group: TLS, commands: ['serve'], description: "Keep HTTPS/TLS listeners' Secrets holding certificates from the local CA (as `kubectl mdns tls` does)", summary: "Keep HTTPS listeners' Secrets with certificates from the local CA" },
+  {
+    name: 'ca-dir',
+    type: 'string',
+    group: TLS,
+    complete: 'file',
+    commands: ['serve', 'tls', TLS_CA],
+    description: "CA folder (default: $CAROOT, else mkcert's folder when it holds a CA, else $XDG_DATA_HOME/kubectl-mdns/ca)",
+    summary: 'CA folder',
+  },
+  { name: 'dry-run', type: 'boolean', group: TLS, commands: ['tls'], description: 'Say what would be created or renewed; write nothing (needed with -f)', summary: 'Say what would change; write nothing' },
+  { name: 'force', type: 'boolean', group: TLS, commands: ['tls'], description: 'Also replace Secrets that kubectl-mdns did not create' },
+  { name: 'days', type: 'number', default: 90, group: TLS, commands: ['tls'], description: `Validity of issued certificates in days (at most ${MAX_LEAF_DAYS})`, summary: 'Validity of issued certificates in days' },
+  { name: 'install', type: 'boolean', group: TLS, commands: [TLS_CA], description: 'Make this machine trust the CA: system store, NSS (Chromium, Firefox), macOS keychain' },
+  { name: 'uninstall', type: 'boolean', group: TLS, commands: [TLS_CA], description: 'Remove the CA from those stores' },
+  { name: 'serve', type: 'boolean', group: TLS, commands: [TLS_CA], description: 'Serve rootCA.pem over HTTP at <hostname>-ca.local (mDNS) with a QR code, for phones' },
+  { name: 'port', type: 'number', default: 8080, group: TLS, commands: [TLS_CA], description: 'Port for --serve' },
+];
+
 /** In this order: it is the order of --help within a group and of completion. */
-export const FLAG_TABLES: readonly (readonly Flag[])[] = [CLUSTER_FLAGS, SELECTION_FLAGS, OUTPUT_FLAGS, UNICAST_FLAGS, MDNS_FLAGS, SERVE_FLAGS];
+export const FLAG_TABLES: readonly (readonly Flag[])[] = [CLUSTER_FLAGS, SELECTION_FLAGS, OUTPUT_FLAGS, UNICAST_FLAGS, MDNS_FLAGS, SERVE_FLAGS, TLS_FLAGS];
 
 /** The flags of `command`. */
 export function flagsFor(command: string): Flag[] {

@@ -3,7 +3,7 @@
 // kubectl's exit codes (0 ok, 1 differences for diff, 2 errors).
 import yargs from 'yargs';
 import { normaliseArgv } from './argv.js';
-import { command, commandDescription, withFlags, type CommonFlags, type DiffFlags, type ServeFlags } from './flags.js';
+import { command, commandDescription, withFlags, type CommonFlags, type DiffFlags, type ServeFlags, type TlsCaFlags, type TlsFlags } from './flags.js';
 import { UserError, errorMessage } from '../util/errors.js';
 
 type Parsed = { _: (string | number)[] } & Record<string, unknown>;
@@ -33,6 +33,17 @@ export function buildParser(args: string[]) {
         .example('kubectl mdns serve --interface eth0', 'Only on eth0')
         .example('KUBECTL_MDNS_TSIG_SECRET=... kubectl mdns serve --dns-server 10.0.0.2 --zone dev.k8s --tsig-key-name update-key', 'Also keep dev.k8s names in BIND'),
     )
+    .command('tls', commandDescription('tls'), (y) =>
+      // yargs options are global: `tls ca` (typed as such) gets only its own, not those of `tls`.
+      (args[1] === 'ca' ? y : withFlags(y, 'tls'))
+        .command('ca', "Show the local CA (creating it if missing); install it in this machine's trust stores or serve it to phones", (c) =>
+          withFlags(c, 'tls ca')
+            .example('kubectl mdns tls ca --install', 'Create the CA if needed and trust it here (NSS, system store, keychain)')
+            .example('kubectl mdns tls ca --serve', 'Offer rootCA.pem to phones at http://<hostname>-ca.local:8080/ with a QR code'),
+        )
+        .example('kubectl mdns tls --dry-run', 'Which Secrets would be created or renewed; exit 1 if any')
+        .example('kubectl mdns tls', 'Create or renew them: every HTTPS listener gets a certificate for its names'),
+    )
     .command('doctor [names..]', commandDescription('doctor'), (y) =>
       withFlags(y, 'doctor')
         .positional('names', { type: 'string', array: true, describe: 'Names to check (default: every Ready .local name)' })
@@ -45,7 +56,7 @@ export function buildParser(args: string[]) {
         .positional('shell', { type: 'string', choices: [...(command('completion').positional?.choices ?? [])] })
         .example('source <(kubectl mdns completion bash)', 'Enable completion in bash'),
     )
-    .demandCommand(1, 'a command is required: list, diff, serve, doctor or version')
+    .demandCommand(1, 'a command is required: list, diff, serve, tls, doctor or version')
     .strict()
     .version(false)
     .help('help')
@@ -106,6 +117,10 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/diff.js')).runDiff(parsed as unknown as DiffFlags);
       case 'serve':
         return await (await import('./commands/serve.js')).runServe(parsed as unknown as ServeFlags);
+      case 'tls': {
+        const tls = await import('./commands/tls.js');
+        return parsed._[1] === 'ca' ? await tls.runTlsCa(parsed as unknown as TlsCaFlags) : await tls.runTls(parsed as unknown as TlsFlags);
+      }
       case 'doctor':
         return await (await import('./commands/doctor.js')).runDoctorCommand(parsed as unknown as import('./commands/doctor.js').DoctorFlags);
       case 'version': {
@@ -119,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       default:
-        throw new UserError(`unknown command "${String(parsed._[0])}": use list, diff, serve, doctor or version`);
+        throw new UserError(`unknown command "${String(parsed._[0])}": use list, diff, serve, tls, doctor or version`);
     }
   } catch (err) {
     return reportError(err, verbose, parsed.logFormat === 'json');

@@ -13,7 +13,12 @@ import { EXPERIMENTAL_GATEWAY_GROUP, emptyClusterObjects, GATEWAY_GROUP, isRoute
 export interface LoadedManifests {
   objects: ClusterObjects;
   warnings: string[];
+  /** Secrets and ReferenceGrants (for `tls --dry-run -f` and `list -o wide -f`); no part of bindings. */
+  tlsObjects?: KubeObject[];
 }
+
+/** Kinds kept aside for src/tls: the certificates listeners name, and the grants that allow it. */
+const TLS_KINDS = new Set(['Secret', 'ReferenceGrant']);
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -68,6 +73,7 @@ export function parseManifestText(path: string, text: string): unknown[] {
 class Collector {
   readonly objects = emptyClusterObjects();
   readonly warnings: string[] = [];
+  readonly tlsObjects: KubeObject[] = [];
   private readonly where = new Map<string, string>();
 
   addDocuments(path: string, docs: unknown[]): void {
@@ -106,7 +112,10 @@ class Collector {
       return;
     }
     const bucket = bucketFor(kind, doc.apiVersion);
-    if (bucket === undefined) return; // other kinds (Services, Deployments...) play no part in bindings
+    if (bucket === undefined) {
+      if (TLS_KINDS.has(kind)) this.tlsObjects.push(withNamespace({ ...doc, kind } as KubeObject));
+      return; // other kinds (Services, Deployments...) play no part in bindings
+    }
     const obj = { ...doc, kind } as KubeObject;
     const metadata = isRecord(obj.metadata) ? { ...obj.metadata } : {};
     if (bucket !== 'namespaces' && (typeof metadata.namespace !== 'string' || metadata.namespace === '')) metadata.namespace = 'default';
@@ -145,8 +154,14 @@ class Collector {
       if (declared.has(name)) continue;
       this.objects.namespaces.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { [NAMESPACE_NAME_LABEL]: name } } });
     }
-    return { objects: this.objects, warnings: this.warnings };
+    return { objects: this.objects, warnings: this.warnings, tlsObjects: this.tlsObjects };
   }
+}
+
+function withNamespace(o: KubeObject): KubeObject {
+  const metadata = isRecord(o.metadata) ? { ...o.metadata } : {};
+  if (typeof metadata.namespace !== 'string' || metadata.namespace === '') metadata.namespace = 'default';
+  return { ...o, metadata };
 }
 
 function sameObject(a: KubeObject, b: KubeObject, bucket: Bucket): boolean {

@@ -2,7 +2,7 @@
 // Gateways, ListenerSets and Namespaces in other namespaces are still needed to bind them (a
 // route's parent may live elsewhere; allowedRoutes selectors read namespace labels) —
 // docs/design.md#sources.
-import { isRouteKind, type KubeObject } from '../gateway-api/objects.js';
+import { isRouteKind, type ClusterObjects, type KubeObject } from '../gateway-api/objects.js';
 import { parseLabelSelector } from '../util/label-selector.js';
 
 export interface ObjectFilter {
@@ -27,4 +27,10 @@ export function serverFilterFor(kind: string, f: ObjectFilter): ObjectFilter {
 export function objectMatcher(f: ObjectFilter): (kind: string, o: KubeObject) => boolean {
   const labels = parseLabelSelector(f.labelSelector);
   return (kind, o) => !isFilteredKind(kind) || ((f.namespace === undefined || (o.metadata?.namespace ?? 'default') === f.namespace) && labels(o.metadata?.labels));
+}
+
+/** The filter over a whole snapshot: routes and Ingresses narrowed, the rest kept. */
+export function filterObjects(objects: ClusterObjects, f: ObjectFilter): ClusterObjects {
+  const matches = objectMatcher(f);
+  return { ...objects, routes: objects.routes.filter((r) => matches(r.kind ?? 'HTTPRoute', r)), ingresses: objects.ingresses.filter((i) => matches('Ingress', i)) };
 }

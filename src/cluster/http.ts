@@ -91,6 +91,14 @@ interface Prepared {
   agent: http.Agent;
 }
 
+interface RequestOpts {
+  signal?: AbortSignal | undefined;
+  watch: boolean;
+  idleTimeoutMs?: number;
+  method?: 'GET' | 'POST' | 'PUT';
+  body?: Buffer;
+}
+
 const REFRESH_CREDENTIALS_MS = 60_000;
 
 export class ApiClient {
@@ -131,6 +139,20 @@ export class ApiClient {
         undefined,
         path,
       );
+    }
+  }
+
+  /**
+   * POST or PUT a JSON body (creating or updating an object: `src/cluster/secrets.ts`) and
+   * return the JSON answer. Errors as for getJson; a 403 names the verb the server refused.
+   */
+  async sendJson<T = unknown>(method: 'POST' | 'PUT', path: string, body: unknown, opts: { signal?: AbortSignal } = {}): Promise<T> {
+    const res = await this.send(path, { signal: opts.signal, watch: false, method, body: Buffer.from(JSON.stringify(body)) });
+    const text = (await readBody(res, this)).toString('utf8');
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiStatusError(`${this.where()} sent a response that is not JSON for ${method} ${pathOnly(path)}`, res.statusCode ?? 0, undefined, path);
     }
   }
 
@@ -208,7 +230,7 @@ export class ApiClient {
 
   private async send(
     path: string,
-    opts: { signal?: AbortSignal | undefined; watch: boolean; idleTimeoutMs?: number },
+    opts: RequestOpts,
     retried = false,
   ): Promise<http.IncomingMessage> {
     const prepared = await this.credentials();
@@ -227,7 +249,7 @@ export class ApiClient {
   private rawRequest(
     path: string,
     prepared: Prepared,
-    opts: { signal?: AbortSignal | undefined; watch: boolean; idleTimeoutMs?: number },
+    opts: RequestOpts,
   ): Promise<http.IncomingMessage> {
     const url = new URL(this.base.toString());
     const q = path.indexOf('?');
@@ -239,8 +261,12 @@ export class ApiClient {
       Accept: 'application/json',
       'User-Agent': this.userAgent,
     };
+    if (opts.body) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(opts.body.length);
+    }
     const reqOpts: https.RequestOptions = {
-      method: 'GET',
+      method: opts.method ?? 'GET',
       protocol: url.protocol,
       hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port || (isHttps ? 443 : 80),
@@ -269,7 +295,7 @@ export class ApiClient {
         if (deadline) clearTimeout(deadline);
         reject(this.networkError(err));
       });
-      req.end();
+      req.end(opts.body);
     });
   }
 

@@ -6,7 +6,7 @@ import type { ClusterObjects, KubeObject } from '../gateway-api/objects.js';
 import type { Reporter } from '../util/reporter.js';
 import { silentReporter } from '../util/reporter.js';
 import { errorMessage } from '../util/errors.js';
-import { objectMatcher, type ObjectFilter } from './filter.js';
+import { filterObjects, objectMatcher, type ObjectFilter } from './filter.js';
 
 /** One object added, changed or deleted. `kind` is the object's kind as the source names it. */
 export interface ObjectEvent {
@@ -35,6 +35,8 @@ export interface SourceList {
   warnings: string[];
   /** The kubeconfig context, or "" for -f files. */
   context: string;
+  /** -f only: Secrets and ReferenceGrants found in the files (src/tls reads them). */
+  tlsObjects?: KubeObject[];
 }
 
 export interface SourceWatch {
@@ -42,6 +44,8 @@ export interface SourceWatch {
   synced: Promise<void>;
   /** Resolves when the source has stopped after the signal aborted. */
   done: Promise<void>;
+  /** Everything as it is now, where the source keeps it (the cluster's watch store). */
+  snapshot?(): ClusterObjects;
 }
 
 export interface Source {
@@ -66,11 +70,7 @@ export interface Source {
 export function filtered(inner: Source, filter: ObjectFilter): Source {
   if (filter.namespace === undefined && filter.labelSelector === undefined) return inner;
   const matches = objectMatcher(filter);
-  const keep = (objects: ClusterObjects): ClusterObjects => ({
-    ...objects,
-    routes: objects.routes.filter((r) => matches(r.kind ?? 'HTTPRoute', r)),
-    ingresses: objects.ingresses.filter((i) => matches('Ingress', i)),
-  });
+  const keep = (objects: ClusterObjects): ClusterObjects => filterObjects(objects, filter);
   return {
     get context() {
       return inner.context;
@@ -113,8 +113,8 @@ export class FileSource implements Source {
 
   async list(): Promise<SourceList> {
     const { loadManifests } = await import('./files.js');
-    const { objects, warnings } = await loadManifests(this.paths);
-    return { objects, warnings, context: '' };
+    const { objects, warnings, tlsObjects } = await loadManifests(this.paths);
+    return { objects, warnings, context: '', ...(tlsObjects ? { tlsObjects } : {}) };
   }
 
   async watch(onEvent: (e: SourceEvent) => void, signal: AbortSignal): Promise<SourceWatch> {

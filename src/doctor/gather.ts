@@ -20,6 +20,8 @@ import type { FirewallFacts } from './firewall.js';
 import type { FileRead } from './host-config.js';
 import type { HttpFact, RouteFact, TcpFact } from './reach.js';
 import type { LocalCa, TlsFacts } from './tls.js';
+import { CA_CERT_FILE, mkcertDefaultDir, ownDefaultDir } from '../tls/ca-dir.js';
+import { SYSTEM_BUNDLES } from '../tls/trust.js';
 
 export type Runner = (cmd: string, args: string[], timeoutMs: number) => Promise<CommandOutput>;
 
@@ -287,17 +289,15 @@ export function connectTcp(address: string, port: number, timeoutMs = 2500): Pro
 
 // ---------------------------------------------------------------- trust
 
-const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/ca-bundle.pem', '/etc/ssl/cert.pem'];
-
 function splitPem(text: string): string[] {
   return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }
 
-/** The roots "trusted" means here: Node's store, the system store, NODE_EXTRA_CA_CERTS. */
+/** The roots "trusted" means here (as in src/tls/trust.ts): Node's store, the system store, NODE_EXTRA_CA_CERTS. */
 export function trustedRoots(env: NodeJS.ProcessEnv = process.env): { ca: string[]; sources: string[] } {
   const ca = [...tls.rootCertificates];
   const sources = ["Node's store"];
-  const system = SYSTEM_BUNDLES.find((p) => existsSync(p));
+  const system = [env.SSL_CERT_FILE, ...SYSTEM_BUNDLES].find((p): p is string => Boolean(p) && existsSync(p!));
   if (system) {
     const t = readText(system);
     if ('text' in t) {
@@ -316,18 +316,16 @@ export function trustedRoots(env: NodeJS.ProcessEnv = process.env): { ca: string
   return { ca, sources };
 }
 
-/** rootCA.pem of the local CA folders that exist: $CAROOT, mkcert's, kubectl mdns's own. */
+/**
+ * rootCA.pem of the local CA folders that exist: $CAROOT, mkcert's folder and kubectl mdns's
+ * own (the folder rules of `kubectl mdns tls`, src/tls/ca-dir.ts). Read only.
+ */
 export function localCaFiles(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): LocalCa[] {
-  const home = env.HOME ?? os.homedir();
-  const data = env.XDG_DATA_HOME || join(home, '.local', 'share');
-  const dirs = [
-    ...(env.CAROOT ? [env.CAROOT] : []),
-    platform === 'darwin' ? join(home, 'Library', 'Application Support', 'mkcert') : join(data, 'mkcert'),
-    join(data, 'kubectl-mdns', 'ca'),
-  ];
+  const input = { env, platform, home: env.HOME ?? os.homedir() };
+  const dirs = [...(env.CAROOT ? [env.CAROOT] : []), mkcertDefaultDir(input), ownDefaultDir(input)];
   const out: LocalCa[] = [];
   for (const d of [...new Set(dirs)]) {
-    const path = join(d, 'rootCA.pem');
+    const path = join(d, CA_CERT_FILE);
     const t = readText(path);
     if ('text' in t) out.push({ path, pem: t.text });
   }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { addPeer, createPair, hasNetns, sh, type NetnsPair, type NetnsPeer } from '../support/netns.js';
 import { type Avahi, startAvahi, withAvahiSocket } from '../support/avahi.js';
-import { chromiumProfile, hasChromium, loadPage } from '../support/chromium.js';
+import { chromiumHome, chromiumLoad, hasChromium } from '../support/chromium.js';
 import { PLUGIN, type ServeProcess, cliEnv, gateway, httpRoute, runIn, startServe, startStandIn, tempDir, writeManifest } from '../support/e2e.js';
 import { stopProcess } from '../support/process.js';
 import { CHECK_IDS, type DoctorItem, type DoctorReport } from '../../src/doctor/types.js';
@@ -188,7 +188,13 @@ describe('kubectl mdns doctor: each cause named, and the browser agrees (e2e, ne
   }
 
   async function browser(url: string, tag: string, noAvahi = false) {
-    return loadPage(pair.a, url, { home, tag, avahiRunDir: noAvahi ? noAvahiRun : avahi!.runDir });
+    const page = await chromiumLoad(pair.a, url, {
+      home,
+      avahiRun: noAvahi ? noAvahiRun : avahi!.runDir,
+      profile: join(home, `profile-${tag}`),
+      timeoutMs: 30_000,
+    });
+    return { dom: page.dom, errors: page.urlErrors };
   }
 
   before(async () => {
@@ -230,7 +236,7 @@ describe('kubectl mdns doctor: each cause named, and the browser agrees (e2e, ne
     const blog = httpRoute('blog', 'blog', ['blog.local']) as { spec: { parentRefs: Record<string, unknown>[] } };
     blog.spec.parentRefs[0]!.sectionName = 'http';
     writeManifest(join(manifests, 'routes.json'), [httpRoute('shop', 'shop', ['shop.local']), httpRoute('shop', 'www', ['www.shop.local']), blog]);
-    home = await chromiumProfile(tmp.dir, ca);
+    home = await chromiumHome(tmp.dir, ca);
     web = await startWeb();
     avahi = await startAvahi(pair, pair.a, pair.ifA);
     serve = startServe(pair, pair.b, ['-f', manifests, '--interface', pair.ifB]);

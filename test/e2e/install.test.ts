@@ -117,6 +117,14 @@ function checksFor(label: string, binDir: () => string, hookDir: () => string = 
     assert.ok(lines.length > 1, out);
   });
 
+  test(`${label}: kubectl mdns tls ca creates a CA (the X.509 library loads from the install)`, () => {
+    const caroot = join(work, `ca-${label.replace(/\W+/g, '-')}`);
+    const info = JSON.parse(ok(run('kubectl', ['mdns', 'tls', 'ca', '-o', 'json'], binDir(), { CAROOT: caroot }), 'tls ca -o json')) as { dir: string; created: boolean; fingerprintSHA256: string };
+    assert.equal(info.dir, caroot);
+    assert.equal(info.created, true);
+    assert.match(info.fingerprintSHA256, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  });
+
   test(`${label}: kubectl mdns --help and a bad command`, () => {
     const help = ok(run('kubectl', ['mdns', '--help'], binDir()), 'kubectl mdns --help');
     for (const cmd of ['list', 'diff', 'serve', 'version', 'completion']) assert.match(help, new RegExp(`\\b${cmd}\\b`));

@@ -36,6 +36,8 @@
 //     POST /_admin/compact      watches from older resourceVersions now get 410 Gone
 //     POST /_admin/forbid       {"kind":"TLSRoute"}        (403 on list/watch/get)
 //     POST /_admin/allow        {"kind":"TLSRoute"}
+//     POST /_admin/forbid-in    {"kind":"Secret","namespace":"infra"}   (403 on every verb there)
+//   Writes: POST (create) and PUT (update) of namespaced objects, e.g. Secrets (kubectl mdns tls).
 //     POST /_admin/unserve      {"what":"TLSRoute" | "gateway.networking.k8s.io/v1" | "gateway.networking.k8s.io/v1/tlsroutes" | "gateway.networking.k8s.io"}
 //     POST /_admin/serve        {"what": ...}              (undo unserve)
 //     POST /_admin/drop-watches (cut every watch connection) /_admin/end-watches (end them cleanly)
@@ -84,6 +86,10 @@ export const KNOWN_RESOURCES: readonly ResourceDef[] = [
   { group: GW, version: 'v1alpha2', plural: 'tlsroutes', kind: 'TLSRoute', namespaced: true },
   { group: GW, version: 'v1', plural: 'listenersets', kind: 'ListenerSet', namespaced: true },
   { group: XGW, version: 'v1alpha1', plural: 'xlistenersets', kind: 'XListenerSet', namespaced: true },
+  // ---- TLS (issue 12): Secrets and ReferenceGrants ----
+  { group: '', version: 'v1', plural: 'secrets', kind: 'Secret', namespaced: true },
+  { group: GW, version: 'v1beta1', plural: 'referencegrants', kind: 'ReferenceGrant', namespaced: true },
+  // ---- end TLS ----
 ];
 
 /** The experimental group is not installed by default (as on a standard-channel cluster). */
@@ -207,6 +213,9 @@ export class ApiServerDouble {
   private compactedRv = 0;
   private readonly unserved = new Set<string>();
   private readonly forbidden = new Set<string>();
+  // ---- TLS (issue 12): per-namespace 403s, e.g. forbidIn('Secret', 'infra') ----
+  private readonly forbiddenIn = new Set<string>();
+  // ---- end TLS ----
   private readonly watchers = new Set<Watcher>();
   private readonly snapshots = new Map<string, { rv: number; items: Obj[] }>();
   private failures: Failure[] = [];
@@ -354,6 +363,74 @@ export class ApiServerDouble {
   serve(what: string): void {
     for (const d of this.matchDefs(what)) this.unserved.delete(defId(d));
   }
+
+  // ---- TLS (issue 12): Secrets and ReferenceGrants ----
+
+  /** Every verb on `kind` in `namespace` answers 403 until allowIn(). */
+  forbidIn(kind: string, namespace: string): void {
+    this.forbiddenIn.add(`${kind}/${namespace}`);
+  }
+  allowIn(kind: string, namespace: string): void {
+    this.forbiddenIn.delete(`${kind}/${namespace}`);
+  }
+
+  /**
+   * POST /api/v1/namespaces/NS/secrets (create: 409 if it exists) and PUT .../secrets/NAME
+   * (update: 404 if missing, 409 on a stale metadata.resourceVersion), as kube-apiserver does;
+   * `stringData` is folded into base64 `data`. Any served namespaced kind works the same way.
+   */
+  private async writeObject(req: http.IncomingMessage, res: http.ServerResponse, url: URL, user: string): Promise<void> {
+    try {
+      const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?\/?$/.exec(url.pathname);
+      if (!m) throw notFound();
+      const group = m[2] ?? '';
+      const version = m[1] ?? m[3]!;
+      const namespace = decodeURIComponent(m[4]!);
+      const plural = m[5]!;
+      const name = m[6] === undefined ? undefined : decodeURIComponent(m[6]);
+      const def = this.servedDefs().find((d) => d.group === group && d.version === version && d.plural === plural && d.namespaced);
+      if (!def) throw notFound();
+      const verb = req.method === 'POST' ? 'create' : 'update';
+      if ((req.method === 'POST') !== (name === undefined)) throw new HttpError(405, 'MethodNotAllowed', `${req.method} ${url.pathname}`);
+      if (this.forbidden.has(def.kind) || this.forbiddenIn.has(`${def.kind}/${namespace}`)) throw forbiddenError(def, verb, user, namespace, name);
+      const body = (await readJson(req)) as Obj | undefined;
+      if (!body || typeof body !== 'object') throw new HttpError(400, 'BadRequest', 'the body is not an object');
+      const obj = structuredClone(body);
+      obj.metadata ??= {};
+      if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+        throw new HttpError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+      }
+      obj.metadata.namespace = namespace;
+      if (name !== undefined && obj.metadata.name !== name) throw new HttpError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
+      if (!obj.metadata.name) throw new HttpError(422, 'Invalid', `${def.kind} is invalid: metadata.name: Required value`);
+      obj.kind = def.kind;
+      if (def.kind === 'Secret' && obj.stringData && typeof obj.stringData === 'object') {
+        const data = { ...((obj.data as Record<string, string> | undefined) ?? {}) };
+        for (const [k, v] of Object.entries(obj.stringData as Record<string, string>)) data[k] = Buffer.from(String(v)).toString('base64');
+        obj.data = data;
+        delete obj.stringData;
+      }
+      const prev = this.storeOf(def).get(`${namespace}/${obj.metadata.name}`);
+      if (verb === 'create' && prev) throw new HttpError(409, 'AlreadyExists', `${def.plural} "${obj.metadata.name}" already exists`);
+      if (verb === 'update') {
+        if (!prev) throw new HttpError(404, 'NotFound', `${def.plural} "${name}" not found`);
+        const rv = obj.metadata.resourceVersion;
+        if (rv && rv !== prev.metadata?.resourceVersion) {
+          throw new HttpError(409, 'Conflict', `Operation cannot be fulfilled on ${def.plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+        }
+        if (def.kind === 'Secret' && prev.type !== undefined && obj.type !== prev.type) {
+          throw new HttpError(422, 'Invalid', `Secret "${name}" is invalid: type: Invalid value: "${String(obj.type)}": field is immutable`);
+        }
+      }
+      delete obj.metadata.resourceVersion;
+      const stored = this.apply(obj);
+      sendJson(res, verb === 'create' ? 201 : 200, present(stored, def));
+    } catch (err) {
+      this.sendError(res, err);
+    }
+  }
+
+  // ---- end TLS ----
 
   /** Cuts every watch connection without ending the HTTP response (a network failure). */
   dropWatches(): void {
@@ -508,6 +585,12 @@ export class ApiServerDouble {
         void this.admin(req, res, url.pathname.slice('/_admin/'.length));
         return;
       }
+      // ---- TLS (issue 12): create (POST) and update (PUT) ----
+      if (req.method === 'POST' || req.method === 'PUT') {
+        void this.writeObject(req, res, url, auth.user);
+        return;
+      }
+      // ---- end TLS ----
       if (req.method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', `the double only serves GET (got ${req.method})`);
       this.route(url, auth.user, res);
     } catch (err) {
@@ -609,6 +692,7 @@ export class ApiServerDouble {
         `${def.plural}${def.group ? '.' + def.group : ''} is forbidden: User "${user || 'system:anonymous'}" cannot ${verb} resource "${def.plural}" in API group "${def.group}" ${scope}`,
       );
     }
+    if (namespace !== undefined && this.forbiddenIn.has(`${def.kind}/${namespace}`)) throw forbiddenError(def, name ? 'get' : watch ? 'watch' : 'list', user, namespace); // TLS (issue 12)
     if (name !== undefined) {
       const o = this.storeOf(def).get(`${def.namespaced ? (namespace ?? '') : ''}/${name}`);
       if (!o || (def.namespaced && !namespace)) {
@@ -817,6 +901,9 @@ export class ApiServerDouble {
         case 'POST allow':
           this.allow(String(b.kind));
           return sendJson(res, 200, {});
+        case 'POST forbid-in': // TLS (issue 12)
+          this.forbidIn(String(b.kind), String(b.namespace));
+          return sendJson(res, 200, {});
         case 'POST unserve':
           this.unserve(String(b.what));
           return sendJson(res, 200, {});
@@ -914,6 +1001,16 @@ const VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', '
 
 function notFound(): HttpError {
   return new HttpError(404, 'NotFound', 'the server could not find the requested resource');
+}
+
+// TLS (issue 12): kube-apiserver's 403 wording, naming verb, resource and namespace.
+function forbiddenError(def: ResourceDef, verb: string, user: string, namespace: string, name?: string): HttpError {
+  const resource = `${def.plural}${def.group ? '.' + def.group : ''}`;
+  return new HttpError(
+    403,
+    'Forbidden',
+    `${resource}${name ? ` "${name}"` : ''} is forbidden: User "${user || 'system:anonymous'}" cannot ${verb} resource "${def.plural}" in API group "${def.group}" in the namespace "${namespace}"`,
+  );
 }
 
 function storeKey(d: ResourceDef): string {

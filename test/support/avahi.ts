@@ -20,7 +20,7 @@ export interface AvahiWatch {
 
 export interface Avahi {
   busAddress: string;
-  /** The private folder bind-mounted over /run/avahi-daemon (its `socket` is what nss-mdns asks). */
+  /** Its private /run/avahi-daemon (nss-mdns's socket): bind-mount it for getent, curl, Chromium. */
   runDir: string;
   /** All values avahi holds (cache + fresh queries) for each NAME:TYPE, after AllForNow. */
   records(specs: string[], seconds?: number): Promise<Record<string, string[]>>;

@@ -16,14 +16,16 @@ export async function runList(flags: CommonFlags): Promise<number> {
   // each item; for people they go to stderr like kubectl's `Warning:` lines.
   const itemWarnings = flags.output === 'json' || flags.output === 'yaml' ? [] : bindings.flatMap((b) => b.warnings ?? []);
   printWarnings([...warnings, ...itemWarnings]);
+  // TLS status of HTTPS/TLS bindings: only for -o wide|json|yaml, which read Secrets.
+  const tls = flags.output === 'table' ? undefined : await (await import('../../tls/list-status.js')).tlsStatuses(loaded, bindings, flags);
   if (flags.output === 'json' || flags.output === 'yaml') {
-    process.stdout.write(renderStructured(bindingList(loaded.context, bindings), flags.output));
+    process.stdout.write(renderStructured(bindingList(loaded.context, bindings, tls), flags.output));
     return 0;
   }
   if (bindings.length === 0) {
     process.stderr.write(flags.namespace && !flags.allNamespaces ? `No bindings found in ${flags.namespace} namespace.\n` : 'No bindings found.\n');
     return 0;
   }
-  process.stdout.write(renderBindingTable(bindings, { wide: flags.output === 'wide', headers: !flags.noHeaders, chalk: colorsFor(process.stdout) }));
+  process.stdout.write(renderBindingTable(bindings, { wide: flags.output === 'wide', headers: !flags.noHeaders, chalk: colorsFor(process.stdout), ...(tls ? { tls } : {}) }));
   return 0;
 }

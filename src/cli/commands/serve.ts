@@ -8,7 +8,7 @@ import type { ServeFlags } from '../flags.js';
 import { bindingOptions, sourceOptions } from '../load.js';
 import { DeferringReporter, sinkReporter, stderrReporter } from '../events.js';
 import { runStartupTasks, type StartupTask } from '../progress.js';
-import type { Source } from '../../cluster/source.js';
+import type { Source, SourceWatch } from '../../cluster/source.js';
 import { Reconciler } from '../../reconcile/reconciler.js';
 import type { MdnsResponder } from '../../mdns/responder.js';
 import { UserError } from '../../util/errors.js';
@@ -39,6 +39,11 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   const reconciler = new Reconciler(options, reporter);
   const fromFiles = Boolean(flags.filename && flags.filename.length > 0);
   let source: Source | undefined;
+  let watch: SourceWatch | undefined;
+  let tlsKeeper: import('../../tls/keeper.js').TlsKeeper | undefined;
+  if (flags.tls && fromFiles) throw new UserError('--tls writes Secrets to the cluster: it does not work with -f');
+  // serve sees only the selected routes; a shared listener's certificate would lose the others' names.
+  if (flags.tls && (flags.namespace || flags.selector)) throw new UserError("--tls with -n or -l would issue certificates for only part of a listener's names: run serve --tls without them");
 
   try {
     const { unicastConfigFor, unicastSettingsFromFlags } = await import('../../unicast/config.js');
@@ -48,7 +53,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     let unicastConfig: import('../../unicast/config.js').UnicastConfig | undefined;
     const { openSource } = await import('../../cluster/open.js');
     const follow = async () => {
-      const watch = await source!.watch((e) => reconciler.onEvent(e), abort.signal);
+      watch = await source!.watch((e) => reconciler.onEvent(e), abort.signal);
       await watch.synced;
       reconciler.synced();
       const n = reconciler.objectCounts();
@@ -83,6 +88,22 @@ export async function runServe(flags: ServeFlags): Promise<number> {
         return `${s.Ready} ready, ${s.Pending} pending, ${s.Skipped} skipped; ${records.filter((r) => r.target === 'mdns').length} .local names`;
       },
     });
+    if (flags.tls) {
+      tasks.push({
+        title: 'Keep TLS Secrets (kubectl-mdns CA)',
+        run: async () => {
+          const { startTlsKeeper } = await import('./tls.js');
+          const { ClusterSource } = await import('../../cluster/cluster-source.js');
+          if (!(source instanceof ClusterSource) || !watch?.snapshot) throw new UserError('--tls needs a cluster to write Secrets to');
+          const keeper = await startTlsKeeper(source.client, flags.caDir, reporter);
+          tlsKeeper = keeper;
+          const snapshot = watch.snapshot;
+          reconciler.watchBindings((bindings) => keeper.sync(bindings, snapshot()));
+          const items = await keeper.flush();
+          return `${items.length} listener${items.length === 1 ? '' : 's'}, CA ${keeper.caDir}`;
+        },
+      });
+    }
     let mdns: MdnsResponder | undefined;
     if (!flags.noMdns) {
       tasks.push({
@@ -134,6 +155,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   return 0;
 
   async function shutdown() {
+    tlsKeeper?.stop();
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_BUDGET_MS)));
     await Promise.race([reconciler.stop({ cleanup: Boolean(flags.cleanupOnExit) }), budget]);

@@ -2,6 +2,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { Binding } from '../../bindings/types.js';
 import { renderTable, type Column } from './table.js';
+import type { BindingTls } from '../../tls/types.js';
+import { tlsColumnText } from '../../tls/status.js';
 
 export interface BindingList {
   apiVersion: 'kubectl-mdns/v1alpha1';
@@ -10,8 +12,12 @@ export interface BindingList {
   items: Binding[];
 }
 
-export function bindingList(context: string, items: Binding[]): BindingList {
-  return { apiVersion: 'kubectl-mdns/v1alpha1', kind: 'BindingList', context, items };
+/** TLS status per binding (list -o wide/json/yaml; src/tls/status.ts); absent for HTTP bindings. */
+export type TlsByBinding = ReadonlyMap<Binding, BindingTls>;
+
+export function bindingList(context: string, items: Binding[], tls?: TlsByBinding): BindingList {
+  const withTls = tls ? items.map((b) => (tls.has(b) ? { ...b, tls: tls.get(b) } : b)) : items;
+  return { apiVersion: 'kubectl-mdns/v1alpha1', kind: 'BindingList', context, items: withTls };
 }
 
 const NONE = '<none>';
@@ -34,7 +40,7 @@ function parentText(b: Binding): string {
   return s;
 }
 
-export function renderBindingTable(items: readonly Binding[], opts: { wide: boolean; headers: boolean; chalk: ChalkInstance }): string {
+export function renderBindingTable(items: readonly Binding[], opts: { wide: boolean; headers: boolean; chalk: ChalkInstance; tls?: TlsByBinding }): string {
   const { chalk } = opts;
   const columns: Column<Binding>[] = [
     { header: 'NAMESPACE', value: (b) => b.route.namespace },
@@ -55,6 +61,18 @@ export function renderBindingTable(items: readonly Binding[], opts: { wide: bool
       { header: 'URL', value: (b) => b.url || NONE },
       { header: 'PARENT', value: parentText },
     );
+    // TLS (issue 12): only when the caller computed it (list -o wide reads the Secrets; list -w does not).
+    const tls = opts.tls;
+    if (tls) {
+      columns.push({
+        header: 'TLS',
+        value: (b) => tlsColumnText(tls.get(b)),
+        color: (text, b) => {
+          const st = tls.get(b)?.status;
+          return st === 'trusted' ? chalk.green(text) : st === undefined ? text : chalk.yellow(text);
+        },
+      });
+    }
     // STATUS holds free text (reasons): keep it last so the other columns stay aligned.
     const status = columns.splice(6, 1);
     columns.push(...status);

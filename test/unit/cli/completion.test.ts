@@ -24,7 +24,7 @@ function hasWhich(cmd: string): boolean {
 test('completion: subcommands with descriptions, then the NoFileComp directive', async () => {
   const lines = await complete([''], noCluster);
   assert.equal(lines.at(-1), ':4');
-  assert.deepEqual(lines.slice(0, -1).map((l) => l.split('\t')[0]), ['list', 'diff', 'serve', 'doctor', 'version', 'completion']);
+  assert.deepEqual(lines.slice(0, -1).map((l) => l.split('\t')[0]), ['list', 'diff', 'serve', 'tls', 'doctor', 'version', 'completion']);
   assert.ok(lines.slice(0, -1).every((l) => /^[a-z]+\t\S/.test(l)), 'every subcommand has a description');
   assert.deepEqual(await values(['se']), { values: ['serve'], directive: ':4' });
   assert.deepEqual(await values([]), await values(['']));

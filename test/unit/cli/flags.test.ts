@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { MiddlewareFunction } from 'yargs';
 import { buildParser } from '../../../src/cli/main.js';
 import { COMMANDS as COMPLETION_COMMANDS } from '../../../src/cli/completion.js';
-import { COMMANDS, FLAG_TABLES, flagsFor } from '../../../src/cli/flags.js';
+import { COMMANDS, FLAG_TABLES, SUBCOMMANDS, flagsFor } from '../../../src/cli/flags.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_POLICY, DEFAULT_TSIG_ALGORITHM, DEFAULT_UNICAST_TTL, UNICAST_POLICIES, unicastConfigFromFlags, type UnicastFlags } from '../../../src/unicast/config.js';
 import { TSIG_ALGORITHM_NAMES } from '../../../src/unicast/tsig.js';
 import { DEFAULT_TTL } from '../../../src/mdns/responder.js';
@@ -96,7 +96,7 @@ test('the defaults --help shows are the ones the stages apply, and the choices a
 });
 
 test('the tables: known commands only, one name and one short form per command', () => {
-  const names = new Set(COMMANDS.map((c) => c.name));
+  const names = new Set([...COMMANDS.map((c) => c.name), ...SUBCOMMANDS]);
   for (const f of FLAG_TABLES.flat()) for (const c of f.commands) assert.ok(names.has(c), `--${f.name}: unknown command ${c}`);
   for (const c of COMMANDS) {
     const flags = flagsFor(c.name);
