@@ -88,7 +88,8 @@ export interface RouteParentStatus {
   conditions?: Condition[];
 }
 
-export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute';
+/** TCPRoute and UDPRoute are v1alpha2 (experimental channel) and carry no spec.hostnames. */
+export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute';
 
 export interface Route extends KubeObject {
   kind?: string; // one of RouteKind when well-formed
@@ -112,6 +113,18 @@ export interface Ingress extends KubeObject {
   status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
 }
 
+export interface ServicePort {
+  name?: string;
+  port?: number;
+  protocol?: string; // TCP (default) | UDP | SCTP
+}
+
+/** A core v1 Service: only `type: LoadBalancer` ones have an address outside the cluster. */
+export interface Service extends KubeObject {
+  spec?: { type?: string; ports?: ServicePort[] };
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+}
+
 /** Everything the binding rules look at: one consistent snapshot of the cluster (or of -f files). */
 export interface ClusterObjects {
   gateways: Gateway[];
@@ -119,10 +132,12 @@ export interface ClusterObjects {
   routes: Route[];
   namespaces: Namespace[];
   ingresses: Ingress[];
+  /** Services: only those an annotation names become bindings. */
+  services: Service[];
 }
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 export function emptyClusterObjects(): ClusterObjects {
-  return { gateways: [], listenerSets: [], routes: [], namespaces: [], ingresses: [] };
+  return { gateways: [], listenerSets: [], routes: [], namespaces: [], ingresses: [], services: [] };
 }
