@@ -6,7 +6,7 @@
 import { CLASS, OPCODE, TYPE, encodeName } from './wire.js';
 
 export type UpdateClass = keyof typeof CLASS;
-export type UpdateType = 'A' | 'AAAA' | 'TXT' | 'SOA' | 'ANY';
+export type UpdateType = 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'SOA' | 'ANY';
 
 /** One RR of the prerequisite or update section. */
 export interface UpdateRecord {

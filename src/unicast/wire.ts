@@ -81,6 +81,11 @@ export function rdataTxt(strings: readonly string[]): Buffer {
   return codecs.txt.encode(parts).subarray(2);
 }
 
+/** CNAME rdata (RFC 1035 §3.3.1), uncompressed as UPDATE writes it. */
+export function rdataName(name: string): Buffer {
+  return encodeName(name);
+}
+
 export function decodeA(rdata: Buffer): string {
   return [...rdata.subarray(0, 4)].join('.');
 }
@@ -120,6 +125,8 @@ export interface WireRecord {
   /** Offsets of the whole record in the message. */
   start: number;
   end: number;
+  /** CNAME only: the target, decompressed while the whole message is at hand. */
+  target?: string;
 }
 
 export interface WireMessage {
@@ -163,7 +170,9 @@ export function parseMessage(buf: Buffer): WireMessage {
       const rdataOffset = offset + 10;
       if (rdataOffset + rdlength > buf.length) throw new Error('DNS message truncated in record data');
       offset = rdataOffset + rdlength;
-      sections[s]!.push({ name, type, class: klass, ttl, rdata: buf.subarray(rdataOffset, offset), rdataOffset, start, end: offset });
+      const rec: WireRecord = { name, type, class: klass, ttl, rdata: buf.subarray(rdataOffset, offset), rdataOffset, start, end: offset };
+      if (type === TYPE.CNAME) rec.target = readName(buf, rdataOffset).name;
+      sections[s]!.push(rec);
     }
   }
   return {
