@@ -39,7 +39,7 @@ export function filterObjects(objects: ClusterObjects, flags: CommonFlags): Clus
   const matches = parseLabelSelector(flags.selector);
   const keep = (o: { metadata?: { namespace?: string; labels?: Record<string, string> } }) =>
     (ns === undefined || (o.metadata?.namespace ?? 'default') === ns) && matches(o.metadata?.labels);
-  return { ...objects, routes: objects.routes.filter(keep), ingresses: objects.ingresses.filter(keep) };
+  return { ...objects, routes: objects.routes.filter(keep), ingresses: objects.ingresses.filter(keep), services: objects.services.filter(keep) };
 }
 
 export function bindingOptions(flags: CommonFlags): BindingOptions {

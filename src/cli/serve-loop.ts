@@ -4,9 +4,9 @@
 // records are regrouped only for the hostnames those bindings touch. Bursts (a relist of
 // thousands of objects) are coalesced into one flush, and each flush reports what changed,
 // per name, before handing the full desired state to the sinks.
-import type { ClusterObjects, Ingress, KubeObject, Route } from '../cluster/objects.js';
+import type { ClusterObjects, Ingress, KubeObject, Route, Service } from '../cluster/objects.js';
 import type { Binding, BindingOptions, BindingStatus } from '../bindings/types.js';
-import { bindIngress, bindRoute, compareBindings, indexObjects, keyOf, routesAffectedBy, type BindingIndex } from '../bindings/index.js';
+import { bindIngress, bindRoute, bindService, compareBindings, indexObjects, keyOf, routesAffectedBy, type BindingIndex } from '../bindings/index.js';
 import { compareRecordSets, desiredRecords } from '../records/desired.js';
 import { refString, type RecordSet } from '../records/types.js';
 import type { Reporter } from '../util/reporter.js';
@@ -19,12 +19,14 @@ export interface ClusterEvent {
 
 type Sink = (records: RecordSet[]) => void;
 
-const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
+const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
 
 export class ServeLoop {
   private index: BindingIndex = indexObjects({ gateways: [], listenerSets: [], namespaces: [] });
   private routes = new Map<string, Route>();
   private ingresses = new Map<string, Ingress>();
+  /** Services depend on nothing but themselves, like Ingresses. */
+  private services = new Map<string, Service>();
   private bindingsOf = new Map<string, Binding[]>();
   private recordsByKey = new Map<string, RecordSet>();
   private records: RecordSet[] = [];
@@ -56,7 +58,9 @@ export class ServeLoop {
     this.ingresses = new Map();
     for (const r of objects.routes) this.routes.set(objectId(r.kind ?? 'HTTPRoute', r), r);
     for (const i of objects.ingresses) this.ingresses.set(objectId('Ingress', i), i);
-    for (const id of [...this.routes.keys(), ...this.ingresses.keys(), ...this.bindingsOf.keys()]) this.dirty.add(id);
+    this.services = new Map();
+    for (const svc of objects.services) this.services.set(objectId('Service', svc), svc);
+    for (const id of [...this.routes.keys(), ...this.ingresses.keys(), ...this.services.keys(), ...this.bindingsOf.keys()]) this.dirty.add(id);
     this.flush();
   }
 
@@ -72,6 +76,11 @@ export class ServeLoop {
       const id = objectId(kind, object);
       if (deleted) this.ingresses.delete(id);
       else this.ingresses.set(id, object as Ingress);
+      this.dirty.add(id);
+    } else if (kind === 'Service') {
+      const id = objectId(kind, object);
+      if (deleted) this.services.delete(id);
+      else this.services.set(id, object as Service);
       this.dirty.add(id);
     } else if (kind === 'Gateway' || kind === 'ListenerSet' || kind === 'XListenerSet' || kind === 'Namespace') {
       const normalKind = kind === 'XListenerSet' ? 'ListenerSet' : kind;
@@ -119,7 +128,14 @@ export class ServeLoop {
       for (const b of this.bindingsOf.get(id) ?? []) touched.add(b.hostname);
       const route = this.routes.get(id);
       const ingress = this.ingresses.get(id);
-      const fresh = route ? bindRoute(route, this.index, this.options) : ingress ? bindIngress(ingress, this.index, this.options) : [];
+      const service = this.services.get(id);
+      const fresh = route
+        ? bindRoute(route, this.index, this.options)
+        : ingress
+          ? bindIngress(ingress, this.index, this.options)
+          : service
+            ? bindService(service, this.index, this.options)
+            : [];
       if (fresh.length) this.bindingsOf.set(id, fresh);
       else this.bindingsOf.delete(id);
       for (const b of fresh) touched.add(b.hostname);

@@ -18,9 +18,9 @@ export interface LoadedManifests {
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const LEGACY_GATEWAY_GROUP = 'gateway.networking.x-k8s.io';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
+const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
 
-type Bucket = 'gateways' | 'listenerSets' | 'routes' | 'namespaces' | 'ingresses';
+type Bucket = 'gateways' | 'listenerSets' | 'routes' | 'namespaces' | 'ingresses' | 'services';
 
 /** Where a kind goes, checking the API group too: Istio's networking.istio.io Gateway is not ours. */
 function bucketFor(kind: string, apiVersion: unknown): Bucket | undefined {
@@ -31,6 +31,7 @@ function bucketFor(kind: string, apiVersion: unknown): Bucket | undefined {
   if (kind === 'ListenerSet' || kind === 'XListenerSet') return groupIs(GATEWAY_GROUP, LEGACY_GATEWAY_GROUP) ? 'listenerSets' : undefined;
   if (kind === 'Namespace') return groupIs('') ? 'namespaces' : undefined;
   if (kind === 'Ingress') return groupIs('networking.k8s.io', 'extensions') ? 'ingresses' : undefined;
+  if (kind === 'Service') return groupIs('') ? 'services' : undefined;
   return undefined;
 }
 
@@ -108,7 +109,7 @@ class Collector {
       return;
     }
     const bucket = bucketFor(kind, doc.apiVersion);
-    if (bucket === undefined) return; // other kinds (Services, Deployments...) play no part in bindings
+    if (bucket === undefined) return; // other kinds (Deployments, ConfigMaps...) play no part in bindings
     const obj = { ...doc, kind } as KubeObject;
     const metadata = isRecord(obj.metadata) ? { ...obj.metadata } : {};
     if (bucket !== 'namespaces' && (typeof metadata.namespace !== 'string' || metadata.namespace === '')) metadata.namespace = 'default';
@@ -140,7 +141,7 @@ class Collector {
       return { ...ns, metadata: { ...ns.metadata, labels: { ...labels, [NAMESPACE_NAME_LABEL]: name } } };
     });
     const used = new Set<string>();
-    for (const list of [this.objects.gateways, this.objects.listenerSets, this.objects.routes, this.objects.ingresses] as KubeObject[][]) {
+    for (const list of [this.objects.gateways, this.objects.listenerSets, this.objects.routes, this.objects.ingresses, this.objects.services] as KubeObject[][]) {
       for (const o of list) used.add(o.metadata?.namespace ?? 'default');
     }
     for (const name of [...used].sort()) {

@@ -2,12 +2,12 @@
 // list+watch loops with an in-memory store per kind (for `serve`). Its output is the shared
 // ClusterObjects snapshot the binding rules read.
 //
-// Filters, as in DESIGN.md §CLI: `-n` narrows routes and Ingresses only — Gateways,
+// Filters, as in DESIGN.md §CLI: `-n` narrows routes, Ingresses and Services only — Gateways,
 // ListenerSets and Namespaces in other namespaces are still needed to bind them (a route's
 // parent may live elsewhere; allowedRoutes selectors read namespace labels). `-l` likewise
-// selects routes and Ingresses.
+// selects routes, Ingresses and Services.
 
-import type { ClusterObjects, Gateway, Ingress, KubeObject, ListenerSet, Namespace, Route } from './objects.js';
+import type { ClusterObjects, Gateway, Ingress, KubeObject, ListenerSet, Namespace, Route, Service } from './objects.js';
 import { emptyClusterObjects } from './objects.js';
 import type { Reporter } from '../util/reporter.js';
 import { silentReporter } from '../util/reporter.js';
@@ -191,7 +191,7 @@ export class ClusterSource {
 }
 
 function filterFor(kind: ClusterKind, f: ClusterFilter): { namespace?: string; labelSelector?: string } {
-  if (!ROUTE_KINDS.includes(kind) && kind !== 'Ingress') return {};
+  if (!ROUTE_KINDS.includes(kind) && kind !== 'Ingress' && kind !== 'Service') return {};
   const out: { namespace?: string; labelSelector?: string } = {};
   if (f.namespace) out.namespace = f.namespace;
   if (f.labelSelector) out.labelSelector = f.labelSelector;
@@ -212,7 +212,12 @@ function assemble(byKind: Map<ClusterKind, KubeObject[]>): ClusterObjects {
       case 'HTTPRoute':
       case 'GRPCRoute':
       case 'TLSRoute':
+      case 'TCPRoute':
+      case 'UDPRoute':
         pushAll(out.routes, items as Route[]);
+        break;
+      case 'Service':
+        pushAll(out.services, items as Service[]);
         break;
       case 'Namespace':
         pushAll(out.namespaces, items as Namespace[]);
