@@ -7,6 +7,7 @@
 // parent may live elsewhere; allowedRoutes selectors read namespace labels). `-l` likewise
 // selects routes, Ingresses and Services.
 
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { ClusterObjects, Gateway, Ingress, KubeObject, ListenerSet, Namespace, Route, Service } from './objects.js';
 import { emptyClusterObjects } from './objects.js';
 import type { Reporter } from '../util/reporter.js';
@@ -141,6 +142,9 @@ export class ClusterSource {
   async watch(onChange: ClusterChangeHandler, signal: AbortSignal, opts: ClusterWatchOptions = {}): Promise<ClusterWatch> {
     const { resources, warnings } = await this.discover(signal);
     for (const w of warnings) this.reporter.report({ kind: 'warning', source: 'cluster', message: w });
+    // Every kind's loop listens for the abort (ten kinds and their requests pass Node's default
+    // of 10, which would print a false leak warning on stderr).
+    setMaxListeners(Math.max(getMaxListeners(signal), 10 + 3 * resources.length), signal);
 
     const health = new ConnectionHealth(this.reporter);
     const loops = new Map<ClusterKind, ListWatch>();
