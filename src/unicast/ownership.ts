@@ -143,9 +143,8 @@ export function recordSetFromState(state: NameState, ownerId: string, inUseCount
   const other = parsed[0];
   if (other) return { ...base, owners: other.owners, ownerId: other.ownerId, foreign: `owned by kubectl-mdns owner "${other.ownerId}"` };
   if (state.a.length || state.aaaa.length) return { ...base, foreign: 'record not created by kubectl-mdns' };
-  if (state.cname !== undefined) return { ...base, foreign: 'CNAME not created by kubectl-mdns' };
-  if (inUseCounts && (state.txt.length || state.other.length)) {
-    const types = [...new Set([...(state.txt.length ? ['TXT'] : []), ...state.other])].join(', ');
+  if (inUseCounts && (state.txt.length || state.other.length || state.cname !== undefined)) {
+    const types = [...new Set([...(state.cname !== undefined ? ['CNAME'] : []), ...(state.txt.length ? ['TXT'] : []), ...state.other])].join(', ');
     return { ...base, foreign: `name in use by ${types} records not created by kubectl-mdns` };
   }
   return undefined;
