@@ -24,6 +24,8 @@ export interface AddressSet {
   annotation?: string;
   /** The annotation key used (kubectl-mdns/addresses or external-dns's target). */
   annotationKey?: string;
+  /** Who carries that annotation ("ListenerSet team/ls" when it overrides its Gateway), for messages. */
+  annotationOwner?: string;
   /** The one CNAME target for unicast zones: a Hostname address when there is no IP address. */
   cname?: string;
 }
@@ -75,7 +77,7 @@ function annotationOf(obj: unknown): AnnotationHit | undefined {
 }
 
 function fromAnnotation(hit: AnnotationHit, owner: string): AddressSet {
-  const set: AddressSet = { addresses: [], hostnameAddresses: [], warnings: [], annotation: hit.value, annotationKey: hit.key };
+  const set: AddressSet = { addresses: [], hostnameAddresses: [], warnings: [], annotation: hit.value, annotationKey: hit.key, annotationOwner: owner };
   for (const part of hit.value.split(',').map((p) => p.trim()).filter(Boolean)) {
     const parsed = parseIPAddress(part);
     if (parsed.ok) {

@@ -101,7 +101,9 @@ export function placedBinding(base: BindingBase, p: Placement): Binding {
   return b;
 }
 
-function pendingReason(owner: string, set: AddressSet): string {
+function pendingReason(addressOwner: string, set: AddressSet): string {
+  // The object whose annotation says it, when an annotation decided (a ListenerSet's, not its Gateway's).
+  const owner = set.annotation !== undefined ? (set.annotationOwner ?? addressOwner) : addressOwner;
   if (set.annotation !== undefined) {
     if (set.hostnameAddresses.length) {
       return `${owner} has only Hostname addresses in annotation ${set.annotationKey ?? ANNOTATION_ADDRESSES} (${set.hostnameAddresses.join(', ')}), which mDNS cannot serve; add its IP to the annotation, or publish the name in a --zone (a CNAME)`;

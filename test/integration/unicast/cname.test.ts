@@ -91,6 +91,19 @@ test('a name moves from A records to a CNAME and back, its TXT moving with it', 
     assert.deepEqual(await named.zoneRecords('dev.k8s'), ['ns.dev.k8s A 127.0.0.1', 'shop.dev.k8s A 10.0.0.2', 'shop.dev.k8s TXT ' + txtFor('shop')]);
   }));
 
+test('a wildcard name gets a wildcard CNAME; its TXT sits at cname-*.<rest>', () =>
+  withNamed({}, async (named, sinkFor) => {
+    const sink = sinkFor(configFor(named));
+    await sink.start();
+    sink.sync([cnameRs('*.apps.dev.k8s', 'lb.example.com', 'apps')]);
+    await sink.whenIdle();
+    assert.deepEqual(await named.lookup('anything.apps.dev.k8s', 'CNAME'), ['lb.example.com.'], 'the wildcard answers for any name under it');
+    assert.deepEqual(await named.zoneRecords('dev.k8s'), ['*.apps.dev.k8s CNAME lb.example.com.', 'cname-*.apps.dev.k8s TXT ' + txtFor('apps'), 'ns.dev.k8s A 127.0.0.1']);
+    sink.sync([]);
+    await sink.whenIdle();
+    assert.deepEqual(await named.zoneRecords('dev.k8s'), ['ns.dev.k8s A 127.0.0.1']);
+  }));
+
 test('a CNAME not created by kubectl-mdns is never touched', () =>
   withNamed({ records: { 'dev.k8s': ['shop CNAME elsewhere.example.org.'] } }, async (named, sinkFor) => {
     const config = configFor(named);
