@@ -1,12 +1,15 @@
-// Binding rule 6 (docs/design.md#rule-6-addresses): which addresses a name resolves to. The annotation
-// kubectl-mdns/addresses overrides status (for gateways whose controller reports an address
-// the host cannot reach); otherwise status.addresses of type IPAddress (or no type).
-// Hostname addresses are reported, never served: mDNS and our unicast records carry A/AAAA only.
+// Binding rule 6 (docs/design.md#rule-6-addresses): which addresses a name resolves to. An address annotation
+// overrides status (for gateways whose controller reports an address the host cannot reach):
+// `kubectl-mdns/addresses`, else external-dns's `target` (either prefix, annotations.ts); on a
+// route through a ListenerSet, the ListenerSet's annotation before its Gateway's (the more
+// specific object decides, as external-dns does). Otherwise status.addresses of type IPAddress
+// (or no type). Hostname addresses (status, or a name in the annotation) are never served by
+// mDNS; when a Gateway has nothing else, a unicast zone gets them as a CNAME (`cname`).
 
 import { isIP } from 'node:net';
-import type { Gateway, Ingress } from '../gateway-api/objects.js';
-import { ANNOTATION_ADDRESSES } from './types.js';
-import { displayValue } from './hostnames.js';
+import type { Gateway, Ingress, Service } from '../gateway-api/objects.js';
+import { checkHostname, displayValue } from './hostnames.js';
+import { TARGET_KEYS, firstAnnotation, type AnnotationHit } from './annotations.js';
 
 export type ParsedAddress = { ok: true; ip: string; family: 4 | 6 } | { ok: false; reason: string };
 
@@ -19,6 +22,12 @@ export interface AddressSet {
   warnings: string[];
   /** Set when the annotation was used instead of status. */
   annotation?: string;
+  /** The annotation key used (kubectl-mdns/addresses or external-dns's target). */
+  annotationKey?: string;
+  /** Who carries that annotation ("ListenerSet team/ls" when it overrides its Gateway), for messages. */
+  annotationOwner?: string;
+  /** The one CNAME target for unicast zones: a Hostname address when there is no IP address. */
+  cname?: string;
 }
 
 /**
@@ -62,29 +71,57 @@ export function sortAddresses(addresses: Iterable<string>): string[] {
   return [...v4, ...v6];
 }
 
-function annotationOf(obj: { metadata?: { annotations?: Record<string, string> } }): string | undefined {
-  const annotations = obj.metadata?.annotations;
-  if (!annotations || typeof annotations !== 'object') return undefined;
-  const value = annotations[ANNOTATION_ADDRESSES];
+function annotationOf(obj: unknown): AnnotationHit | undefined {
   // An empty annotation is treated as unset: `kubectl-mdns/publish: none` is how to switch a name off.
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+  return firstAnnotation(obj, TARGET_KEYS);
 }
 
-function fromAnnotation(value: string, owner: string): AddressSet {
-  const set: AddressSet = { addresses: [], hostnameAddresses: [], warnings: [], annotation: value };
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+function fromAnnotation(hit: AnnotationHit, owner: string): AddressSet {
+  const set: AddressSet = { addresses: [], hostnameAddresses: [], warnings: [], annotation: hit.value, annotationKey: hit.key, annotationOwner: owner };
+  for (const part of hit.value.split(',').map((p) => p.trim()).filter(Boolean)) {
     const parsed = parseIPAddress(part);
-    if (parsed.ok) set.addresses.push(parsed.ip);
-    else set.warnings.push(`${owner}: ${parsed.reason} (annotation ${ANNOTATION_ADDRESSES}); dropped`);
+    if (parsed.ok) {
+      set.addresses.push(parsed.ip);
+      continue;
+    }
+    // external-dns's target may be a name (a load balancer's DNS name): reported, a CNAME in
+    // unicast zones. Our own kubectl-mdns/addresses stays what it always was: IP addresses.
+    const host = hit.key !== TARGET_KEYS[0] && isIP(part) === 0 && !part.includes('%') ? checkHostname(part) : undefined;
+    if (host?.ok && !host.name.startsWith('*.')) set.hostnameAddresses.push(host.name);
+    else set.warnings.push(`${owner}: ${parsed.reason} (annotation ${hit.key}); dropped`);
   }
   set.addresses = sortAddresses(set.addresses);
+  set.hostnameAddresses = [...new Set(set.hostnameAddresses)].sort();
   return set;
+}
+
+/**
+ * A CNAME only where nothing else can answer: with an IP address the name gets A/AAAA and the
+ * Hostname stays reported. One CNAME per name (RFC 1034 §3.6.2): the first in sort order.
+ */
+function withCname(set: AddressSet, owner: string): AddressSet {
+  if (set.addresses.length > 0 || set.hostnameAddresses.length === 0) return set;
+  set.cname = set.hostnameAddresses[0];
+  if (set.hostnameAddresses.length > 1) {
+    set.warnings.push(`${owner}: several Hostname addresses (${set.hostnameAddresses.join(', ')}); a name can have one CNAME only, ${set.cname} is used in unicast zones`);
+  }
+  return set;
+}
+
+/**
+ * A route through a ListenerSet: the ListenerSet's address annotation, when it has one, wins
+ * over everything its Gateway says.
+ */
+export function listenerSetAddresses(listenerSet: unknown, gateway: Gateway, owner: string, lsOwner: string): AddressSet {
+  const hit = annotationOf(listenerSet);
+  if (hit !== undefined) return withCname(fromAnnotation(hit, lsOwner), lsOwner);
+  return gatewayAddresses(gateway, owner);
 }
 
 /** `owner` names the object in warnings, e.g. "gateway infra/gw". */
 export function gatewayAddresses(gateway: Gateway, owner: string): AddressSet {
   const annotated = annotationOf(gateway);
-  if (annotated !== undefined) return fromAnnotation(annotated, owner);
+  if (annotated !== undefined) return withCname(fromAnnotation(annotated, owner), owner);
   const set: AddressSet = { addresses: [], hostnameAddresses: [], warnings: [] };
   const status = gateway.status;
   const list: unknown = status && typeof status === 'object' ? status.addresses : undefined;
@@ -107,13 +144,20 @@ export function gatewayAddresses(gateway: Gateway, owner: string): AddressSet {
   }
   set.addresses = sortAddresses(set.addresses);
   set.hostnameAddresses = [...new Set(set.hostnameAddresses)].sort();
-  return set;
+  return cnameFromStatus(set, owner);
 }
 
-/** Ingress: status.loadBalancer.ingress[].ip (and .hostname, reported), or the same annotation. */
-export function ingressAddresses(ingress: Ingress, owner: string): AddressSet {
+/** A status Hostname becomes a CNAME only when it is a valid DNS name (it is free text in the API). */
+function cnameFromStatus(set: AddressSet, owner: string): AddressSet {
+  const valid = set.hostnameAddresses.map((h) => checkHostname(h)).filter((c) => c.ok && !c.name.startsWith('*.')).map((c) => c.name);
+  if (set.addresses.length > 0 || valid.length === 0) return set;
+  return withCname({ ...set, hostnameAddresses: [...new Set(valid)].sort() }, owner);
+}
+
+/** Ingress and Service: status.loadBalancer.ingress[].ip (and .hostname, reported, never a CNAME), or the same annotations. */
+export function ingressAddresses(ingress: Ingress | Service, owner: string): AddressSet {
   const annotated = annotationOf(ingress);
-  if (annotated !== undefined) return fromAnnotation(annotated, owner);
+  if (annotated !== undefined) return { ...fromAnnotation(annotated, owner) };
   const set: AddressSet = { addresses: [], hostnameAddresses: [], warnings: [] };
   const status = ingress.status;
   const lb: unknown = status && typeof status === 'object' ? status.loadBalancer : undefined;

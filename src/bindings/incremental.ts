@@ -4,11 +4,12 @@
 // (routesAffectedBy). flush() returns the hostnames whose bindings may have changed, so the
 // records stage regroups only those. Pure: no timers, no I/O — the reconcile stage decides
 // when to flush (docs/design.md#reconcile).
-import { isRouteKind, objectId, type ClusterObjects, type Gateway, type Ingress, type KubeObject, type ListenerSet, type Namespace, type Route } from '../gateway-api/objects.js';
+import { isRouteKind, objectId, type ClusterObjects, type Gateway, type Ingress, type KubeObject, type ListenerSet, type Namespace, type Route, type Service } from '../gateway-api/objects.js';
 import type { Binding, BindingOptions, BindingStatus } from './types.js';
 import { indexObjects, keyOf, type BindingIndex } from './object-index.js';
 import { bindRoute } from './routes.js';
 import { bindIngress } from './ingresses.js';
+import { bindService } from './services.js';
 import { routesAffectedBy } from './affected.js';
 import { compareBindings } from './order.js';
 
@@ -23,6 +24,8 @@ export class LiveBindings {
   private index: BindingIndex = indexObjects({ gateways: [], listenerSets: [], namespaces: [] });
   private routes = new Map<string, Route>();
   private ingresses = new Map<string, Ingress>();
+  /** Services, like Ingresses, depend on nothing but themselves. */
+  private services = new Map<string, Service>();
   private readonly byObject = new Map<string, Binding[]>();
   private readonly byHost = new Map<string, Set<string>>();
   private readonly dirty = new Set<string>();
@@ -36,7 +39,9 @@ export class LiveBindings {
     this.ingresses = new Map();
     for (const r of objects.routes) this.routes.set(objectId(r.kind ?? 'HTTPRoute', r), r);
     for (const i of objects.ingresses) this.ingresses.set(objectId('Ingress', i), i);
-    for (const id of [...this.routes.keys(), ...this.ingresses.keys(), ...this.byObject.keys()]) this.dirty.add(id);
+    this.services = new Map();
+    for (const svc of objects.services) this.services.set(objectId('Service', svc), svc);
+    for (const id of [...this.routes.keys(), ...this.ingresses.keys(), ...this.services.keys(), ...this.byObject.keys()]) this.dirty.add(id);
   }
 
   /** Records one event; returns whether anything needs rebinding. */
@@ -50,10 +55,10 @@ export class LiveBindings {
       this.dirty.add(id);
       return true;
     }
-    if (kind === 'Ingress') {
+    if (kind === 'Ingress' || kind === 'Service') {
       const id = objectId(kind, object);
-      if (deleted) this.ingresses.delete(id);
-      else this.ingresses.set(id, object as Ingress);
+      if (kind === 'Ingress') setOrDelete(this.ingresses, id, object as Ingress, deleted);
+      else setOrDelete(this.services, id, object as Service, deleted);
       this.dirty.add(id);
       return true;
     }
@@ -79,7 +84,14 @@ export class LiveBindings {
       for (const b of this.byObject.get(id) ?? []) touched.add(b.hostname);
       const route = this.routes.get(id);
       const ingress = this.ingresses.get(id);
-      const fresh = route ? bindRoute(route, this.index, this.options) : ingress ? bindIngress(ingress, this.index, this.options) : [];
+      const service = this.services.get(id);
+      const fresh = route
+        ? bindRoute(route, this.index, this.options)
+        : ingress
+          ? bindIngress(ingress, this.index, this.options)
+          : service
+            ? bindService(service, this.index, this.options)
+            : [];
       this.unlink(id);
       if (fresh.length) this.byObject.set(id, fresh);
       else this.byObject.delete(id);
@@ -112,7 +124,7 @@ export class LiveBindings {
   }
 
   objectCounts(): { routes: number; gateways: number } {
-    return { routes: this.routes.size + this.ingresses.size, gateways: this.index.gateways.size };
+    return { routes: this.routes.size + this.ingresses.size + this.services.size, gateways: this.index.gateways.size };
   }
 
   private unlink(id: string): void {

@@ -5,6 +5,8 @@
 export { computeBindings } from './compute.js';
 export { bindRoute } from './routes.js';
 export { bindIngress } from './ingresses.js';
+export { bindService } from './services.js';
+export { HOSTNAME_KEYS, TARGET_KEYS, HOSTNAME_SOURCE_KEYS } from './annotations.js';
 export { indexObjects, objectKey, keyOf, namespaceLabels, NAMESPACE_NAME_LABEL, type BindingIndex } from './object-index.js';
 export { routesAffectedBy, routeParents, type ChangedObject, type RouteParents } from './affected.js';
 export { lintObject, lintObjects } from './lint.js';

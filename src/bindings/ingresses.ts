@@ -8,7 +8,7 @@ import type { Binding, BindingOptions, ResourceRef } from './types.js';
 import { checkHostname, intersectHostnames } from './hostnames.js';
 import { ingressAddresses } from './addresses.js';
 import { nameOf, namespaceOf, type BindingIndex } from './object-index.js';
-import { placedBinding, skippedBinding, type BindingBase } from './verdict.js';
+import { named, placedBinding, skippedBinding, type BindingBase } from './verdict.js';
 import { compareBindings } from './order.js';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -52,14 +52,14 @@ export function bindIngress(ingress: Ingress, _index: BindingIndex, options: Bin
     if (seen.has(check.name)) continue;
     seen.add(check.name);
     if (!check.ok) {
-      out.push(skippedBinding(base, check.name, `${check.reason}; fix the Ingress host`));
+      out.push(named(skippedBinding(base, check.name, `${check.reason}; fix the Ingress host`), { sources: ['spec'] }));
       continue;
     }
     // A tls entry covers the host when its name (possibly a wildcard) takes it.
     const secure = tlsHosts.some((t) => intersectHostnames(check.name, t) === check.name);
     const port = secure ? 443 : 80;
     out.push(
-      placedBinding(base, {
+      named(placedBinding(base, {
         hostname: check.name,
         listener: '',
         port,
@@ -68,7 +68,7 @@ export function bindIngress(ingress: Ingress, _index: BindingIndex, options: Bin
         addressOwner: owner,
         annotations: [{ owner: `Ingress ${namespace}/${name}`, annotations: ingress.metadata?.annotations }],
         zones: options.zones,
-      }),
+      }), { sources: ['spec'] }),
     );
   }
   return out.sort(compareBindings);

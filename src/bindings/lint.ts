@@ -30,7 +30,7 @@ function listenersProblems(what: string, listeners: unknown): string[] {
   return out;
 }
 
-export function lintObject(kind: 'Gateway' | 'ListenerSet' | 'Route' | 'Ingress' | 'Namespace', obj: unknown): string[] {
+export function lintObject(kind: 'Gateway' | 'ListenerSet' | 'Route' | 'Ingress' | 'Namespace' | 'Service', obj: unknown): string[] {
   if (!isRecord(obj)) return [`a ${kind} entry is not an object; ignored`];
   const o = obj as KubeObject;
   const shownKind = kind === 'Route' ? (typeof o.kind === 'string' ? o.kind : 'route') : kind;
@@ -42,6 +42,8 @@ export function lintObject(kind: 'Gateway' | 'ListenerSet' | 'Route' | 'Ingress'
     return kind === 'Namespace' ? ['a Namespace without metadata.name is ignored'] : [`a ${shownKind} in namespace ${namespaceOf(o)} has no metadata.name; ignored`];
   }
   if (kind === 'Namespace') return [];
+  // Services are many and mostly not ours: only the ones an annotation names are looked at (services.ts).
+  if (kind === 'Service') return [];
   if (!isRecord(o.spec)) return [`${what} has no spec; nothing to bind`];
   const spec = o.spec;
   const out: string[] = [];
@@ -73,6 +75,7 @@ export function lintObjects(objects: ClusterObjects): string[] {
     ...objects.routes.flatMap((o) => lintObject('Route', o)),
     ...objects.ingresses.flatMap((o) => lintObject('Ingress', o)),
     ...objects.namespaces.flatMap((o) => lintObject('Namespace', o)),
+    ...(objects.services ?? []).flatMap((o) => lintObject('Service', o)),
   ];
   return [...new Set(out)];
 }

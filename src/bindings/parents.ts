@@ -1,10 +1,13 @@
 // Binding rules 1 and 2 (docs/design.md#rule-1-parent, #rule-2-accepted): which parentRefs count, what they resolve to, and whether
-// the gateway controller has rejected the route for that parent.
+// the gateway controller has rejected the route for that parent. A ListenerSet the controller
+// did not accept (GEP-1713 ListenerSetStatus: `Accepted=False` on the set, or on one listener in
+// `status.listeners`, e.g. a conflict with another listener that only the controller can see)
+// is skipped with the controller's reason, as rule 2 does for routes; a missing status goes on.
 
 import type { Condition, Gateway, Route } from '../gateway-api/objects.js';
 import { GATEWAY_GROUP } from '../gateway-api/objects.js';
 import type { GatewayRef } from './types.js';
-import { gatewayAddresses, type AddressSet } from './addresses.js';
+import { gatewayAddresses, listenerSetAddresses, type AddressSet } from './addresses.js';
 import { usableListeners, type UsableListener } from './listeners.js';
 import { matchLabelSelector } from './selector.js';
 import { namespaceLabels, namespaceOf, objectKey, type BindingIndex } from './object-index.js';
@@ -94,6 +97,12 @@ export interface ResolvedParent {
   addresses: AddressSet;
   /** "gateway infra/gw", for address messages. */
   gatewayLabel: string;
+  /**
+   * Listeners (by name) the controller reports `Accepted=False` for, with what it says
+   * ("Accepted=False, Reason: message"). They stay in `listeners` so sectionName and port still
+   * find them; binding skips them with this text.
+   */
+  rejectedListeners: Map<string, string>;
 }
 
 export interface UnresolvedParent {
@@ -120,6 +129,7 @@ export function resolveParent(parent: ParentRefKey, index: BindingIndex): Resolv
       listeners: usableListeners(isRecord(gateway.spec) ? gateway.spec.listeners : undefined),
       addresses: gatewayAddresses(gateway, label),
       gatewayLabel: label,
+      rejectedListeners: new Map(),
     };
   }
   const lsLabel = `${parent.writtenKind} ${parent.namespace}/${parent.name}`;
@@ -137,15 +147,45 @@ export function resolveParent(parent: ParentRefKey, index: BindingIndex): Resolv
   if (!gateway) return { reason: `${label} (parent of ${lsLabel}) not found; check the ListenerSet's spec.parentRef`, gatewayRef };
   const refusal = listenerSetRefusal(gateway, gatewayRef, lsNamespace, index);
   if (refusal) return { reason: `${label} does not accept ${lsLabel}: ${refusal}`, gatewayRef };
+  const status: unknown = listenerSet.status;
+  const setRejected = notAccepted(isRecord(status) ? status.conditions : undefined);
+  if (setRejected) {
+    return {
+      reason: `${lsLabel} was not accepted by the controller of ${label} (${setRejected}); fix what it reports: kubectl describe ${parent.writtenKind.toLowerCase()} -n ${lsNamespace} ${parent.name}`,
+      gatewayRef,
+    };
+  }
   return {
     gateway,
     gatewayRef,
     listenerOwner: lsLabel,
     listenerNamespace: lsNamespace,
     listeners: usableListeners(isRecord(spec) ? spec.listeners : undefined),
-    addresses: gatewayAddresses(gateway, label),
+    addresses: listenerSetAddresses(listenerSet, gateway, label, lsLabel),
     gatewayLabel: label,
+    rejectedListeners: rejectedListenersOf(isRecord(status) ? status.listeners : undefined),
   };
+}
+
+/** "Accepted=False, Reason: message" when `conditions` holds an explicit Accepted=False; else null. */
+export function notAccepted(conditions: unknown): string | null {
+  if (!Array.isArray(conditions)) return null;
+  const accepted = (conditions as unknown[]).find((c): c is Condition => isRecord(c) && c.type === 'Accepted');
+  if (accepted?.status !== 'False') return null;
+  const why = [accepted.reason, accepted.message].filter((s) => typeof s === 'string' && s !== '').join(': ');
+  return `Accepted=False${why ? `, ${why}` : ''}`;
+}
+
+/** status.listeners[] of a ListenerSet (ListenerEntryStatus): the names with Accepted=False. */
+function rejectedListenersOf(entries: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!Array.isArray(entries)) return out;
+  for (const entry of entries as unknown[]) {
+    if (!isRecord(entry) || typeof entry.name !== 'string') continue;
+    const rejected = notAccepted(entry.conditions);
+    if (rejected) out.set(entry.name, rejected);
+  }
+  return out;
 }
 
 /**

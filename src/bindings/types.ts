@@ -6,10 +6,17 @@ export type BindingStatus = 'Ready' | 'Pending' | 'Skipped';
 export type PublishTarget = 'mdns' | 'unicast';
 
 export interface ResourceRef {
-  kind: string; // HTTPRoute | GRPCRoute | TLSRoute | Ingress
+  kind: string; // HTTPRoute | GRPCRoute | TLSRoute | TCPRoute | UDPRoute | Ingress | Service
   namespace: string;
   name: string;
 }
+
+/**
+ * Where a binding's hostname comes from (`list -o wide` SOURCE): the route's own field
+ * (`spec.hostnames`, an Ingress's `spec.rules[].host`), the listener's hostname when the route
+ * names none, or a hostname annotation (ours or external-dns's, annotations.ts).
+ */
+export type NameSource = 'spec' | 'listener' | 'annotation';
 
 export interface GatewayRef {
   namespace: string;
@@ -37,6 +44,20 @@ export interface Binding {
   parent?: { kind: string; namespace: string; name: string; sectionName?: string; port?: number };
   /** Hostname-type gateway addresses: reported, never served. */
   hostnameAddresses?: string[];
+  /** Every source that names this hostname, in the order spec, listener, annotation. */
+  sources?: NameSource[];
+  /** With source `annotation`: the annotation key that won (annotations.ts precedence). */
+  sourceAnnotation?: string;
+  /**
+   * Unicast only: the CNAME target when the gateway has only a Hostname address (status or
+   * target annotation). mDNS cannot serve it (reported, not served); a unicast zone gets a CNAME.
+   */
+  cname?: string;
+  /**
+   * The DNS-SD service type advertised for a Ready .local name (RFC 6763 §7), when it is not
+   * the default `_http._tcp` / `_https._tcp`; '' means no DNS-SD instance at all.
+   */
+  dnsSdType?: string;
   /** Per-binding warnings (dropped invalid addresses, multi-label .local names...). */
   warnings?: string[];
 }

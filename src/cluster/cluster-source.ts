@@ -2,7 +2,8 @@
 // kind (`list`, `diff`) or list+watch loops with an in-memory store per kind (`serve`,
 // `list -w`). `-n`/`-l` (filter.ts) are pushed down to the API server.
 
-import type { ClusterObjects, Gateway, Ingress, KubeObject, ListenerSet, Namespace, Route } from '../gateway-api/objects.js';
+import { getMaxListeners, setMaxListeners } from 'node:events';
+import type { ClusterObjects, Gateway, Ingress, KubeObject, ListenerSet, Namespace, Route, Service } from '../gateway-api/objects.js';
 import { emptyClusterObjects } from '../gateway-api/objects.js';
 import { serverFilterFor, type ObjectFilter } from './filter.js';
 import type { ObjectEvent, Source, SourceList, SourceWatch, SyncedEvent } from './source.js';
@@ -124,6 +125,9 @@ export class ClusterSource implements Source {
     const { resources, warnings } = await this.discover(signal);
     for (const w of warnings) this.reporter.report({ kind: 'warning', source: 'cluster', message: w });
 
+    // Every kind's loop listens for the abort (ten kinds and their requests pass Node's default
+    // of 10, which would print a false leak warning on stderr).
+    setMaxListeners(Math.max(getMaxListeners(signal), 10 + 3 * resources.length), signal);
     const health = new ConnectionHealth(this.reporter);
     const loops = new Map<ClusterKind, ListWatch>();
     let cached: ClusterObjects | undefined;
@@ -186,7 +190,12 @@ function assemble(byKind: Map<ClusterKind, KubeObject[]>): ClusterObjects {
       case 'HTTPRoute':
       case 'GRPCRoute':
       case 'TLSRoute':
+      case 'TCPRoute':
+      case 'UDPRoute':
         pushAll(out.routes, items as Route[]);
+        break;
+      case 'Service':
+        pushAll(out.services, items as Service[]);
         break;
       case 'Namespace':
         pushAll(out.namespaces, items as Namespace[]);

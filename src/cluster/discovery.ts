@@ -1,16 +1,18 @@
 // Which of the kinds we read does this cluster serve, and at which version? Asked of the API
 // server's discovery documents at run time, because Gateway API versions move (TLSRoute is v1
 // since Gateway API v1.5 and the standard channel no longer serves v1alpha2 — docs/decisions.md,
-// Discovery; ListenerSet graduated from gateway.networking.x-k8s.io XListenerSet). A kind that is
-// not served is skipped with one warning; no Gateway API at all is an error, since nothing
-// could ever be published.
+// Discovery; ListenerSet graduated from gateway.networking.x-k8s.io XListenerSet; TCPRoute and
+// UDPRoute exist only in the experimental channel, at v1alpha2). Kinds that are not served are
+// skipped with one warning for all of them (a standard-channel cluster lacks TCPRoute and
+// UDPRoute on every run: one line, not a screenful); no Gateway API at all is an error, since
+// nothing could ever be published.
 
 import { UserError } from '../util/errors.js';
 import { EXPERIMENTAL_GATEWAY_GROUP, GATEWAY_GROUP } from '../gateway-api/objects.js';
 import { isNotFound } from './http.js';
 import type { ApiClient } from './http.js';
 
-export type ClusterKind = 'Gateway' | 'ListenerSet' | 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'Namespace' | 'Ingress';
+export type ClusterKind = 'Gateway' | 'ListenerSet' | 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute' | 'Namespace' | 'Ingress' | 'Service';
 
 export const CLUSTER_KINDS: readonly ClusterKind[] = [
   'Gateway',
@@ -18,8 +20,11 @@ export const CLUSTER_KINDS: readonly ClusterKind[] = [
   'HTTPRoute',
   'GRPCRoute',
   'TLSRoute',
+  'TCPRoute',
+  'UDPRoute',
   'Namespace',
   'Ingress',
+  'Service',
 ];
 
 
@@ -57,8 +62,11 @@ const CANDIDATES: Record<ClusterKind, Candidate[]> = {
   HTTPRoute: [{ group: GATEWAY_GROUP, versions: ['v1', 'v1beta1'], plural: 'httproutes', servedKind: 'HTTPRoute' }],
   GRPCRoute: [{ group: GATEWAY_GROUP, versions: ['v1', 'v1alpha2'], plural: 'grpcroutes', servedKind: 'GRPCRoute' }],
   TLSRoute: [{ group: GATEWAY_GROUP, versions: ['v1', 'v1alpha3', 'v1alpha2'], plural: 'tlsroutes', servedKind: 'TLSRoute' }],
+  TCPRoute: [{ group: GATEWAY_GROUP, versions: ['v1', 'v1alpha2'], plural: 'tcproutes', servedKind: 'TCPRoute' }],
+  UDPRoute: [{ group: GATEWAY_GROUP, versions: ['v1', 'v1alpha2'], plural: 'udproutes', servedKind: 'UDPRoute' }],
   Namespace: [{ group: '', versions: ['v1'], plural: 'namespaces', servedKind: 'Namespace' }],
   Ingress: [{ group: 'networking.k8s.io', versions: ['v1'], plural: 'ingresses', servedKind: 'Ingress' }],
+  Service: [{ group: '', versions: ['v1'], plural: 'services', servedKind: 'Service' }],
 };
 
 interface APIGroup {
@@ -151,13 +159,13 @@ export async function discoverResources(
   );
 
   const resources: ServedResource[] = [];
-  const warnings: string[] = [];
+  const missing: ClusterKind[] = [];
   for (const kind of kinds) {
     const found = pick(kind, resourcesOf);
     if (found) resources.push(found);
-    else warnings.push(notServedWarning(kind));
+    else missing.push(kind);
   }
-  return { resources, warnings };
+  return { resources, warnings: missing.length ? [notServedWarning(missing)] : [] };
 }
 
 function pick(kind: ClusterKind, resourcesOf: Map<string, Map<string, boolean>>): ServedResource | undefined {
@@ -172,7 +180,8 @@ function pick(kind: ClusterKind, resourcesOf: Map<string, Map<string, boolean>>)
   return undefined;
 }
 
-function notServedWarning(kind: ClusterKind): string {
-  const where = CANDIDATES[kind].map((c) => (c.group ? `${c.plural}.${c.group}` : c.plural)).join(' or ');
-  return `${kind} is not served by the cluster (no ${where}): skipped`;
+function notServedWarning(kinds: readonly ClusterKind[]): string {
+  const where = (kind: ClusterKind) => CANDIDATES[kind].map((c) => (c.group ? `${c.plural}.${c.group}` : c.plural)).join(' or ');
+  if (kinds.length === 1) return `${kinds[0]} is not served by the cluster (no ${where(kinds[0]!)}): skipped`;
+  return `${kinds.join(', ')} are not served by the cluster (no ${kinds.map(where).join(', ')}): skipped`;
 }

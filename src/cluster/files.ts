@@ -23,7 +23,7 @@ const TLS_KINDS = new Set(['Secret', 'ReferenceGrant']);
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-type Bucket = 'gateways' | 'listenerSets' | 'routes' | 'namespaces' | 'ingresses';
+type Bucket = 'gateways' | 'listenerSets' | 'routes' | 'namespaces' | 'ingresses' | 'services';
 
 /** Where a kind goes, checking the API group too: Istio's networking.istio.io Gateway is not ours. */
 function bucketFor(kind: string, apiVersion: unknown): Bucket | undefined {
@@ -34,6 +34,7 @@ function bucketFor(kind: string, apiVersion: unknown): Bucket | undefined {
   if (kind === 'ListenerSet' || kind === 'XListenerSet') return groupIs(GATEWAY_GROUP, EXPERIMENTAL_GATEWAY_GROUP) ? 'listenerSets' : undefined;
   if (kind === 'Namespace') return groupIs('') ? 'namespaces' : undefined;
   if (kind === 'Ingress') return groupIs('networking.k8s.io', 'extensions') ? 'ingresses' : undefined;
+  if (kind === 'Service') return groupIs('') ? 'services' : undefined;
   return undefined;
 }
 
@@ -114,7 +115,7 @@ class Collector {
     const bucket = bucketFor(kind, doc.apiVersion);
     if (bucket === undefined) {
       if (TLS_KINDS.has(kind)) this.tlsObjects.push(withNamespace({ ...doc, kind } as KubeObject));
-      return; // other kinds (Services, Deployments...) play no part in bindings
+      return; // other kinds (Deployments, ConfigMaps...) play no part in bindings
     }
     const obj = { ...doc, kind } as KubeObject;
     const metadata = isRecord(obj.metadata) ? { ...obj.metadata } : {};
@@ -147,7 +148,7 @@ class Collector {
       return { ...ns, metadata: { ...ns.metadata, labels: { ...labels, [NAMESPACE_NAME_LABEL]: name } } };
     });
     const used = new Set<string>();
-    for (const list of [this.objects.gateways, this.objects.listenerSets, this.objects.routes, this.objects.ingresses] as KubeObject[][]) {
+    for (const list of [this.objects.gateways, this.objects.listenerSets, this.objects.routes, this.objects.ingresses, this.objects.services] as KubeObject[][]) {
       for (const o of list) used.add(o.metadata?.namespace ?? 'default');
     }
     for (const name of [...used].sort()) {

@@ -1,4 +1,4 @@
-// `-n` and `-l`, defined once for every source. They narrow routes and Ingresses only:
+// `-n` and `-l`, defined once for every source. They narrow routes, Ingresses and Services only:
 // Gateways, ListenerSets and Namespaces in other namespaces are still needed to bind them (a
 // route's parent may live elsewhere; allowedRoutes selectors read namespace labels) —
 // docs/design.md#sources.
@@ -6,15 +6,15 @@ import { isRouteKind, type ClusterObjects, type KubeObject } from '../gateway-ap
 import { parseLabelSelector } from '../util/label-selector.js';
 
 export interface ObjectFilter {
-  /** `-n`: routes and Ingresses of this namespace only. */
+  /** `-n`: routes, Ingresses and Services of this namespace only. */
   namespace?: string;
-  /** `-l`: routes and Ingresses matching this label selector only. */
+  /** `-l`: routes, Ingresses and Services matching this label selector only. */
   labelSelector?: string;
 }
 
-/** The kinds -n and -l apply to. */
+/** The kinds -n and -l apply to: what names hostnames, not what serves them. */
 export function isFilteredKind(kind: string): boolean {
-  return isRouteKind(kind) || kind === 'Ingress';
+  return isRouteKind(kind) || kind === 'Ingress' || kind === 'Service';
 }
 
 /** The filter as the API server applies it for one kind (path namespace and labelSelector). */
@@ -32,5 +32,10 @@ export function objectMatcher(f: ObjectFilter): (kind: string, o: KubeObject) =>
 /** The filter over a whole snapshot: routes and Ingresses narrowed, the rest kept. */
 export function filterObjects(objects: ClusterObjects, f: ObjectFilter): ClusterObjects {
   const matches = objectMatcher(f);
-  return { ...objects, routes: objects.routes.filter((r) => matches(r.kind ?? 'HTTPRoute', r)), ingresses: objects.ingresses.filter((i) => matches('Ingress', i)) };
+  return {
+    ...objects,
+    routes: objects.routes.filter((r) => matches(r.kind ?? 'HTTPRoute', r)),
+    ingresses: objects.ingresses.filter((i) => matches('Ingress', i)),
+    services: objects.services.filter((s) => matches('Service', s)),
+  };
 }

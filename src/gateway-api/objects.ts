@@ -88,8 +88,11 @@ export interface RouteParentStatus {
   conditions?: Condition[];
 }
 
-/** The route kinds the binding rules read (Gateway API, standard and experimental channels). */
-export const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TLSRoute'] as const;
+/**
+ * The route kinds the binding rules read (Gateway API, standard and experimental channels).
+ * TCPRoute and UDPRoute are v1alpha2 (experimental channel) and carry no spec.hostnames.
+ */
+export const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'] as const;
 export type RouteKind = (typeof ROUTE_KINDS)[number];
 
 export function isRouteKind(kind: unknown): kind is RouteKind {
@@ -118,6 +121,18 @@ export interface Ingress extends KubeObject {
   status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
 }
 
+export interface ServicePort {
+  name?: string;
+  port?: number;
+  protocol?: string; // TCP (default) | UDP | SCTP
+}
+
+/** A core v1 Service: only `type: LoadBalancer` ones have an address outside the cluster. */
+export interface Service extends KubeObject {
+  spec?: { type?: string; ports?: ServicePort[] };
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+}
+
 /** Everything the binding rules look at: one consistent snapshot of the cluster (or of -f files). */
 export interface ClusterObjects {
   gateways: Gateway[];
@@ -125,6 +140,8 @@ export interface ClusterObjects {
   routes: Route[];
   namespaces: Namespace[];
   ingresses: Ingress[];
+  /** Services: only those an annotation names become bindings. */
+  services: Service[];
 }
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -137,5 +154,5 @@ export function objectId(kind: string, o: KubeObject): string {
 }
 
 export function emptyClusterObjects(): ClusterObjects {
-  return { gateways: [], listenerSets: [], routes: [], namespaces: [], ingresses: [] };
+  return { gateways: [], listenerSets: [], routes: [], namespaces: [], ingresses: [], services: [] };
 }

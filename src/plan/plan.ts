@@ -11,7 +11,8 @@ export interface Change {
   target: PublishTarget;
   action: ChangeAction;
   name: string;
-  type: 'A' | 'AAAA';
+  /** CNAME: unicast only, a gateway's Hostname address. */
+  type: 'A' | 'AAAA' | 'CNAME';
   before: string[];
   after: string[];
   detail: string;
@@ -49,10 +50,11 @@ export interface Plan {
   summary: PlanSummary;
 }
 
-const TYPES = ['A', 'AAAA'] as const;
+const TYPES = ['A', 'AAAA', 'CNAME'] as const;
 
-function values(set: RecordSet | undefined, type: 'A' | 'AAAA'): string[] {
+function values(set: RecordSet | undefined, type: (typeof TYPES)[number]): string[] {
   if (!set) return [];
+  if (type === 'CNAME') return set.cname !== undefined ? [set.cname] : [];
   return type === 'A' ? set.a : set.aaaa;
 }
 
@@ -63,7 +65,7 @@ function sameValues(a: readonly string[], b: readonly string[]): boolean {
 }
 
 export function sameAddresses(a: RecordSet, b: RecordSet): boolean {
-  return sameValues(a.a, b.a) && sameValues(a.aaaa, b.aaaa);
+  return sameValues(a.a, b.a) && sameValues(a.aaaa, b.aaaa) && (a.cname ?? '') === (b.cname ?? '');
 }
 
 /**

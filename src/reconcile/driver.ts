@@ -110,7 +110,7 @@ export class SinkDriver {
     if (this.sink.synchronous) {
       // Planned and applied now: a synchronous sink's callers (and fake clocks) see it at once.
       const desired = this.sink.accept(this.records);
-      const plan = this.guard(planAccepted(this.sink, desired, this.options.policy), desired.length);
+      const plan = this.guard(planAccepted(this.sink, desired, this.options.policy));
       this.report(this.sink.apply(plan) as AppliedChange[]);
       return;
     }
@@ -158,12 +158,12 @@ export class SinkDriver {
       // A sync() while reading: plan the newest desired state (its new names are read next pass).
       if (this.records !== asked) desired = this.sink.accept(this.records);
     }
-    const plan = this.guard(planAccepted(this.sink, desired, this.options.policy), desired.length);
+    const plan = this.guard(planAccepted(this.sink, desired, this.options.policy));
     this.report(await this.sink.apply(plan, this.abort.signal));
   }
 
-  private guard(plan: Plan, desired: number): Plan {
-    if (!this.options.guardDeletes || this.options.allowMassDelete || !isMassDelete(plan, this.sink.current(), desired)) {
+  private guard(plan: Plan): Plan {
+    if (!this.options.guardDeletes || this.options.allowMassDelete || !isMassDelete(plan, this.sink.current())) {
       this.held = undefined;
       return plan;
     }

@@ -23,14 +23,14 @@ export function applyPolicy(plan: Plan, policy: Policy): Plan {
 }
 
 /**
- * A mass delete: two or more names and more than half of those we own, or every name we own
- * while the source wants none (as after a permission or API error that left it empty). One
- * name going away with its route is ordinary.
+ * A mass delete: more than half of the names we own (so also all of them, as when the source
+ * returned nothing after a permission or API error). One name going away with its route is
+ * ordinary, even when it is the only one we own.
  */
-export function isMassDelete(plan: Plan, current: readonly RecordSet[], desired: number): boolean {
+export function isMassDelete(plan: Plan, current: readonly RecordSet[]): boolean {
   const owned = current.filter((c) => c.foreign === undefined).length;
   const deletes = plan.deletes.length;
-  return deletes > 0 && ((deletes >= 2 && deletes * 2 > owned) || (deletes === owned && desired === 0));
+  return deletes >= 2 && deletes * 2 > owned;
 }
 
 /** The plan without its deletes: held until the source confirms them. */

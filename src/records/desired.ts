@@ -1,5 +1,7 @@
 // bindings -> desired DNS state. One RecordSet per (target, name), addresses unioned over
-// every Ready binding of that name, so many-to-many bindings become round robin.
+// every Ready binding of that name, so many-to-many bindings become round robin. A unicast name
+// whose bindings have no address but a gateway Hostname gets a CNAME instead; an address from
+// any binding wins, since a CNAME cannot share its name (RFC 2181 §10.1).
 
 import type { Binding, PublishTarget, ResourceRef } from '../bindings/types.js';
 import type { RecordSet, ServiceInstance } from './types.js';
@@ -8,6 +10,7 @@ import { sortAddresses } from '../bindings/addresses.js';
 
 export function desiredRecords(bindings: readonly Binding[]): RecordSet[] {
   const sets = new Map<string, RecordSet>();
+  const cnames = new Map<string, string[]>();
   for (const b of bindings) {
     if (b.status !== 'Ready') continue;
     for (const target of b.publish) {
@@ -19,17 +22,32 @@ export function desiredRecords(bindings: readonly Binding[]): RecordSet[] {
         sets.set(key, set);
       }
       for (const addr of b.addresses) (isIPv6(addr) ? set.aaaa : set.a).push(addr);
+      if (target === 'unicast' && b.cname !== undefined && b.addresses.length === 0) cnames.set(key, [...(cnames.get(key) ?? []), b.cname]);
       set.owners.push(b.route);
-      if (target === 'mdns') set.services.push(serviceFor(b));
+      const service = target === 'mdns' ? serviceFor(b) : undefined;
+      if (service) set.services.push(service);
     }
+  }
+  for (const [key, targets] of cnames) {
+    const set = sets.get(key)!;
+    if (set.a.length === 0 && set.aaaa.length === 0) set.cname = [...targets].sort()[0];
   }
   const out = [...sets.values()].map(normalise);
   out.sort(compareRecordSets);
   return out;
 }
 
-/** DNS-SD (docs/design.md#records): `_https._tcp` for 443 or an HTTPS/TLS listener, else `_http._tcp`. */
-function serviceFor(b: Binding): ServiceInstance {
+/**
+ * DNS-SD (docs/design.md#records): `_https._tcp` for 443 or an HTTPS/TLS listener, else `_http._tcp`;
+ * a binding that says otherwise (`dnsSdType`: TCPRoute, UDPRoute, a Service on another port)
+ * gets that type, or no instance when it is ''.
+ */
+function serviceFor(b: Binding): ServiceInstance | undefined {
+  const instance = b.hostname.split('.')[0] ?? b.hostname;
+  if (b.dnsSdType !== undefined) {
+    if (b.dnsSdType === '' || b.port === null) return undefined;
+    return { instance, type: b.dnsSdType, port: b.port, txt: [''] };
+  }
   const port = b.port ?? 80;
   const secure = port === 443 || b.url.startsWith('https:');
   return { instance: b.hostname.split('.')[0] ?? b.hostname, type: secure ? '_https._tcp' : '_http._tcp', port, txt: ['path=/'] };

@@ -4,9 +4,10 @@ import type { PublishTarget, ResourceRef } from '../bindings/types.js';
 export interface ServiceInstance {
   /** Instance label: the first label of the hostname (`shop` for shop.local). */
   instance: string;
-  type: '_http._tcp' | '_https._tcp';
+  /** `_http._tcp` / `_https._tcp` for web sites; `_<service>._tcp|_udp` for TCPRoutes, UDPRoutes and Services on other ports. */
+  type: string;
   port: number;
-  /** TXT strings, `path=/`. */
+  /** TXT strings: `path=/` for web sites; one empty string otherwise (RFC 6763 §6.1). */
   txt: string[];
 }
 
@@ -23,6 +24,11 @@ export interface RecordSet {
   /** Sorted, unique. */
   a: string[];
   aaaa: string[];
+  /**
+   * Unicast only, and only when `a` and `aaaa` are empty: the CNAME target (a gateway's Hostname
+   * address). Nothing else may sit at the name (RFC 2181 §10.1).
+   */
+  cname?: string;
   /** mDNS only: DNS-SD instances pointing at this name. */
   services: ServiceInstance[];
   /** The routes this name comes from (sorted by kind/namespace/name). */

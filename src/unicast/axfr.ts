@@ -12,8 +12,10 @@ export interface ZoneRecord {
   name: string;
   type: number;
   ttl: number;
-  /** A copy, safe to keep (names inside SOA/CNAME rdata may be compressed: not used). */
+  /** A copy, safe to keep (names inside SOA rdata may be compressed: not used). */
   rdata: Buffer;
+  /** CNAME only: the target, decompressed. */
+  target?: string;
 }
 
 export interface ZoneTransfer {
@@ -77,7 +79,7 @@ export async function transferZone(client: DnsClient, zone: string): Promise<Zon
           continue;
         }
         if (soaCount === 0) throw new DnsTransportError('network', `zone transfer of ${zone} from ${client.label} did not start with the SOA (RFC 5936 §2.2)`);
-        records.push({ name: rec.name, type: rec.type, ttl: rec.ttl, rdata: Buffer.from(rec.rdata) });
+        records.push({ name: rec.name, type: rec.type, ttl: rec.ttl, rdata: Buffer.from(rec.rdata), ...(rec.target !== undefined ? { target: rec.target } : {}) });
       }
       return false;
     });

@@ -8,11 +8,16 @@
 // - update, delete: §2.4.2 "RRset exists (value dependent)" on the TXT RRset exactly as we
 //   saw it, our TXT included: if anyone changed it, NXRRSET, and nothing is written.
 // One name's A, AAAA and TXT changes go in one message, so a name is never left half done.
+//
+// A name published as a CNAME (a gateway's Hostname address) can hold nothing else (RFC 2181
+// §10.1; RFC 1034 §3.6.2), so its TXT lives beside it at `cname-<name>`: external-dns's TXT
+// registry layout (`<record type>-<name>`), so the two tools read each other's ownership. The
+// companion is written, guarded and deleted in the same message as the CNAME.
 
 import type { ResourceRef } from '../bindings/types.js';
 import { refString, type RecordSet } from '../records/types.js';
 import { prerequisite, update, type UpdateRecord } from './update-message.js';
-import { decodeTxt, rdataA, rdataAAAA, rdataTxt } from './wire.js';
+import { decodeTxt, rdataA, rdataAAAA, rdataName, rdataTxt } from './wire.js';
 
 export const HERITAGE = 'kubectl-mdns';
 
@@ -24,8 +29,35 @@ export interface NameState {
   aaaa: string[];
   /** Every TXT RR at the name, as rdata: the whole RRset, which §2.4.2 compares. */
   txt: Buffer[];
-  /** Other record types present (CNAME, MX...), for people. */
+  /** Other record types present (MX, NS...), for people. */
   other: string[];
+  /** The CNAME target at the name, if it has one. */
+  cname?: string;
+  /** Every TXT RR at cname-<name>, where the ownership of a CNAME lives. */
+  companionTxt?: Buffer[];
+}
+
+const COMPANION_PREFIX = 'cname-';
+
+/** Where the ownership TXT of a CNAME at `name` lives. */
+export function companionName(name: string): string {
+  return `${COMPANION_PREFIX}${name}`;
+}
+
+/** The name whose ownership a `cname-<name>` holds, or undefined for any other name. */
+export function companionOf(name: string): string | undefined {
+  return name.startsWith(COMPANION_PREFIX) && name.length > COMPANION_PREFIX.length ? name.slice(COMPANION_PREFIX.length) : undefined;
+}
+
+/**
+ * The TXT RRs that speak for the name: beside a CNAME, the companion's; beside A/AAAA, the
+ * name's own (an old companion must not make a foreign address ours); with neither, both (an
+ * orphaned TXT from an earlier run, wherever it is).
+ */
+function ownershipTxt(state: NameState): Buffer[] {
+  if (state.cname !== undefined) return state.companionTxt ?? [];
+  if (state.a.length || state.aaaa.length) return state.txt;
+  return [...state.txt, ...(state.companionTxt ?? [])];
 }
 
 export interface Ownership {
@@ -85,9 +117,14 @@ function ownershipOf(rdata: Buffer): Ownership | undefined {
   return parseOwnership(decodeTxt(rdata));
 }
 
-/** Our TXT RRs at the name (normally exactly one). */
+/** Our TXT RRs at the name itself (normally exactly one, or none beside a CNAME). */
 export function ourTxt(state: NameState, ownerId: string): Buffer[] {
   return state.txt.filter((rd) => ownershipOf(rd)?.ownerId === ownerId);
+}
+
+/** Our TXT RRs at cname-<name>. */
+function ourCompanionTxt(state: NameState, ownerId: string): Buffer[] {
+  return (state.companionTxt ?? []).filter((rd) => ownershipOf(rd)?.ownerId === ownerId);
 }
 
 /**
@@ -98,15 +135,16 @@ export function ourTxt(state: NameState, ownerId: string): Buffer[] {
  * - anything else, when `inUseCounts` (the name is wanted) -> foreign: it would block a create.
  */
 export function recordSetFromState(state: NameState, ownerId: string, inUseCounts: boolean): RecordSet | undefined {
-  const base = { name: state.name, target: 'unicast' as const, zone: state.zone, a: [...state.a], aaaa: [...state.aaaa], services: [], owners: [] as ResourceRef[] };
-  const parsed = state.txt.map(ownershipOf).filter((o): o is Ownership => o !== undefined);
+  const base: RecordSet = { name: state.name, target: 'unicast' as const, zone: state.zone, a: [...state.a], aaaa: [...state.aaaa], services: [], owners: [] as ResourceRef[] };
+  if (state.cname !== undefined) base.cname = state.cname;
+  const parsed = ownershipTxt(state).map(ownershipOf).filter((o): o is Ownership => o !== undefined);
   const mine = parsed.find((o) => o.ownerId === ownerId);
   if (mine) return { ...base, owners: mine.owners, ownerId };
   const other = parsed[0];
   if (other) return { ...base, owners: other.owners, ownerId: other.ownerId, foreign: `owned by kubectl-mdns owner "${other.ownerId}"` };
   if (state.a.length || state.aaaa.length) return { ...base, foreign: 'record not created by kubectl-mdns' };
-  if (inUseCounts && (state.txt.length || state.other.length)) {
-    const types = [...new Set([...(state.txt.length ? ['TXT'] : []), ...state.other])].join(', ');
+  if (inUseCounts && (state.txt.length || state.other.length || state.cname !== undefined)) {
+    const types = [...new Set([...(state.cname !== undefined ? ['CNAME'] : []), ...(state.txt.length ? ['TXT'] : []), ...state.other])].join(', ');
     return { ...base, foreign: `name in use by ${types} records not created by kubectl-mdns` };
   }
   return undefined;
@@ -134,6 +172,13 @@ function addAddresses(name: string, set: RecordSet, ttl: number): UpdateRecord[]
 export function guardedChange(op: NameOp, ownerId: string, ttl: number): { prerequisites: UpdateRecord[]; updates: UpdateRecord[] } {
   if (op.kind === 'create') {
     const { name } = op.desired;
+    if (op.desired.cname !== undefined) {
+      const companion = companionName(name);
+      return {
+        prerequisites: [prerequisite.nameNotInUse(name), prerequisite.nameNotInUse(companion)],
+        updates: [update.add(name, 'CNAME', ttl, rdataName(op.desired.cname)), update.add(companion, 'TXT', ttl, ownershipRdata(ownerId, op.desired.owners))],
+      };
+    }
     return {
       prerequisites: [prerequisite.nameNotInUse(name)],
       updates: [...addAddresses(name, op.desired, ttl), update.add(name, 'TXT', ttl, ownershipRdata(ownerId, op.desired.owners))],
@@ -141,22 +186,52 @@ export function guardedChange(op: NameOp, ownerId: string, ttl: number): { prere
   }
   const { observed } = op;
   const name = observed.name;
-  const guard = prerequisite.rrsetEquals(name, 'TXT', observed.txt);
+  const companion = companionName(name);
+  // The TXT RRsets exactly as seen, at the name and at its companion: anyone's change since stops us.
+  const guard = [...prerequisite.rrsetEquals(name, 'TXT', observed.txt), ...prerequisite.rrsetEquals(companion, 'TXT', observed.companionTxt ?? [])];
   const mine = ourTxt(observed, ownerId);
+  const mineCompanion = ourCompanionTxt(observed, ownerId);
   if (op.kind === 'delete') {
-    // RRset deletes (§2.5.2) for the addresses our TXT claims; our TXT RR alone (§2.5.4), so a
+    // RRset deletes (§2.5.2) for the records our TXT claims; our TXT RR alone (§2.5.4), so a
     // foreign TXT beside it would stay. Never "delete the name" (§2.5.3): that takes all.
-    return { prerequisites: guard, updates: [update.deleteRRset(name, 'A'), update.deleteRRset(name, 'AAAA'), ...mine.map((rd) => update.deleteRR(name, 'TXT', rd))] };
+    return {
+      prerequisites: guard,
+      updates: [
+        update.deleteRRset(name, 'A'),
+        update.deleteRRset(name, 'AAAA'),
+        ...(observed.cname !== undefined ? [update.deleteRRset(name, 'CNAME')] : []),
+        ...mine.map((rd) => update.deleteRR(name, 'TXT', rd)),
+        ...mineCompanion.map((rd) => update.deleteRR(companion, 'TXT', rd)),
+      ],
+    };
   }
   const { desired } = op;
   const updates: UpdateRecord[] = [];
+  const txt = ownershipRdata(ownerId, desired.owners);
+  if (desired.cname !== undefined) {
+    // Everything else at the name goes first: a CNAME added beside other data is ignored (RFC 2136 §3.4.2.2).
+    if (observed.a.length) updates.push(update.deleteRRset(name, 'A'));
+    if (observed.aaaa.length) updates.push(update.deleteRRset(name, 'AAAA'));
+    updates.push(...mine.map((rd) => update.deleteRR(name, 'TXT', rd)));
+    if (observed.cname !== desired.cname) {
+      if (observed.cname !== undefined) updates.push(update.deleteRRset(name, 'CNAME'));
+      updates.push(update.add(name, 'CNAME', ttl, rdataName(desired.cname)));
+    }
+    const stale = mineCompanion.filter((rd) => !rd.equals(txt));
+    updates.push(...stale.map((rd) => update.deleteRR(companion, 'TXT', rd)));
+    if (!mineCompanion.some((rd) => rd.equals(txt))) updates.push(update.add(companion, 'TXT', ttl, txt));
+    return { prerequisites: guard, updates };
+  }
+  if (observed.cname !== undefined) {
+    // From a CNAME back to addresses: the CNAME and its companion TXT go first.
+    updates.push(update.deleteRRset(name, 'CNAME'), ...mineCompanion.map((rd) => update.deleteRR(companion, 'TXT', rd)));
+  }
   if (!sameSet(observed.a, desired.a)) {
     updates.push(update.deleteRRset(name, 'A'), ...desired.a.map((ip) => update.add(name, 'A', ttl, rdataA(ip))));
   }
   if (!sameSet(observed.aaaa, desired.aaaa)) {
     updates.push(update.deleteRRset(name, 'AAAA'), ...desired.aaaa.map((ip) => update.add(name, 'AAAA', ttl, rdataAAAA(ip))));
   }
-  const txt = ownershipRdata(ownerId, desired.owners);
   const stale = mine.filter((rd) => !rd.equals(txt));
   if (stale.length || mine.length === 0) {
     updates.push(...stale.map((rd) => update.deleteRR(name, 'TXT', rd)));
@@ -170,19 +245,26 @@ export function stateAfter(op: NameOp, ownerId: string): NameState | undefined {
   if (op.kind === 'delete') return undefined;
   const before = op.kind === 'update' ? op.observed : undefined;
   const foreignTxt = before ? before.txt.filter((rd) => ownershipOf(rd)?.ownerId !== ownerId) : [];
-  return {
+  const foreignCompanion = before ? (before.companionTxt ?? []).filter((rd) => ownershipOf(rd)?.ownerId !== ownerId) : [];
+  const own = ownershipRdata(ownerId, op.desired.owners);
+  const cname = op.desired.cname;
+  const state: NameState = {
     name: op.desired.name,
     zone: op.desired.zone ?? before?.zone ?? '',
-    a: [...op.desired.a],
-    aaaa: [...op.desired.aaaa],
-    txt: [...foreignTxt, ownershipRdata(ownerId, op.desired.owners)],
+    a: cname !== undefined ? [] : [...op.desired.a],
+    aaaa: cname !== undefined ? [] : [...op.desired.aaaa],
+    txt: cname !== undefined ? foreignTxt : [...foreignTxt, own],
     other: before ? [...before.other] : [],
   };
+  if (cname !== undefined) state.cname = cname;
+  const companion = cname !== undefined ? [...foreignCompanion, own] : foreignCompanion;
+  if (companion.length) state.companionTxt = companion;
+  return state;
 }
 
 /** Does the TXT we would write differ from the one there (routes changed, addresses did not)? */
 export function ownershipStale(observed: NameState, desired: RecordSet, ownerId: string): boolean {
   const txt = ownershipRdata(ownerId, desired.owners);
-  const mine = ourTxt(observed, ownerId);
+  const mine = desired.cname !== undefined ? ourCompanionTxt(observed, ownerId) : ourTxt(observed, ownerId);
   return mine.length !== 1 || !mine[0]!.equals(txt);
 }

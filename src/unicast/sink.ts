@@ -77,6 +77,8 @@ function normalised(set: RecordSet, zone: string): RecordSet {
     a: [...new Set(set.a.filter((ip) => isIPv4(ip)))].sort(),
     // Compare AAAA in the form the server gives back (as decoded from the wire).
     aaaa: [...new Set(set.aaaa.filter((ip) => isIPv6(ip)).map((ip) => decodeAAAA(rdataAAAA(ip))))].sort(),
+    // Compared with what the server gives back: lower-case, no trailing dot.
+    ...(set.cname !== undefined ? { cname: set.cname.toLowerCase().replace(/\.$/, '') } : {}),
   };
 }
 
@@ -141,7 +143,7 @@ export class UnicastSink implements Sink {
         this.warnOnce(`${r.name} is outside every --zone (${this.config.zones.join(', ')}); not published by unicast`, r.name);
         continue;
       }
-      if (r.a.length + r.aaaa.length === 0) continue;
+      if (r.a.length + r.aaaa.length === 0 && r.cname === undefined) continue;
       try {
         encodeName(r.name);
       } catch (err) {
@@ -330,10 +332,10 @@ export class UnicastSink implements Sink {
     }
     const fields = { hostname: name, zone: op.kind === 'delete' ? op.observed.zone : op.desired.zone, ttl: this.config.ttl };
     if (op.kind === 'delete') {
-      const addrs = [...op.observed.a, ...op.observed.aaaa];
+      const addrs = [...op.observed.a, ...op.observed.aaaa, ...(op.observed.cname !== undefined ? [`CNAME ${op.observed.cname}`] : [])];
       this.reporter.report({ kind: 'removed', source: SOURCE, message: `${name} ${addrs.join(' ')}`.trim(), fields: { ...fields, addresses: addrs } });
     } else {
-      const addrs = [...op.desired.a, ...op.desired.aaaa];
+      const addrs = [...op.desired.a, ...op.desired.aaaa, ...(op.desired.cname !== undefined ? [`CNAME ${op.desired.cname}`] : [])];
       const routes = op.desired.owners.map((r) => `${r.kind}/${r.namespace}/${r.name}`);
       this.reporter.report({ kind: op.kind === 'create' ? 'added' : 'changed', source: SOURCE, message: `${name} ${addrs.join(' ')} (TTL ${this.config.ttl})`, fields: { ...fields, addresses: addrs, routes } });
     }

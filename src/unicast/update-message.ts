@@ -8,7 +8,7 @@ import { encodeMessage, encodeQuestion, encodeRecord as encodeDnsRecord } from '
 import { CLASS, OPCODE, TYPE, canonicalName } from './wire.js';
 
 export type UpdateClass = keyof typeof CLASS;
-export type UpdateType = 'A' | 'AAAA' | 'TXT' | 'SOA' | 'ANY';
+export type UpdateType = 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'SOA' | 'ANY';
 
 /** One RR of the prerequisite or update section. */
 export interface UpdateRecord {

@@ -36,6 +36,11 @@ export function rdataTxt(strings: readonly string[]): Buffer {
   return encodeRdata({ type: 'TXT', data: strings.map((s) => Buffer.from(s, 'utf8')) });
 }
 
+/** CNAME rdata (RFC 1035 §3.3.1), uncompressed as UPDATE writes it. */
+export function rdataName(name: string): Buffer {
+  return encodeName(name);
+}
+
 export function decodeA(rdata: Buffer): string {
   return decodeRdata(rdata, TYPE.A, 0, rdata.length).data as string;
 }
@@ -65,6 +70,8 @@ export interface WireRecord {
   /** Offsets of the whole record in the message. */
   start: number;
   end: number;
+  /** CNAME only: the target, decompressed while the whole message is at hand. */
+  target?: string;
 }
 
 export interface WireMessage {
@@ -83,9 +90,12 @@ export interface WireMessage {
 /** A reply, strictly framed (PacketError otherwise); rdata left in place, names canonical. */
 export function parseMessage(buf: Buffer): WireMessage {
   const m = readFrames(buf, 'strict');
-  const record = (r: (typeof m.answers)[number]): WireRecord => ({
-    name: canonicalName(r.name), type: r.type, class: r.class, ttl: r.ttl, rdata: buf.subarray(r.rdataOffset, r.end), rdataOffset: r.rdataOffset, start: r.start, end: r.end,
-  });
+  const record = (r: (typeof m.answers)[number]): WireRecord => {
+    const rec: WireRecord = { name: canonicalName(r.name), type: r.type, class: r.class, ttl: r.ttl, rdata: buf.subarray(r.rdataOffset, r.end), rdataOffset: r.rdataOffset, start: r.start, end: r.end };
+    // CNAME: the target decompressed while the whole message is at hand.
+    if (r.type === TYPE.CNAME) rec.target = readName(buf, r.rdataOffset).name;
+    return rec;
+  };
   return {
     id: m.id,
     qr: m.qr,

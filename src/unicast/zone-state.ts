@@ -3,7 +3,7 @@
 
 import { DnsRcodeError, type DnsClient } from './client.js';
 import { ZoneTransferRefused, transferZone, type ZoneRecord } from './axfr.js';
-import type { NameState } from './ownership.js';
+import { companionName, companionOf, type NameState } from './ownership.js';
 import { RCODE, TYPE, decodeA, decodeAAAA, rcodeName, typeName } from './wire.js';
 import { zoneFor } from '../util/zones.js';
 
@@ -19,8 +19,9 @@ function emptyState(name: string, zone: string): NameState {
   return { name, zone, a: [], aaaa: [], txt: [], other: [] };
 }
 
-function addRecord(state: NameState, type: number, rdata: Buffer): void {
-  if (type === TYPE.A) state.a.push(decodeA(rdata));
+function addRecord(state: NameState, type: number, rdata: Buffer, target?: string): void {
+  if (type === TYPE.CNAME && target !== undefined) state.cname = target;
+  else if (type === TYPE.A) state.a.push(decodeA(rdata));
   else if (type === TYPE.AAAA) state.aaaa.push(decodeAAAA(rdata));
   else if (type === TYPE.TXT) state.txt.push(Buffer.from(rdata));
   else if (!state.other.includes(typeName(type))) state.other.push(typeName(type));
@@ -38,25 +39,44 @@ export function statesFromRecords(zone: string, records: readonly ZoneRecord[]):
     // AXFR also carries delegations and glue below zone cuts; those names are still "in use".
     let s = out.get(r.name);
     if (!s) out.set(r.name, (s = emptyState(r.name, zone)));
-    addRecord(s, r.type, r.rdata);
+    addRecord(s, r.type, r.rdata, r.target);
+  }
+  // An ownership TXT beside a CNAME lives at cname-<name> (ownership.ts): a name holding only
+  // TXT there belongs to <name>, not a name of its own.
+  for (const [name, s] of [...out]) {
+    const of = companionOf(name);
+    if (of === undefined || s.a.length || s.aaaa.length || s.other.length || s.cname !== undefined) continue;
+    let owner = out.get(of);
+    if (!owner) out.set(of, (owner = emptyState(of, zone)));
+    owner.companionTxt = [...(owner.companionTxt ?? []), ...s.txt];
+    out.delete(name);
   }
   for (const s of out.values()) finishState(s);
   return out;
 }
 
-/** A, AAAA and TXT at one name, from the server itself. */
+/** A, AAAA, CNAME and TXT at one name, and the TXT at its cname-<name>, from the server itself. */
 export async function queryNameState(client: DnsClient, name: string, zone: string): Promise<NameState> {
   const state = emptyState(name, zone);
-  for (const type of [TYPE.A, TYPE.AAAA, TYPE.TXT]) {
+  await queryInto(client, name, zone, [TYPE.A, TYPE.AAAA, TYPE.TXT], state);
+  const companion = emptyState(companionName(name), zone);
+  await queryInto(client, companion.name, zone, [TYPE.TXT], companion);
+  if (companion.txt.length) state.companionTxt = companion.txt;
+  return finishState(state);
+}
+
+async function queryInto(client: DnsClient, name: string, zone: string, types: number[], state: NameState): Promise<void> {
+  for (const type of types) {
     const reply = await client.query(name, type);
-    if (reply.rcode === RCODE.NXDOMAIN) return finishState(state);
+    if (reply.rcode === RCODE.NXDOMAIN) return;
     if (reply.rcode !== RCODE.NOERROR) {
       throw new DnsRcodeError(reply.rcode, `DNS server ${client.label} answered ${rcodeName(reply.rcode)} to a query for ${name} ${typeName(type)}${reply.rcode === RCODE.REFUSED ? `: is it authoritative for ${zone}, and does it allow queries from here?` : ''}`);
     }
-    // Only records owned by the name itself: a CNAME there means the name is in use.
-    for (const rec of reply.answers) if (rec.name === name) addRecord(state, rec.type, rec.rdata);
+    // Only records owned by the name itself (an A query at a CNAME also returns the target's).
+    for (const rec of reply.answers) if (rec.name === name) addRecord(state, rec.type, rec.rdata, rec.target);
+    // A CNAME answers every type (RFC 1034 §3.6.2): asking again tells nothing new.
+    if (state.cname !== undefined) return;
   }
-  return finishState(state);
 }
 
 async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

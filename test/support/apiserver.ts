@@ -22,9 +22,9 @@
 //   prints one JSON line on stdout once listening (kubeconfig: --kubeconfig-out or DIR/kubeconfig,
 //   context "double"; caFile and token are null without --tls / --token):
 //     {"ready":true,"url":"https://127.0.0.1:PORT","caFile":"...","kubeconfig":"...","token":"T","pid":N}
-//   Served by default: core v1 namespaces, networking.k8s.io/v1 ingresses, and in
+//   Served by default: core v1 namespaces (and services: issue 13), networking.k8s.io/v1 ingresses, and in
 //   gateway.networking.k8s.io gateways+httproutes (v1, v1beta1), grpcroutes (v1), tlsroutes
-//   (v1, v1alpha2), listenersets (v1); gateway.networking.x-k8s.io/v1alpha1 xlistenersets only
+//   (v1, v1alpha2), tcproutes+udproutes (v1alpha2: issue 13), listenersets (v1); gateway.networking.x-k8s.io/v1alpha1 xlistenersets only
 //   with --serve gateway.networking.x-k8s.io. --unserve/--serve take what unserve() takes.
 //   --state: objects to start with (a JSON array, a List, or YAML documents); when the file is
 //   JSON it is rewritten after every change, so a restarted process keeps its objects.
@@ -84,6 +84,13 @@ export const KNOWN_RESOURCES: readonly ResourceDef[] = [
   { group: GW, version: 'v1', plural: 'grpcroutes', kind: 'GRPCRoute', namespaced: true },
   { group: GW, version: 'v1', plural: 'tlsroutes', kind: 'TLSRoute', namespaced: true },
   { group: GW, version: 'v1alpha2', plural: 'tlsroutes', kind: 'TLSRoute', namespaced: true },
+  // ---- issue 13 (branch sources): LoadBalancer Services and the experimental-channel
+  // TCPRoute/UDPRoute (v1alpha2 only). Served by default; unserve('Service'), unserve('TCPRoute'),
+  // unserve('UDPRoute') give a cluster without them. ----
+  { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true },
+  { group: GW, version: 'v1alpha2', plural: 'tcproutes', kind: 'TCPRoute', namespaced: true },
+  { group: GW, version: 'v1alpha2', plural: 'udproutes', kind: 'UDPRoute', namespaced: true },
+  // ---- end issue 13 ----
   { group: GW, version: 'v1', plural: 'listenersets', kind: 'ListenerSet', namespaced: true },
   { group: XGW, version: 'v1alpha1', plural: 'xlistenersets', kind: 'XListenerSet', namespaced: true },
   // ---- TLS (issue 12): Secrets and ReferenceGrants ----

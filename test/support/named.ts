@@ -77,8 +77,17 @@ export class Named {
     return `${this.key.algorithm}:${this.key.name}:${this.key.secret}`;
   }
 
+  /**
+   * The secret's bytes in memory of their own: Buffer.from would leave a copy in Node's shared
+   * 8 KiB pool, where any other small Buffer a test prints with showHidden would show it — the
+   * test's own copy, not a leak of the code under test.
+   */
   get secretBuffer(): Buffer {
-    return Buffer.from(this.key.secret, 'base64');
+    const pooled = Buffer.from(this.key.secret, 'base64');
+    const own = Buffer.alloc(pooled.length);
+    pooled.copy(own);
+    pooled.fill(0);
+    return own;
   }
 
   /** The last lines named printed, for failure messages. */

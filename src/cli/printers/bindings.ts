@@ -40,13 +40,24 @@ function parentText(b: Binding): string {
   return s;
 }
 
+/** Served addresses; a name served as a CNAME (unicast only) shows its target. */
+function addressesText(b: Binding): string {
+  if (b.addresses.length) return b.addresses.join(',');
+  return b.cname !== undefined && b.status === 'Ready' ? `CNAME:${b.cname}` : NONE;
+}
+
+/** Where the name comes from: spec, listener, annotation (issue 13; several when several name it). */
+function sourceText(b: Binding): string {
+  return b.sources?.length ? b.sources.join(',') : NONE;
+}
+
 export function renderBindingTable(items: readonly Binding[], opts: { wide: boolean; headers: boolean; chalk: ChalkInstance; tls?: TlsByBinding }): string {
   const { chalk } = opts;
   const columns: Column<Binding>[] = [
     { header: 'NAMESPACE', value: (b) => b.route.namespace },
     { header: 'ROUTE', value: (b) => `${b.route.kind}/${b.route.name}` },
     { header: 'HOSTNAME', value: (b) => b.hostname || NONE },
-    { header: 'ADDRESSES', value: (b) => (b.addresses.length ? b.addresses.join(',') : NONE) },
+    { header: 'ADDRESSES', value: addressesText },
     { header: 'GATEWAY', value: (b) => (b.gateway ? `${b.gateway.namespace}/${b.gateway.name}` : NONE) },
     { header: 'LISTENER', value: (b) => (b.port === null ? b.listener || NONE : b.listener ? `${b.listener}:${b.port}` : String(b.port)) },
     {
@@ -60,6 +71,7 @@ export function renderBindingTable(items: readonly Binding[], opts: { wide: bool
       { header: 'PUBLISH', value: publishText },
       { header: 'URL', value: (b) => b.url || NONE },
       { header: 'PARENT', value: parentText },
+      { header: 'SOURCE', value: sourceText },
     );
     // TLS (issue 12): only when the caller computed it (list -o wide reads the Secrets; list -w does not).
     const tls = opts.tls;

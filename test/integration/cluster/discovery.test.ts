@@ -33,8 +33,12 @@ test('a current cluster: every kind at its newest version, no warnings', () =>
       HTTPRoute: 'gateway.networking.k8s.io/v1/httproutes',
       GRPCRoute: 'gateway.networking.k8s.io/v1/grpcroutes',
       TLSRoute: 'gateway.networking.k8s.io/v1/tlsroutes',
+      // issue 13: the experimental-channel routes (v1alpha2 only) and core Services.
+      TCPRoute: 'gateway.networking.k8s.io/v1alpha2/tcproutes',
+      UDPRoute: 'gateway.networking.k8s.io/v1alpha2/udproutes',
       Namespace: '/v1/namespaces',
       Ingress: 'networking.k8s.io/v1/ingresses',
+      Service: '/v1/services',
     });
     assert.equal(resources.find((r) => r.kind === 'Namespace')?.namespaced, false);
     assert.equal(resources.find((r) => r.kind === 'Gateway')?.namespaced, true);
@@ -49,7 +53,7 @@ test('a cluster without TLSRoute: one warning, the rest is read', () =>
       assert.equal(warnings.length, 1);
       assert.match(warnings[0]!, /^TLSRoute is not served by the cluster \(no tlsroutes\.gateway\.networking\.k8s\.io\): skipped$/);
       assert.ok(!resources.some((r) => r.kind === 'TLSRoute'));
-      assert.equal(resources.length, 6);
+      assert.equal(resources.length, 9); // issue 13: + Service, TCPRoute, UDPRoute
       c.close();
     },
     (api) => api.unserve('TLSRoute'),

@@ -41,17 +41,17 @@ test('watch: synced once every kind is listed, snapshot holds them, changes arri
       { backoff: fastBackoff },
     );
     assert.deepEqual(w.warnings, []);
-    assert.equal(w.kinds.length, 7);
+    assert.equal(w.kinds.length, 10); // issue 13: + Service, TCPRoute, UDPRoute
     await w.synced;
     const snap = w.snapshot();
     assert.deepEqual(names(snap.gateways), ['infra/gw']);
     assert.deepEqual(names(snap.routes), ['blog/blog', 'shop/grpc', 'shop/shop']);
     assert.deepEqual(names(snap.namespaces), ['/infra', '/shop']);
     assert.deepEqual(names(snap.ingresses), ['blog/old', 'shop/legacy']);
-    assert.equal(changes.filter((c) => c.type === 'SYNCED').length, 7);
+    assert.equal(changes.filter((c) => c.type === 'SYNCED').length, 10);
     assert.equal(w.snapshot(), snap, 'cached until something changes');
 
-    await waitFor(() => api.openWatches() === 7, 'seven watches');
+    await waitFor(() => api.openWatches() === 10, 'ten watches');
     api.apply(route('TLSRoute', 'shop', 'tls', ['tls.local']));
     await waitFor(() => changes.some((c) => c.type === 'ADDED' && c.kind === 'TLSRoute'), 'the TLSRoute');
     assert.deepEqual(names(last!.routes), ['blog/blog', 'shop/grpc', 'shop/shop', 'shop/tls']);
@@ -84,7 +84,7 @@ test('watch with -n and -l: routes and ingresses filtered, gateways and namespac
     assert.deepEqual(names(snap.ingresses), [], 'the shop ingress has no app=shop label');
     assert.deepEqual(names(snap.gateways), ['blog/blog-gw', 'infra/gw']);
     assert.equal(snap.namespaces.length, 2);
-    await waitFor(() => api.openWatches() === 7, 'seven watches');
+    await waitFor(() => api.openWatches() === 10, 'ten watches');
     api.apply(route('HTTPRoute', 'blog', 'blog2', ['b2.local'], { app: 'shop' })); // wrong namespace
     api.apply(route('HTTPRoute', 'shop', 'shop2', ['s2.local'], { app: 'shop' }));
     await waitFor(() => names(w.snapshot().routes).includes('shop/shop2'), 'shop2');
@@ -131,7 +131,7 @@ test('serve survives an API server restart: changes made while it was down arriv
   try {
     const w = await source.watch(() => {}, abort.signal, { backoff: fastBackoff });
     await w.synced;
-    await waitFor(() => api.openWatches() === 7, 'seven watches');
+    await waitFor(() => api.openWatches() === 10, 'ten watches');
     await api.stop();
     api.apply(route('HTTPRoute', 'shop', 'while-down', ['down.local']));
     api.delete('Ingress', 'blog', 'old');

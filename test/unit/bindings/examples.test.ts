@@ -22,6 +22,10 @@ async function list(zones: string[] = [], anyPort = false) {
 describe('examples/', () => {
   it('list with no flags shows the README table', async () => {
     assert.deepEqual(await list(), [
+      // Issue 13: apps.yaml's Services (one annotated LoadBalancer, one annotated ClusterIP, one
+      // not annotated: no row) and platform.yaml's annotated TCPRoute.
+      'Service apps/internal-api internal-api.local Skipped - - - -',
+      'Service apps/whoami whoami.local Ready - - 80 mdns',
       'GRPCRoute blog/comments comments.local Ready infra/gw-main https 443 mdns',
       'HTTPRoute blog/blog blog.local Ready infra/gw-main http 80 mdns',
       'HTTPRoute blog/blog-static static.blog.local Ready infra/gw-main https 443 mdns',
@@ -32,6 +36,7 @@ describe('examples/', () => {
       'Ingress legacy/wiki wiki.local Ready - - 443 mdns',
       'HTTPRoute platform/grafana *.apps.dev.k8s Skipped infra/gw-main https 443 -',
       'HTTPRoute platform/grafana grafana.dev.k8s Skipped infra/gw-main https 443 -',
+      'TCPRoute platform/redis redis.local Ready infra/gw-tls redis 6379 mdns',
       'TLSRoute platform/postgres pg.db.local Ready infra/gw-tls tls 443 mdns',
       'HTTPRoute shop/shop shop-api.local Ready infra/gw-main https 443 mdns',
       'HTTPRoute shop/shop shop.local Ready infra/gw-main https 443 mdns',

@@ -347,6 +347,8 @@ describe('binding details', () => {
       url: 'https://shop.local/',
       parent: { kind: 'Gateway', namespace: 'infra', name: 'gw' },
       hostnameAddresses: ['gw.infra.svc'],
+      // Issue 13: every item says where its name comes from (the SOURCE column).
+      sources: ['spec'],
     });
   });
 

@@ -26,6 +26,7 @@ function events(objects: ClusterObjects): ClusterEvent[] {
   objects.gateways.forEach((o) => push('Gateway', o));
   objects.listenerSets.forEach((o) => push('ListenerSet', o));
   objects.ingresses.forEach((o) => push('Ingress', o));
+  objects.services.forEach((o) => push('Service', o));
   return out;
 }
 

@@ -29,6 +29,7 @@ function objects(listeners: unknown[], routes: { ns: string; name: string; hosts
     listenerSets: [],
     namespaces: [],
     ingresses: [],
+    services: [],
     routes: routes.map((r) => ({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: r.section === 'tls' || r.section === 'pass' ? 'TLSRoute' : 'HTTPRoute',
