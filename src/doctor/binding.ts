@@ -9,8 +9,11 @@ export interface Target {
   /** Union of the Ready mDNS bindings' addresses (what serve publishes, round robin). */
   addresses: string[];
   port: number;
-  /** 'https' | 'http' from the binding's URL; 'tls' for TLSRoute, 'grpc' for GRPCRoute. */
-  scheme: 'https' | 'http' | 'tls' | 'grpc';
+  /**
+   * 'https' | 'http' from the binding's URL; 'tls' for TLSRoute, 'grpc' for GRPCRoute; 'tcp'
+   * for TCPRoute and a Service without a web URL; 'udp' for UDPRoute.
+   */
+  scheme: 'https' | 'http' | 'tls' | 'grpc' | 'tcp' | 'udp';
   listener: string;
   gateway: string;
   route: string;
@@ -49,7 +52,21 @@ export function judgeBinding(name: string, bindings: readonly Binding[], context
   }
   const b = mdns[0]!;
   const addresses = [...new Set(mdns.flatMap((x) => x.addresses))].sort();
-  const scheme: Target['scheme'] = b.route.kind === 'TLSRoute' ? 'tls' : b.route.kind === 'GRPCRoute' ? 'grpc' : b.url.startsWith('https:') ? 'https' : 'http';
+  const kind = b.route.kind;
+  const scheme: Target['scheme'] =
+    kind === 'TLSRoute'
+      ? 'tls'
+      : kind === 'GRPCRoute'
+        ? 'grpc'
+        : kind === 'UDPRoute'
+          ? 'udp'
+          : b.url.startsWith('https:')
+            ? 'https'
+            : b.url.startsWith('http:')
+              ? 'http'
+              : kind === 'TCPRoute' || kind === 'Service'
+                ? 'tcp'
+                : 'http';
   const target: Target = {
     name,
     addresses,

@@ -143,6 +143,11 @@ export function diagnose(host: HostFacts, facts: NameFacts): DoctorItem {
     for (const id of ['tcp', 'tls', 'http'] as const) because(id, `this machine has no route to ${target.addresses.join(', ')} (see route)`);
     return item(facts.name, checks);
   }
+  if (target.scheme === 'udp') {
+    // UDP has no handshake to test without speaking the application's protocol.
+    for (const id of ['tcp', 'tls', 'http'] as const) because(id, `${target.route} is UDP: there is no connection to open`);
+    return item(facts.name, checks);
+  }
   const tcp = facts.tcp ? judgeTcp(facts.tcp) : skip('tcp', 'because it was not asked');
   put(tcp);
   if (tcp.status === 'fail') {
@@ -150,7 +155,8 @@ export function diagnose(host: HostFacts, facts: NameFacts): DoctorItem {
     return item(facts.name, checks);
   }
   let tlsOk = true;
-  if (!usesTls(target)) because('tls', `listener ${target.listener || target.port} is plain HTTP`);
+  if (target.scheme === 'tcp') because('tls', `${target.route} carries plain TCP (no TLS terminated at the gateway)`);
+  else if (!usesTls(target)) because('tls', `listener ${target.listener || target.port} is plain HTTP`);
   else {
     const tls = facts.tls ? judgeTls(facts.name, facts.tls, target.listener || String(target.port)) : skip('tls', 'because it was not asked');
     put(tls);
@@ -158,6 +164,7 @@ export function diagnose(host: HostFacts, facts: NameFacts): DoctorItem {
   }
   if (target.scheme === 'tls') because('http', `${target.route} passes TLS through; there is no HTTP to ask`);
   else if (target.scheme === 'grpc') because('http', `${target.route} is gRPC, not a page`);
+  else if (target.scheme === 'tcp') because('http', `${target.route} carries plain TCP, not a page`);
   else if (!tlsOk) because('http', 'the browser stops at the certificate (see tls)');
   else put(facts.http ? judgeHttp(facts.name, facts.http) : skip('http', 'because it was not asked'));
   return item(facts.name, checks);

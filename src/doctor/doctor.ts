@@ -46,7 +46,7 @@ async function walkToGateway(
 ): Promise<Pick<NameFacts, 'route' | 'tcp' | 'tls' | 'http'>> {
   const route = await Promise.all(t.addresses.map((a) => routeTo(a, t.port, run)));
   const routed = route.filter((r) => !r.error).map((r) => r.address);
-  if (routed.length === 0) return { route };
+  if (routed.length === 0 || t.scheme === 'udp') return { route };
   const tcp = await Promise.all(routed.map((a) => connectTcp(a, t.port)));
   const open = tcp.find((c) => !c.error)?.address;
   if (!open) return { route, tcp };

@@ -259,6 +259,23 @@ test('diagnose: what follows from a failure is skipped "because …"; healthy st
   const badCert = diagnose(goodHost, { ...goodName(), tls: { address: '10.0.0.10', chain: [pem.other!], trustSources: [], localCas: [] } });
   assert.deepEqual([status(badCert).tls, status(badCert).http], ['fail', 'skip']);
 
+  const tcpRoute = diagnose(goodHost, {
+    ...goodName(),
+    bindings: [binding({ route: { kind: 'TCPRoute', namespace: 'db', name: 'pg' }, listener: 'pg', port: 5432, url: '' })],
+    tls: undefined,
+    http: undefined,
+    tcp: [{ address: '10.0.0.10', port: 5432, ms: 1 }],
+  });
+  assert.deepEqual([status(tcpRoute).tcp, status(tcpRoute).tls, status(tcpRoute).http], ['pass', 'skip', 'skip']);
+  assert.ok(tcpRoute.ok);
+  const udpRoute = diagnose(goodHost, {
+    ...goodName(),
+    bindings: [binding({ route: { kind: 'UDPRoute', namespace: 'dns', name: 'coredns' }, listener: 'dns', port: 53, url: '' })],
+    tcp: undefined,
+    tls: undefined,
+    http: undefined,
+  });
+  assert.deepEqual([status(udpRoute).route, status(udpRoute).tcp, status(udpRoute).tls, status(udpRoute).http], ['pass', 'skip', 'skip', 'skip']);
   const http = diagnose(goodHost, { ...goodName(), bindings: [binding({ listener: 'http', port: 80, url: 'http://shop.local/' })], tls: undefined });
   assert.equal(status(http).tls, 'skip');
   assert.ok(http.ok);
