@@ -15,6 +15,9 @@ import type { Lane, Network } from './transport.js';
 const RESPONSE: MessageHead = { response: true, authoritative: true }; // §18.4: AA set, ID 0
 
 export class Outbox {
+  /** Keyed by a unit's record list, which is replaced (never edited) when its records change. */
+  private readonly probeParts = new WeakMap<readonly MdnsRecord[], PacketPart>();
+
   constructor(
     private readonly network: Network,
     private readonly history: MulticastHistory,
@@ -50,10 +53,18 @@ export class Outbox {
    * responses (§10.2), and the §8.2 tie-break ignores it.
    */
   probe(units: readonly Unit[], links?: readonly string[]): void {
-    const parts = units.map((u): PacketPart => ({
-      questions: [{ name: u.name, typeCode: RR.ANY, qclass: CLASS_IN, unicastResponse: true }],
-      authorities: u.unique.map((r) => ({ ...r, flush: false })),
-    }));
+    const parts = units.map((u): PacketPart => {
+      // The same part for each of the three probes (§8.1) while the unit's records stay.
+      let part = this.probeParts.get(u.unique);
+      if (!part) {
+        part = {
+          questions: [{ name: u.name, typeCode: RR.ANY, qclass: CLASS_IN, unicastResponse: true }],
+          authorities: u.unique.map((r) => ({ ...r, flush: false })),
+        };
+        this.probeParts.set(u.unique, part);
+      }
+      return part;
+    });
     this.multicast({ response: false }, parts, 'bulk', links ? { links } : {});
   }
 

@@ -199,8 +199,22 @@ export function encodeMessage(head: MessageHead, body: MessageBody): Buffer {
 
 // ---------------------------------------------------------------- record identity
 
+/**
+ * Records are never modified once made (a change makes new ones), so what is derived from one
+ * (its key, its prepared wire form) is kept per record object: 10,000 names are probed three
+ * times, announced twice and answered many times from the same records.
+ */
+const keyOf = new WeakMap<MdnsRecord, string>();
+const preparedOf = new WeakMap<MdnsRecord, Prepared>();
+
 /** Same name (case-insensitive), type, class and rdata: one record for §7.1 and §9 purposes. */
 export function recordKey(r: MdnsRecord): string {
+  let key = keyOf.get(r);
+  if (key === undefined) keyOf.set(r, (key = computeRecordKey(r)));
+  return key;
+}
+
+function computeRecordKey(r: MdnsRecord): string {
   let rdata: string;
   try {
     rdata = encodeRdata(r).toString('hex');
@@ -357,6 +371,12 @@ function prepareQuestion(q: MdnsQuestion): Prepared {
 }
 
 function prepareRecord(r: MdnsRecord): Prepared {
+  let p = preparedOf.get(r);
+  if (p === undefined) preparedOf.set(r, (p = computePrepared(r)));
+  return p;
+}
+
+function computePrepared(r: MdnsRecord): Prepared {
   const fixed = Buffer.alloc(8);
   fixed.writeUInt16BE(typeCode(r), 0);
   fixed.writeUInt16BE((r.rclass & 0x7fff) | (r.flush ? TOP_BIT : 0), 2);
