@@ -112,6 +112,15 @@ async function dnsperf(pair, args) {
   return { qps, lost, completed, p50: percentile(lat, 50), p99: percentile(lat, 99), answers: lat.length };
 }
 
+function rssNow(pid) {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 function peakRss(pid) {
   try {
     const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -134,7 +143,8 @@ async function measure(label, pair, { start }) {
   const sweeper = pair.spawn(pair.b, 'taskset', ['-c', LOAD_CPU, process.execPath, PEERS, 'sweep', pair.ipA, String(N), 'host-', String(t0)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const sl = lines(sweeper);
   const swept = JSON.parse(await sl.next((l) => l.startsWith('{'), 200_000));
-  console.error(`[${label}] every name answering after ${swept.ms} ms (${swept.answered}/${N})`);
+  const rssAnswering = rssNow(child.pid);
+  console.error(`[${label}] every name answering after ${swept.ms} ms (${swept.answered}/${N}); RSS ${rssAnswering?.toFixed(1)} MB`);
   // Every name has just been probed and its announcements (§8.3: two, one second apart, for
   // ours; avahi's own schedule) are going out: the same fixed load as below, right now.
   const announcing = await dnsperf(pair, ['-l', '3', '-Q', '2000', '-q', '1000', '-t', '2', '-v']);
@@ -145,6 +155,7 @@ async function measure(label, pair, { start }) {
   const fixed = await dnsperf(pair, ['-l', String(SECONDS), '-Q', '2000', '-q', '1000', '-t', '2', '-v']);
   console.error(`[${label}] at 2,000/s p50 ${fixed.p50?.toFixed(3)} ms p99 ${fixed.p99?.toFixed(3)} ms (${fixed.lost} lost)`);
   const rss = peakRss(child.pid);
+  const rssEnd = rssNow(child.pid);
   listener.stdin.write('reset\n');
   await sleep(200);
   const tStop = Date.now();
@@ -155,7 +166,7 @@ async function measure(label, pair, { start }) {
   listener.kill('SIGTERM');
   const heard = JSON.parse(await ll.next((l) => l.startsWith('{')));
   const goodbyeMs = heard.goodbyes === N ? Math.max(exitMs, heard.last - tStop) : null;
-  console.error(`[${label}] exit ${exitMs} ms, goodbyes seen ${heard.goodbyes}/${N} (${heard.packets} packets), last at ${heard.last ? heard.last - tStop : '-'} ms; peak RSS ${rss?.toFixed(1)} MB`);
+  console.error(`[${label}] exit ${exitMs} ms, goodbyes seen ${heard.goodbyes}/${N} (${heard.packets} packets), last at ${heard.last ? heard.last - tStop : '-'} ms; peak RSS ${rss?.toFixed(1)} MB, RSS before SIGTERM ${rssEnd?.toFixed(1)} MB`);
   return {
     answersPerSecond: throughput.qps,
     throughputLost: throughput.lost,
@@ -169,6 +180,8 @@ async function measure(label, pair, { start }) {
     exitWithGoodbyesMs: goodbyeMs,
     goodbyesSeen: heard.goodbyes,
     peakRssMB: rss,
+    rssAllAnsweringMB: rssAnswering,
+    rssBeforeStopMB: rssEnd,
   };
 }
 

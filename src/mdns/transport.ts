@@ -247,6 +247,7 @@ export class UdpTransport implements Network {
   private current: Link[] = [];
   private ownAddresses = new Set<string>();
   private readonly sent = new Map<string, number>();
+  private readonly sourceLinks = new Map<string, Link | null>();
   private readonly sockets: FamilySocket[] = [];
   private messageHandler: (packet: Buffer, from: Source) => void = () => {};
   private linksHandler: (added: Link[], removed: Link[]) => void = () => {};
@@ -371,6 +372,7 @@ export class UdpTransport implements Network {
     }
     for (const l of removed) this.leave(l);
     this.current = next;
+    this.sourceLinks.clear();
     for (const l of added) this.join(l);
     if (added.length || removed.length) for (const s of this.sockets) s.forgetInterface();
     if (added.length || removed.length) {
@@ -401,12 +403,23 @@ export class UdpTransport implements Network {
     try {
       // Only packets from one of our own addresses can be our own: the rest are never hashed.
       if (rinfo.port === MDNS_PORT && this.ownAddresses.has(bareAddress(rinfo.address)) && this.sent.has(createHash('sha1').update(msg).digest('base64'))) return;
-      const link = linkForSource(this.current, rinfo.address);
+      const link = this.linkOf(rinfo.address);
       if (!link) return; // off-link or on an interface we were not asked to use (§11)
       this.messageHandler(msg, { address: rinfo.address, port: rinfo.port, family, link: link.name });
     } catch (err) {
       this.opts.reporter.debug('mdns', `dropped a packet from ${rinfo.address}: ${errorMessage(err)}`);
     }
+  }
+
+  /** linkForSource, remembered per source address until the links change (no parsing per packet). */
+  private linkOf(address: string): Link | undefined {
+    let link = this.sourceLinks.get(address);
+    if (link === undefined) {
+      if (this.sourceLinks.size >= 4096) this.sourceLinks.clear();
+      link = linkForSource(this.current, address) ?? null;
+      this.sourceLinks.set(address, link);
+    }
+    return link ?? undefined;
   }
 
   links(): Link[] {
