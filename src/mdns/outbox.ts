@@ -14,9 +14,60 @@ import type { Lane, Network } from './transport.js';
 
 const RESPONSE: MessageHead = { response: true, authoritative: true }; // §18.4: AA set, ID 0
 
+/** Names announced in one packing; a change to one of them sends the group's goodbyes the slow way. */
+const ANNOUNCE_GROUP = 256;
+
+interface AnnouncedGroup {
+  /** Each unit with the records it had when announced (record lists are replaced, never edited). */
+  members: { unit: Unit; unique: readonly MdnsRecord[]; shared: readonly MdnsRecord[] }[];
+  /** The announcement packets, per payload limit. */
+  packets: Map<number, Buffer[]>;
+}
+
+/**
+ * An announcement packet turned into its goodbye (§10.1): every record's TTL 0 and cache-flush
+ * bit clear (goodbye.ts says why), names and rdata untouched. Null if it does not parse.
+ */
+export function goodbyeCopy(packet: Buffer): Buffer | null {
+  if (packet.length < 12) return null;
+  const out = Buffer.from(packet);
+  const qd = out.readUInt16BE(4);
+  const rr = out.readUInt16BE(6) + out.readUInt16BE(8) + out.readUInt16BE(10);
+  let pos = 12;
+  const skipName = (): boolean => {
+    for (;;) {
+      if (pos >= out.length) return false;
+      const len = out[pos]!;
+      if (len === 0) {
+        pos += 1;
+        return true;
+      }
+      if ((len & 0xc0) === 0xc0) {
+        pos += 2;
+        return true;
+      }
+      if ((len & 0xc0) !== 0) return false;
+      pos += 1 + len;
+    }
+  };
+  for (let i = 0; i < qd; i++) {
+    if (!skipName()) return null;
+    pos += 4;
+  }
+  for (let i = 0; i < rr; i++) {
+    if (!skipName() || pos + 10 > out.length) return null;
+    out.writeUInt16BE(out.readUInt16BE(pos + 2) & 0x7fff, pos + 2);
+    out.writeUInt32BE(0, pos + 4);
+    pos += 10 + out.readUInt16BE(pos + 8);
+  }
+  return pos === out.length ? out : null;
+}
+
 export class Outbox {
   /** Keyed by a unit's record list, which is replaced (never edited) when its records change. */
   private readonly probeParts = new WeakMap<readonly MdnsRecord[], PacketPart>();
+  /** The group each unit was last announced in on every link (weak: units come and go). */
+  private readonly announced = new WeakMap<Unit, AnnouncedGroup>();
 
   constructor(
     private readonly network: Network,
@@ -32,8 +83,8 @@ export class Outbox {
     return out;
   }
 
-  /** Multicast on every link and family, or only on `links`, or only on one link and family. */
-  private multicast(head: MessageHead, parts: PacketPart[], lane: Lane, where: { links?: readonly string[]; family?: Family } = {}, remember = false): void {
+  /** Multicast on every link and family, or only on `links`, or only on one link and family. Returns the packets per payload limit. */
+  private multicast(head: MessageHead, parts: PacketPart[], lane: Lane, where: { links?: readonly string[]; family?: Family } = {}, remember = false): Map<number, Buffer[]> {
     const cache = new Map<number, Buffer[]>();
     const now = this.clock.now();
     for (const t of this.targets()) {
@@ -45,6 +96,7 @@ export class Outbox {
       for (const p of packets) this.network.send(p, dest, lane);
       if (remember) for (const part of parts) for (const r of part.answers ?? []) this.history.record(t.link, t.family, recordKey(r), now);
     }
+    return cache;
   }
 
   /**
@@ -68,9 +120,75 @@ export class Outbox {
     this.multicast({ response: false }, parts, 'bulk', links ? { links } : {});
   }
 
-  /** §8.3: every record of the units, unique ones with cache-flush. */
+  /**
+   * §8.3: every record of the units, unique ones with cache-flush. On every link, units are
+   * packed in groups of ANNOUNCE_GROUP whose packets are kept: on exit they become the goodbyes
+   * (farewell) without packing 10,000 names again.
+   */
   announce(units: readonly Unit[], links?: readonly string[]): void {
-    this.multicast(RESPONSE, units.map((u) => ({ answers: [...u.unique, ...u.shared] })), 'bulk', links ? { links } : {}, true);
+    if (links) {
+      this.multicast(RESPONSE, units.map((u) => ({ answers: [...u.unique, ...u.shared] })), 'bulk', { links }, true);
+      return;
+    }
+    for (let i = 0; i < units.length; i += ANNOUNCE_GROUP) {
+      const group = units.slice(i, i + ANNOUNCE_GROUP);
+      const packets = this.multicast(RESPONSE, group.map((u) => ({ answers: [...u.unique, ...u.shared] })), 'bulk', {}, true);
+      const announced: AnnouncedGroup = { members: group.map((unit) => ({ unit, unique: unit.unique, shared: unit.shared })), packets };
+      for (const u of group) this.announced.set(u, announced);
+    }
+  }
+
+  /**
+   * §10.1 on exit: goodbyes for every record of `units`. A group announced together whose
+   * units are all still here with the same records is said goodbye to with its announcement
+   * packets, TTL set to 0 and cache-flush cleared; the rest is packed as usual. Returns how many
+   * names went the fast way (for -v).
+   */
+  farewell(units: readonly Unit[]): number {
+    const here = new Set(units);
+    const maxes = new Set(this.targets().map((t) => t.max));
+    const verdict = new Map<AnnouncedGroup, Map<number, Buffer[]> | null>();
+    const rest = new Map<string, MdnsRecord>();
+    let fast = 0;
+    for (const u of units) {
+      const g = this.announced.get(u);
+      let byes = g ? verdict.get(g) : null;
+      if (g && byes === undefined) {
+        byes = this.goodbyesOf(g, here, maxes);
+        verdict.set(g, byes);
+      }
+      if (byes) {
+        fast++;
+        continue;
+      }
+      for (const r of u.unique) rest.set(recordKey(r), r);
+      for (const r of u.shared) rest.set(recordKey(r), r);
+    }
+    for (const t of this.targets()) {
+      const dest = { kind: 'multicast', link: t.link, family: t.family } as const;
+      for (const byes of verdict.values()) for (const p of byes?.get(t.max) ?? []) this.network.send(p, dest, 'bulk');
+    }
+    if (rest.size) this.goodbye([...rest.values()]);
+    return fast;
+  }
+
+  private goodbyesOf(g: AnnouncedGroup, here: ReadonlySet<Unit>, maxes: ReadonlySet<number>): Map<number, Buffer[]> | null {
+    for (const m of g.members) {
+      if (!here.has(m.unit) || m.unit.unique !== m.unique || m.unit.shared !== m.shared || this.announced.get(m.unit) !== g) return null;
+    }
+    const out = new Map<number, Buffer[]>();
+    for (const max of maxes) {
+      const packets = g.packets.get(max);
+      if (!packets) return null;
+      const byes: Buffer[] = [];
+      for (const p of packets) {
+        const bye = goodbyeCopy(p);
+        if (!bye) return null;
+        byes.push(bye);
+      }
+      out.set(max, byes);
+    }
+    return out;
   }
 
   goodbye(records: readonly MdnsRecord[]): void {

@@ -179,10 +179,8 @@ export class MdnsResponder {
     this.truncated.clear();
     this.delayed.clear();
     const owned = [...this.registry.all()].filter((u) => u.state === 'owned');
-    const records = new Map<string, MdnsRecord>();
-    for (const u of owned) for (const r of [...u.unique, ...u.shared]) records.set(recordKey(r), r);
-    if (records.size) this.outbox.goodbye([...records.values()]);
-    this.reporter.debug('mdns', `goodbye for ${owned.length} names (${records.size} records)`);
+    const fast = this.outbox.farewell(owned);
+    this.reporter.debug('mdns', `goodbye for ${owned.length} names (${fast} from their announcement packets)`);
     this.resolveSettled();
     this.stopping = this.network.close();
     return this.stopping;
