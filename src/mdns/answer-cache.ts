@@ -5,7 +5,8 @@
 //   duplicate suppression (§7.4) all concern our own names.
 // - Legacy unicast (§6.7: source port ≠ 5353) with one question for a hostname we own, the most
 //   common query under load, is answered from a reply computed once by the normal path
-//   (planResponse, packing) and kept per hostname: a copy with the query's ID. A cached reply is
+//   (planResponse, packing) and kept per question as asked (its bytes: one string to look up,
+//   no name decoding): a copy with the query's ID. A cached reply is
 //   used only while the unit, its state and its records are the very ones it was made from
 //   (records are replaced, never edited in place: Registry.setRecords), the name has no shared
 //   records, and the link is not being probed (§8.1) — otherwise the normal path runs again.
@@ -19,8 +20,6 @@ const HEADER_BYTES = 12;
 const QR = 0x8000;
 const TC = 0x0200;
 const MDNS_PORT = 5353;
-/** Case variants of one question kept per hostname (0x20-style mixed case is rare in mDNS). */
-const VARIANTS_PER_NAME = 4;
 
 export interface Querier {
   address: string;
@@ -45,8 +44,7 @@ interface Entry {
   unit: Unit;
   unique: Unit['unique'];
   link: string;
-  /** The question exactly as asked (name, type, class): the reply echoes it byte for byte. */
-  question: Buffer;
+  /** The reply to the question exactly as asked (it echoes it byte for byte, §6.7), ID 0. */
   reply: Buffer;
 }
 
@@ -59,8 +57,8 @@ interface Walk {
 }
 
 export class AnswerCache<Q extends Querier> {
-  private readonly entries = new Map<string, Entry[]>();
-  private size = 0;
+  /** Keyed by the question's bytes (name as asked, type, class) in latin1. */
+  private readonly replies = new Map<string, Entry>();
   private readonly walk: Walk = { next: 0, key: null };
   /** Packets dropped after looking at their names only, and replies sent from the cache (for -v and tests). */
   ignored = 0;
@@ -81,48 +79,13 @@ export class AnswerCache<Q extends Querier> {
     const ns = packet.readUInt16BE(8);
     const ar = packet.readUInt16BE(10);
     if (HEADER_BYTES + qd * 5 + (an + ns + ar) * 11 > packet.length) return false;
-    const registry = this.deps.registry;
-    let pos = HEADER_BYTES;
-    let ours = false;
-    let firstKey: string | null = null;
-    for (let i = 0; i < qd; i++) {
-      if (!this.readName(packet, pos)) return false;
-      const key = this.walk.key;
-      if (key === null) return false;
-      if (i === 0) firstKey = key;
-      pos = this.walk.next + 4;
-      if (pos > packet.length) return false;
-      if (registry.knows(key)) ours = true;
-    }
-    const questionEnd = pos;
-    for (let i = 0, n = an + ns + ar; i < n; i++) {
-      if (!this.readName(packet, pos)) return false;
-      const key = this.walk.key;
-      if (key === null) return false;
-      pos = this.walk.next;
-      if (pos + 10 > packet.length) return false;
-      pos += 10 + packet.readUInt16BE(pos + 8);
-      if (pos > packet.length) return false;
-      if (registry.knows(key)) ours = true;
-    }
-    if (!ours) {
-      this.ignored++;
-      return true;
-    }
-    // Legacy unicast: one question, nothing else, opcode and rcode 0.
-    if ((flags & (QR | 0x7800 | 0x000f)) !== 0 || from.port === MDNS_PORT || qd !== 1 || an + ns + ar !== 0 || questionEnd !== packet.length) return false;
-    return this.answerFromCache(packet, from, firstKey!, questionEnd);
-  }
-
-  private answerFromCache(packet: Buffer, from: Q, key: string, questionEnd: number): boolean {
-    const registry = this.deps.registry;
-    const unit = registry.ownedHost(key);
-    if (!unit || this.deps.probingOn(from.link)) return false;
-    const variants = this.entries.get(key);
-    if (variants) {
-      for (const e of variants) {
-        if (e.unit !== unit || e.unique !== unit.unique || e.link !== from.link) continue;
-        if (packet.compare(e.question, 0, e.question.length, HEADER_BYTES, questionEnd) !== 0) continue;
+    // Legacy unicast with one question and nothing else (opcode and rcode 0): the question's
+    // bytes, as they are, find the reply — one string, no name decoding.
+    const legacy = (flags & (QR | 0x7800 | 0x000f)) === 0 && from.port !== MDNS_PORT && qd === 1 && an + ns + ar === 0;
+    if (legacy && this.readName(packet, HEADER_BYTES, false) && this.walk.next + 4 === packet.length) {
+      const question = packet.toString('latin1', HEADER_BYTES, packet.length);
+      const e = this.replies.get(question);
+      if (e && e.link === from.link && e.unit.unique === e.unique && this.deps.registry.ownedHost(e.unit.key) === e.unit && !this.deps.probingOn(from.link)) {
         const reply = Buffer.allocUnsafe(e.reply.length);
         e.reply.copy(reply);
         reply[0] = packet[0]!; // §6.7: the query's ID
@@ -131,8 +94,41 @@ export class AnswerCache<Q extends Querier> {
         this.deps.send(reply, from);
         return true;
       }
+      return this.answerAndKeep(packet, from, question);
     }
-    // A miss: the normal path answers, and its reply is kept when it is one packet.
+    const registry = this.deps.registry;
+    let pos = HEADER_BYTES;
+    for (let i = 0; i < qd; i++) {
+      if (!this.readName(packet, pos, true)) return false;
+      const key = this.walk.key;
+      if (key === null || registry.knows(key)) return false;
+      pos = this.walk.next + 4;
+      if (pos > packet.length) return false;
+    }
+    for (let i = 0, n = an + ns + ar; i < n; i++) {
+      if (!this.readName(packet, pos, true)) return false;
+      const key = this.walk.key;
+      if (key === null || registry.knows(key)) return false;
+      pos = this.walk.next;
+      if (pos + 10 > packet.length) return false;
+      pos += 10 + packet.readUInt16BE(pos + 8);
+      if (pos > packet.length) return false;
+    }
+    this.ignored++;
+    return true;
+  }
+
+  /** A legacy query the cache cannot answer: the normal path does, and its reply is kept when it can be. */
+  private answerAndKeep(packet: Buffer, from: Q, question: string): boolean {
+    const registry = this.deps.registry;
+    if (!this.readName(packet, HEADER_BYTES, true) || this.walk.key === null) return false;
+    const key = this.walk.key;
+    if (!registry.knows(key)) {
+      this.ignored++;
+      return true;
+    }
+    const unit = registry.ownedHost(key);
+    if (!unit || this.deps.probingOn(from.link)) return false;
     let msg: MdnsMessage;
     try {
       msg = decodeMessage(packet);
@@ -141,24 +137,19 @@ export class AnswerCache<Q extends Querier> {
     }
     const replies = this.deps.answerLegacy(msg, from);
     if (replies.length !== 1) return true;
-    const fresh = variants?.filter((e) => e.unit === unit && e.unique === unit.unique) ?? [];
-    if (fresh.length >= VARIANTS_PER_NAME) fresh.shift();
-    // Bounded: a flood of names we own in every case spelling cannot grow the cache past this.
-    if (this.size >= 4 * registry.size + 1024) this.clear();
-    fresh.push({ unit, unique: unit.unique, link: from.link, question: Buffer.from(packet.subarray(HEADER_BYTES, questionEnd)), reply: replies[0]! });
-    this.size += fresh.length - (variants?.length ?? 0);
-    this.entries.set(key, fresh);
+    // Bounded: a flood of names we own in every case spelling cannot grow it past this.
+    if (this.replies.size >= 4 * registry.size + 1024) this.replies.clear();
+    this.replies.set(question, { unit, unique: unit.unique, link: from.link, reply: replies[0]! });
     return true;
   }
 
   clear(): void {
-    this.entries.clear();
-    this.size = 0;
+    this.replies.clear();
   }
 
-  /** Entries held (tests, memory checks). */
+  /** Replies held (tests, memory checks). */
   get count(): number {
-    return this.size;
+    return this.replies.size;
   }
 
   /**
@@ -167,13 +158,13 @@ export class AnswerCache<Q extends Querier> {
    * labels inside the packet, at most 255 bytes. False when malformed; key null when a label
    * holds anything but printable ASCII without '.' and '\' (escaped by readName).
    */
-  private readName(buf: Buffer, start: number): boolean {
+  private readName(buf: Buffer, start: number, wantKey: boolean): boolean {
     let pos = start;
     let limit = start;
     let next = -1;
     let total = 1;
     let jumps = 0;
-    let key: string | null = '';
+    let key: string | null = wantKey ? '' : null;
     for (;;) {
       if (pos >= buf.length) return false;
       const len = buf[pos]!;
