@@ -143,6 +143,7 @@ async function measure(label, pair, { start }) {
   const sweeper = pair.spawn(pair.b, 'taskset', ['-c', LOAD_CPU, process.execPath, PEERS, 'sweep', pair.ipA, String(N), 'host-', String(t0)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const sl = lines(sweeper);
   const swept = JSON.parse(await sl.next((l) => l.startsWith('{'), 200_000));
+  if (swept.answered < N && child.log) console.error(`[${label}] its log ends: ${child.log().split('\n').slice(-8).join('\n')}`);
   const rssAnswering = rssNow(child.pid);
   console.error(`[${label}] every name answering after ${swept.ms} ms (${swept.answered}/${N}); RSS ${rssAnswering?.toFixed(1)} MB`);
   // Every name has just been probed and its announcements (§8.3: two, one second apart, for
@@ -235,6 +236,7 @@ enable-reflector=no
       let err = '';
       child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
       child.once('exit', (code) => code && console.error(`[avahi] exited ${code}: ${err}`));
+      child.log = () => err;
       return child;
     },
   };

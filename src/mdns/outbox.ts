@@ -14,6 +14,9 @@ import type { Lane, Network } from './transport.js';
 
 const RESPONSE: MessageHead = { response: true, authoritative: true }; // §18.4: AA set, ID 0
 
+/** Probe batches remembered: batches started close together interleave their rounds. */
+const RECENT_PROBES = 4;
+
 /** Names announced in one packing; a change to one of them sends the group's goodbyes the slow way. */
 const ANNOUNCE_GROUP = 256;
 
@@ -66,6 +69,8 @@ export function goodbyeCopy(packet: Buffer): Buffer | null {
 export class Outbox {
   /** Keyed by a unit's record list, which is replaced (never edited) when its records change. */
   private readonly probeParts = new WeakMap<readonly MdnsRecord[], PacketPart>();
+  /** The last few probe rounds sent, with their packets per payload limit. */
+  private readonly recentProbes: { units: readonly Unit[]; uniques: readonly (readonly MdnsRecord[])[]; links: readonly string[] | undefined; packets: Map<number, Buffer[]> }[] = [];
   /** The group each unit was last announced in on every link (weak: units come and go). */
   private readonly announced = new WeakMap<Unit, AnnouncedGroup>();
 
@@ -84,8 +89,8 @@ export class Outbox {
   }
 
   /** Multicast on every link and family, or only on `links`, or only on one link and family. Returns the packets per payload limit. */
-  private multicast(head: MessageHead, parts: PacketPart[], lane: Lane, where: { links?: readonly string[]; family?: Family } = {}, remember = false): Map<number, Buffer[]> {
-    const cache = new Map<number, Buffer[]>();
+  private multicast(head: MessageHead, parts: PacketPart[], lane: Lane, where: { links?: readonly string[]; family?: Family } = {}, remember = false, packed?: Map<number, Buffer[]>): Map<number, Buffer[]> {
+    const cache = packed ?? new Map<number, Buffer[]>();
     const now = this.clock.now();
     for (const t of this.targets()) {
       if (where.links && !where.links.includes(t.link)) continue;
@@ -105,6 +110,13 @@ export class Outbox {
    * responses (§10.2), and the §8.2 tie-break ignores it.
    */
   probe(units: readonly Unit[], links?: readonly string[]): void {
+    // The second and third probes of a batch (§8.1) are the first one's packets again.
+    const maxes = this.targets().filter((t) => !links || links.includes(t.link)).map((t) => t.max);
+    const again = this.recentProbes.find((p) => p.links === links && maxes.every((m) => p.packets.has(m)) && p.units.length === units.length && p.units.every((u, i) => u === units[i] && u.unique === p.uniques[i]));
+    if (again) {
+      this.multicast({ response: false }, [], 'bulk', links ? { links } : {}, false, again.packets);
+      return;
+    }
     const parts = units.map((u): PacketPart => {
       // The same part for each of the three probes (§8.1) while the unit's records stay.
       let part = this.probeParts.get(u.unique);
@@ -117,7 +129,9 @@ export class Outbox {
       }
       return part;
     });
-    this.multicast({ response: false }, parts, 'bulk', links ? { links } : {});
+    const packets = this.multicast({ response: false }, parts, 'bulk', links ? { links } : {});
+    this.recentProbes.unshift({ units: [...units], uniques: units.map((u) => u.unique), links, packets });
+    this.recentProbes.length = Math.min(this.recentProbes.length, RECENT_PROBES);
   }
 
   /**
