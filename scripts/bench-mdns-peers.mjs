@@ -1,6 +1,6 @@
 // Helpers run by bench-mdns.mjs inside the querier namespace (not imported by anything else):
 //   sweep ADDR N PREFIX T0       legacy-unicast queries (RFC 6762 §6.7) for PREFIX0.local ..
-//                                PREFIX(N-1).local (200 outstanding) until every one has answered; prints the
+//                                PREFIX(N-1).local (50 outstanding) until every one has answered; prints the
 //                                time (ms after the epoch time T0) the last one answered
 //   listen IFADDR PREFIX            counts A records with TTL 0 (goodbyes, RFC 6762 §10.1) per name
 //                                on the multicast group; "reset" on stdin starts over, SIGTERM
@@ -80,19 +80,21 @@ async function sweep(addr, n, prefix, t0) {
   });
   const packets = Array.from({ length: n }, (_, i) => query(i, `${prefix}${i}.local`));
   // Closed loop, like a crowd of resolvers: at most WINDOW queries outstanding, each given up
-  // after 200 ms and asked again on the next pass over the names still unanswered.
-  const WINDOW = 200;
+  // after TIMEOUT ms and asked again on the next pass over the names still unanswered (at most
+  // 200 queries/s while nothing answers: avahi-daemon registering 10,000 hosts starves under 1,000/s).
+  const WINDOW = 50;
+  const TIMEOUT = 250;
   const sentAt = new Float64Array(n);
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + 300_000;
   let cursor = 0;
   while (left > 0 && Date.now() < deadline) {
     const now = Date.now();
     let inflight = 0;
-    for (let i = 0; i < n; i++) if (!answered[i] && sentAt[i] > now - 200) inflight++;
+    for (let i = 0; i < n; i++) if (!answered[i] && sentAt[i] > now - TIMEOUT) inflight++;
     for (let tries = 0; inflight < WINDOW && tries < n; tries++) {
       const i = cursor;
       cursor = (cursor + 1) % n;
-      if (answered[i] || sentAt[i] > now - 200) continue;
+      if (answered[i] || sentAt[i] > now - TIMEOUT) continue;
       sentAt[i] = now;
       s.send(packets[i], 5353, addr);
       inflight++;

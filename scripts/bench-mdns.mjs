@@ -142,7 +142,7 @@ async function measure(label, pair, { start }) {
   const child = start();
   const sweeper = pair.spawn(pair.b, 'taskset', ['-c', LOAD_CPU, process.execPath, PEERS, 'sweep', pair.ipA, String(N), 'host-', String(t0)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const sl = lines(sweeper);
-  const swept = JSON.parse(await sl.next((l) => l.startsWith('{'), 200_000));
+  const swept = JSON.parse(await sl.next((l) => l.startsWith('{'), 320_000));
   if (swept.answered < N && child.log) console.error(`[${label}] its log ends: ${child.log().split('\n').slice(-8).join('\n')}`);
   const rssAnswering = rssNow(child.pid);
   console.error(`[${label}] every name answering after ${swept.ms} ms (${swept.answered}/${N}); RSS ${rssAnswering?.toFixed(1)} MB`);
