@@ -3,7 +3,7 @@
 // history that §6's rate limit and §5.4's QU rule consult. Probes, announcements and goodbyes
 // go in the paced bulk lane; answers (unicast, or multicast on the querier's link) go at once.
 
-import type { Clock } from './clock.js';
+import type { Clock, TimerHandle } from './clock.js';
 import { goodbyeRecords } from './goodbye.js';
 import { type Family, hasFamily, maxPayload } from './interfaces.js';
 import { CLASS_IN, type MdnsQuestion, type MdnsRecord, type MessageHead, type PacketPart, RR, packMessages, recordKey } from './packet.js';
@@ -74,10 +74,16 @@ export class Outbox {
   /** The group each unit was last announced in on every link (weak: units come and go). */
   private readonly announced = new WeakMap<Unit, AnnouncedGroup>();
 
+  /** Announcement groups still to be sent (announce), and whether we are saying goodbye. */
+  private readonly pending = new Set<TimerHandle>();
+  private closing = false;
+
   constructor(
     private readonly network: Network,
     private readonly history: MulticastHistory,
     private readonly clock: Clock,
+    /** Whether a unit is still ours to announce (registered, owned). */
+    private readonly stillOwned: (unit: Unit) => boolean = (u) => u.state === 'owned',
   ) {}
 
   private targets(): { link: string; family: Family; max: number }[] {
@@ -144,12 +150,25 @@ export class Outbox {
       this.multicast(RESPONSE, units.map((u) => ({ answers: [...u.unique, ...u.shared] })), 'bulk', { links }, true);
       return;
     }
-    for (let i = 0; i < units.length; i += ANNOUNCE_GROUP) {
-      const group = units.slice(i, i + ANNOUNCE_GROUP);
-      const packets = this.multicast(RESPONSE, group.map((u) => ({ answers: [...u.unique, ...u.shared] })), 'bulk', {}, true);
-      const announced: AnnouncedGroup = { members: group.map((unit) => ({ unit, unique: unit.unique, shared: unit.shared })), packets };
-      for (const u of group) this.announced.set(u, announced);
-    }
+    // One group now, the next ones each on a later turn of the event loop: packing 10,000
+    // names takes long enough to hold up answers (§6: within 10 ms) if done in one go.
+    const sendGroup = (from: number, now: boolean) => {
+      let group = units.slice(from, from + ANNOUNCE_GROUP);
+      if (!now) group = group.filter((u) => this.stillOwned(u)); // it may have gone meanwhile
+      if (group.length) {
+        const packets = this.multicast(RESPONSE, group.map((u) => ({ answers: [...u.unique, ...u.shared] })), 'bulk', {}, true);
+        const announced: AnnouncedGroup = { members: group.map((unit) => ({ unit, unique: unit.unique, shared: unit.shared })), packets };
+        for (const u of group) this.announced.set(u, announced);
+      }
+      if (from + ANNOUNCE_GROUP < units.length) {
+        const timer = this.clock.setTimeout(() => {
+          this.pending.delete(timer);
+          if (!this.closing) sendGroup(from + ANNOUNCE_GROUP, false);
+        }, 0);
+        this.pending.add(timer);
+      }
+    };
+    sendGroup(0, true);
   }
 
   /**
@@ -159,6 +178,9 @@ export class Outbox {
    * names went the fast way (for -v).
    */
   farewell(units: readonly Unit[]): number {
+    this.closing = true;
+    for (const t of this.pending) this.clock.clearTimeout(t);
+    this.pending.clear();
     const here = new Set(units);
     const maxes = new Set(this.targets().map((t) => t.max));
     const verdict = new Map<AnnouncedGroup, Map<number, Buffer[]> | null>();

@@ -88,7 +88,7 @@ export class MdnsResponder {
     this.random = opts.random ?? Math.random;
     this.reporter = opts.reporter;
     this.conflictsTracker = new ConflictTracker(this.random);
-    this.outbox = new Outbox(network, this.history, this.clock);
+    this.outbox = new Outbox(network, this.history, this.clock, (u) => u.state === 'owned' && this.registry.get(u.key) === u);
     this.prober = new Prober({
       clock: this.clock,
       random: this.random,
