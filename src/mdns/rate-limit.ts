@@ -8,6 +8,7 @@ import type { Family } from './interfaces.js';
 
 export const MIN_MULTICAST_INTERVAL_MS = 1000;
 export const MIN_PROBE_DEFENCE_INTERVAL_MS = 250;
+const PRUNE_EVERY_MS = 60_000;
 
 export class MulticastHistory {
   /**
@@ -17,6 +18,7 @@ export class MulticastHistory {
    */
   private readonly last = new Map<string, number[]>();
   private readonly whereIds = new Map<string, number>();
+  private prunedAt = -Infinity;
 
   private where(link: string, family: Family): number {
     const k = `${link}/${family}`;
@@ -60,13 +62,25 @@ export class MulticastHistory {
     return t !== undefined && now - t < ms;
   }
 
-  /** Forgets entries older than `maxAgeMs` (bounded memory: names come and go). */
+  /**
+   * Forgets entries older than `maxAgeMs` (bounded memory: names come and go). A walk over every
+   * record, so at most once per PRUNE_EVERY_MS however often it is asked for (the responder asks
+   * every few thousand packets: several times a second under load).
+   */
   prune(now: number, maxAgeMs: number): void {
+    if (now - this.prunedAt < Math.min(PRUNE_EVERY_MS, maxAgeMs)) return;
+    this.prunedAt = now;
     for (const [k, times] of this.last) {
+      let old = 0;
+      for (let i = 1; i < times.length; i += 2) if (now - times[i]! > maxAgeMs) old++;
+      if (old === 0) continue;
+      if (old * 2 === times.length) {
+        this.last.delete(k);
+        continue;
+      }
       const kept: number[] = [];
       for (let i = 0; i < times.length; i += 2) if (now - times[i + 1]! <= maxAgeMs) kept.push(times[i]!, times[i + 1]!);
-      if (kept.length === 0) this.last.delete(k);
-      else if (kept.length !== times.length) this.last.set(k, kept);
+      this.last.set(k, kept);
     }
   }
 
