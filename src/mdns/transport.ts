@@ -36,6 +36,13 @@ export const MDNS_GROUP_V6 = 'ff02::fb';
  */
 export const PACE_BURST = 32;
 export const PACE_PER_MS = 4;
+/**
+ * On exit (close) the goodbyes go at the rate python-zeroconf took without losing one of the
+ * 10,000 names' goodbyes (it lost half at 2 per ms). avahi-daemon 0.8 needs 0.15 per ms or less
+ * (a second and more for 10,000 names, past the exit budget): it still loses some at 1 per ms
+ * and keeps those names until their TTL runs out (docs/performance.md, Goodbye pacing).
+ */
+export const GOODBYE_PER_MS = 1;
 
 export interface Source {
   address: string;
@@ -114,6 +121,8 @@ class FamilySocket {
   private tokens = PACE_BURST;
   private refilledAt = Date.now();
   private paceTimer: NodeJS.Timeout | undefined;
+  /** Bulk packets per millisecond (GOODBYE_PER_MS once closing). */
+  perMs = PACE_PER_MS;
   /** One callback for every send (no closure per packet). */
   private readonly afterSend = (err: Error | null): void => {
     this.inflight--;
@@ -153,10 +162,10 @@ class FamilySocket {
     }
   }
 
-  /** Token bucket: bursts of PACE_BURST, then PACE_PER_MS packets per millisecond. */
+  /** Token bucket: bursts of PACE_BURST, then `perMs` packets per millisecond. */
   private mayTake(): boolean {
     const now = Date.now();
-    this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.refilledAt) * PACE_PER_MS);
+    this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.refilledAt) * this.perMs);
     this.refilledAt = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
@@ -166,7 +175,7 @@ class FamilySocket {
       this.paceTimer = setTimeout(() => {
         this.paceTimer = undefined;
         this.pump();
-      }, Math.max(1, Math.ceil((1 - this.tokens) / PACE_PER_MS)));
+      }, Math.max(1, Math.ceil((1 - this.tokens) / this.perMs)));
     }
     return false;
   }
@@ -445,6 +454,7 @@ export class UdpTransport implements Network {
 
   async close(): Promise<void> {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
+    for (const s of this.sockets) s.perMs = GOODBYE_PER_MS; // what is queued now is goodbyes
     await Promise.race([Promise.all(this.sockets.map((s) => s.drained())), new Promise((r) => setTimeout(r, 1000).unref())]);
     await Promise.all(this.sockets.map((s) => new Promise<void>((resolve) => {
       s.closed = true;
