@@ -91,6 +91,17 @@ export class Registry implements OwnedNames {
     return u?.state === 'owned' ? u : undefined;
   }
 
+  /** Whether a name (already a nameKey) is one of ours in any state, or carries our shared records. */
+  knows(key: string): boolean {
+    return this.units.has(key) || this.sharedIndex.has(key);
+  }
+
+  /** The owned hostname unit at `key` (a nameKey) when nothing is shared there: its answers are its own records only. */
+  ownedHost(key: string): Unit | undefined {
+    const u = this.units.get(key);
+    return u?.state === 'owned' && u.kind === 'host' && !this.sharedIndex.has(key) ? u : undefined;
+  }
+
   /** Owned units that carry a shared record at `name` (e.g. `_http._tcp.local`). */
   sharedOwners(name: string): Unit[] {
     const keys = this.sharedIndex.get(nameKey(name));

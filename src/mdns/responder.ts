@@ -20,12 +20,13 @@ import { LinkProbes } from './link-probe.js';
 import { type MdnsMessage, type MdnsRecord, type PacketPart, decodeReceived, recordKey } from './packet.js';
 import { Prober, PROBE_MAX_INITIAL_DELAY_MS } from './prober.js';
 import { PublicationSet } from './publication.js';
-import { type Origin, planResponse } from './query-response.js';
+import { type Origin, type PlannedResponse, planResponse } from './query-response.js';
 import { MulticastHistory } from './rate-limit.js';
 import { Registry, type Unit, hiding } from './registry.js';
 import { type Network, type Source, UdpTransport } from './transport.js';
 import { Outbox } from './outbox.js';
 import { TruncatedQueries } from './truncated-query.js';
+import { AnswerCache } from './answer-cache.js';
 import { nameKey } from './names.js';
 
 export const DEFAULT_TTL = 120;
@@ -67,6 +68,7 @@ export class MdnsResponder {
   private readonly truncated: TruncatedQueries;
   private readonly delayed = new Set<DelayedAnswer>();
   private readonly linkProbes: LinkProbes;
+  private readonly answerCache: AnswerCache<Source>;
   private settledWaiters: (() => void)[] = [];
   private stopped = false;
   private stopping: Promise<void> | undefined;
@@ -79,7 +81,7 @@ export class MdnsResponder {
     this.random = opts.random ?? Math.random;
     this.reporter = opts.reporter;
     this.conflictsTracker = new ConflictTracker(this.random);
-    this.outbox = new Outbox(network, this.history, this.clock);
+    this.outbox = new Outbox(network, this.history, this.clock, (u) => u.state === 'owned' && this.registry.get(u.key) === u);
     this.truncated = new TruncatedQueries({ clock: this.clock, random: this.random, answer: (msg, from) => this.respond(msg, from, true), guard: (fn) => this.guard(fn) });
     this.prober = new Prober({
       clock: this.clock,
@@ -102,6 +104,15 @@ export class MdnsResponder {
       reannounce: (unit) => this.announcer.announce([unit]),
       forget: (unit) => this.forgetUnit(unit),
       report: this.reporter,
+    });
+    this.answerCache = new AnswerCache({
+      registry: this.registry,
+      probingOn: (link) => this.linkProbes.probingOn(link),
+      answerLegacy: (msg, from) => {
+        const plan = this.planFor(msg, from, false);
+        return plan?.unicast.length ? this.outbox.unicast(plan.unicast, from, plan.legacy) : [];
+      },
+      send: (packet, to) => this.outbox.sendUnicast(packet, to),
     });
     network.onMessage((packet, from) => this.onPacket(packet, from));
     network.onLinksChanged((added, removed) => this.guard(() => this.linksChanged(added, removed)));
@@ -182,10 +193,8 @@ export class MdnsResponder {
     this.truncated.stop();
     this.delayed.clear();
     const owned = [...this.registry.all()].filter((u) => u.state === 'owned');
-    const records = new Map<string, MdnsRecord>();
-    for (const u of owned) for (const r of [...u.unique, ...u.shared]) records.set(recordKey(r), r);
-    if (records.size) this.outbox.goodbye([...records.values()]);
-    this.reporter.debug('mdns', `goodbye for ${owned.length} names (${records.size} records)`);
+    const fast = this.outbox.farewell(owned);
+    this.reporter.debug('mdns', `goodbye for ${owned.length} names (${fast} from their announcement packets)`);
     this.resolveSettled();
     this.stopping = this.network.close();
     return this.stopping;
@@ -336,6 +345,8 @@ export class MdnsResponder {
   private onPacket(packet: Buffer, from: Source): void {
     if (this.stopped) return;
     if (++this.packetsSeen % 4096 === 0) this.history.prune(this.clock.now(), 20 * 60_000);
+    // Before decoding: packets about names that are not ours, and cached legacy replies.
+    if (this.truncated.size === 0 && this.answerCache.handle(packet, from)) return;
     let msg: MdnsMessage;
     try {
       msg = decodeReceived(packet);
@@ -434,10 +445,14 @@ export class MdnsResponder {
     }
   }
 
-  private respond(msg: MdnsMessage, from: Origin, waited = false): void {
+  private planFor(msg: MdnsMessage, from: Origin, waited: boolean): PlannedResponse | null {
     // Names still being probed on a link that just appeared are not answered there yet (§8.1).
     const names = this.linkProbes.probingOn(from.link) ? hiding(this.registry, (u) => this.linkProbes.isProbing(u.key, from.link)) : this.registry;
-    const plan = planResponse(msg, from, { registry: names, history: this.history, now: this.clock.now(), random: this.random, waited });
+    return planResponse(msg, from, { registry: names, history: this.history, now: this.clock.now(), random: this.random, waited });
+  }
+
+  private respond(msg: MdnsMessage, from: Origin, waited = false): void {
+    const plan = this.planFor(msg, from, waited);
     if (!plan) return;
     if (plan.unicast.length) this.outbox.unicast(plan.unicast, from, plan.legacy);
     if (plan.multicast.length === 0) return;

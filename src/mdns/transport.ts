@@ -7,7 +7,11 @@
 //   when the kernel takes the datagram, so the queue waits for in-flight sends to complete
 //   before switching links: a burst of 10,000 names cannot leak onto the wrong interface.
 // - Our own packets come back through multicast loopback: they are recognised by a hash of what
-//   we sent (as ciao does) plus a local source address, and dropped.
+//   we sent (as ciao does) plus a local source address, and dropped. Only packets from one of
+//   our own addresses are hashed.
+// - Two lanes (RFC 6762 §6: answers within 10 ms): replies to queries leave at once, unicast
+//   straight to the kernel; only unsolicited bulk multicast (probes, announcements, goodbyes)
+//   is paced, and an answer never waits behind it.
 // - The links are re-scanned every few seconds (rescanMs, 5 s by default); joins and leaves
 //   follow, and the responder probes its names on a link that appeared (link-probe.ts).
 // Nothing thrown by a handler escapes the socket callback.
@@ -23,13 +27,22 @@ export const MDNS_PORT = 5353;
 export const MDNS_GROUP_V4 = '224.0.0.251';
 export const MDNS_GROUP_V6 = 'ff02::fb';
 /**
- * Pacing: 10,000 names make ~1,000 packets per announcement round. Sent in one burst they
- * overflow receivers' socket buffers (~200 KB, about 90 full packets) and the veth backlog, and
- * most are lost. A short burst and then a steady rate keeps every packet, and 10,000 names still
- * publish in about two seconds.
+ * Pacing of bulk multicast only (probes, announcements, goodbyes: `send(…, 'bulk')`). 10,000
+ * names make ~700 full packets per round; sent in one burst they overflow receivers' socket
+ * buffers (~200 KB, about 90 full packets) and the veth backlog, and most are lost. A short
+ * burst and then a steady rate keeps every packet. The rate is what avahi-daemon and
+ * python-zeroconf took without a single drop here (docs/performance.md, Goodbye pacing).
+ * Answers to queries never wait behind it (RFC 6762 §6: unique answers within 10 ms).
  */
-const PACE_BURST = 32;
-const PACE_PER_MS = 1.5;
+export const PACE_BURST = 32;
+export const PACE_PER_MS = 4;
+/**
+ * On exit (close) the goodbyes go at the rate python-zeroconf took without losing one of the
+ * 10,000 names' goodbyes (it lost half at 2 per ms). avahi-daemon 0.8 needs 0.15 per ms or less
+ * (a second and more for 10,000 names, past the exit budget): it still loses some at 1 per ms
+ * and keeps those names until their TTL runs out (docs/performance.md, Goodbye pacing).
+ */
+export const GOODBYE_PER_MS = 1;
 
 export interface Source {
   address: string;
@@ -43,10 +56,16 @@ export type Destination =
   | { kind: 'multicast'; link: string; family: Family }
   | { kind: 'unicast'; address: string; port: number; family: Family };
 
+/**
+ * 'answer': a reply to a query, sent at once. 'bulk': unsolicited multicast (probes,
+ * announcements, goodbyes), paced so receivers can keep up.
+ */
+export type Lane = 'answer' | 'bulk';
+
 /** What the responder needs from the network; tests substitute a fake. */
 export interface Network {
   links(): Link[];
-  send(packet: Buffer, dest: Destination): void;
+  send(packet: Buffer, dest: Destination, lane?: Lane): void;
   onMessage(handler: (packet: Buffer, from: Source) => void): void;
   /** Links that appeared (or changed address) and links that went away. */
   onLinksChanged(handler: (added: Link[], removed: Link[]) => void): void;
@@ -54,39 +73,99 @@ export interface Network {
   close(): Promise<void>;
 }
 
-interface Queued {
-  packet: Buffer;
-  dest: Destination;
+/**
+ * A FIFO of packets with a moving head: shift() is O(1) (Array#shift on 100,000 queued
+ * goodbyes is not), and the arrays are compacted once the head passes half of them.
+ */
+class PacketQueue {
+  private packets: Buffer[] = [];
+  private dests: Destination[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.packets.length - this.head;
+  }
+
+  push(packet: Buffer, dest: Destination): void {
+    this.packets.push(packet);
+    this.dests.push(dest);
+  }
+
+  peekDest(): Destination {
+    return this.dests[this.head]!;
+  }
+
+  shift(): Buffer {
+    const p = this.packets[this.head]!;
+    this.head++;
+    if (this.head === this.packets.length) {
+      this.packets = [];
+      this.dests = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.packets.length) {
+      this.packets = this.packets.slice(this.head);
+      this.dests = this.dests.slice(this.head);
+      this.head = 0;
+    }
+    return p;
+  }
 }
 
 class FamilySocket {
-  private readonly queue: Queued[] = [];
+  /** Replies to queries: before anything bulk, never paced. */
+  private readonly answers = new PacketQueue();
+  private readonly bulk = new PacketQueue();
   private inflight = 0;
   private currentLink: string | undefined;
   private idle: (() => void)[] = [];
   private tokens = PACE_BURST;
   private refilledAt = Date.now();
   private paceTimer: NodeJS.Timeout | undefined;
+  /** Bulk packets per millisecond (GOODBYE_PER_MS once closing). */
+  perMs = PACE_PER_MS;
+  /** One callback for every send (no closure per packet). */
+  private readonly afterSend = (err: Error | null): void => {
+    this.inflight--;
+    if (err) this.debug(`send: ${errorMessage(err)}`);
+    if (this.answers.length > 0 || this.bulk.length > 0) this.pump();
+    else this.checkIdle();
+  };
   closed = false;
 
   constructor(
     readonly family: Family,
     readonly socket: dgram.Socket,
     private readonly linkAddress: (link: string) => string | undefined,
-    private readonly onSent: (packet: Buffer) => void,
+    private readonly onSent: (packet: Buffer, dest: Destination) => void,
     private readonly debug: (msg: string) => void,
   ) {}
 
-  send(packet: Buffer, dest: Destination): void {
+  send(packet: Buffer, dest: Destination, lane: Lane): void {
     if (this.closed) return;
-    this.queue.push({ packet, dest });
+    if (lane === 'answer' && dest.kind === 'unicast') {
+      // Unicast needs no multicast interface: straight to the kernel, whatever else is queued.
+      this.inflight++;
+      this.onSent(packet, dest);
+      this.transmit(packet, dest.port, dest.address);
+      return;
+    }
+    (lane === 'answer' ? this.answers : this.bulk).push(packet, dest);
     this.pump();
   }
 
-  /** Token bucket: bursts of PACE_BURST, then PACE_PER_MS packets per millisecond. */
+  private transmit(packet: Buffer, port: number, address: string): void {
+    try {
+      this.socket.send(packet, port, address, this.afterSend);
+    } catch (err) {
+      this.inflight--;
+      this.debug(`send to ${address}: ${errorMessage(err)}`);
+    }
+  }
+
+  /** Token bucket: bursts of PACE_BURST, then `perMs` packets per millisecond. */
   private mayTake(): boolean {
     const now = Date.now();
-    this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.refilledAt) * PACE_PER_MS);
+    this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.refilledAt) * this.perMs);
     this.refilledAt = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
@@ -96,58 +175,55 @@ class FamilySocket {
       this.paceTimer = setTimeout(() => {
         this.paceTimer = undefined;
         this.pump();
-      }, Math.max(1, Math.ceil((1 - this.tokens) / PACE_PER_MS)));
+      }, Math.max(1, Math.ceil((1 - this.tokens) / this.perMs)));
     }
     return false;
   }
 
   private pump(): void {
-    while (this.queue.length > 0 && !this.closed) {
-      if (this.paceTimer || !this.mayTake()) return;
-      const item = this.queue[0]!;
+    while (!this.closed) {
+      let queue: PacketQueue;
+      if (this.answers.length > 0) queue = this.answers;
+      else if (this.bulk.length > 0 && !this.paceTimer && this.mayTake()) queue = this.bulk;
+      else break;
+      const dest = queue.peekDest();
       let address: string;
-      if (item.dest.kind === 'multicast') {
-        if (item.dest.link !== this.currentLink) {
-          if (this.inflight > 0) return; // wait: the option applies to datagrams not yet taken
-          const ifaceAddr = this.linkAddress(item.dest.link);
+      if (dest.kind === 'multicast') {
+        if (dest.link !== this.currentLink) {
+          if (this.inflight > 0) {
+            // Wait: the option applies to datagrams not yet taken. A bulk packet gives its
+            // token back; the next send completion pumps again.
+            if (queue === this.bulk) this.tokens += 1;
+            return;
+          }
+          const ifaceAddr = this.linkAddress(dest.link);
           if (ifaceAddr === undefined) {
-            this.queue.shift();
+            queue.shift();
             continue;
           }
           try {
             this.socket.setMulticastInterface(ifaceAddr);
-            this.currentLink = item.dest.link;
+            this.currentLink = dest.link;
           } catch (err) {
-            this.debug(`setMulticastInterface ${item.dest.link}: ${errorMessage(err)}`);
-            this.queue.shift();
+            this.debug(`setMulticastInterface ${dest.link}: ${errorMessage(err)}`);
+            queue.shift();
             continue;
           }
         }
-        address = this.family === 4 ? MDNS_GROUP_V4 : `${MDNS_GROUP_V6}%${item.dest.link}`;
+        address = this.family === 4 ? MDNS_GROUP_V4 : `${MDNS_GROUP_V6}%${dest.link}`;
       } else {
-        address = item.dest.address;
+        address = dest.address;
       }
-      this.queue.shift();
+      const packet = queue.shift();
       this.inflight++;
-      this.onSent(item.packet);
-      const port = item.dest.kind === 'multicast' ? MDNS_PORT : item.dest.port;
-      try {
-        this.socket.send(item.packet, port, address, (err) => {
-          this.inflight--;
-          if (err) this.debug(`send to ${address}: ${errorMessage(err)}`);
-          this.pump();
-          this.checkIdle();
-        });
-      } catch (err) {
-        this.inflight--;
-        this.debug(`send to ${address}: ${errorMessage(err)}`);
-      }
+      this.onSent(packet, dest);
+      this.transmit(packet, dest.kind === 'multicast' ? MDNS_PORT : dest.port, address);
     }
     this.checkIdle();
   }
 
   private checkIdle(): void {
-    if (this.queue.length === 0 && this.inflight === 0) {
+    if (this.answers.length === 0 && this.bulk.length === 0 && this.inflight === 0) {
       const waiters = this.idle;
       this.idle = [];
       for (const w of waiters) w();
@@ -164,7 +240,7 @@ class FamilySocket {
   }
 
   drained(): Promise<void> {
-    if (this.queue.length === 0 && this.inflight === 0) return Promise.resolve();
+    if (this.answers.length === 0 && this.bulk.length === 0 && this.inflight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 }
@@ -180,6 +256,7 @@ export class UdpTransport implements Network {
   private current: Link[] = [];
   private ownAddresses = new Set<string>();
   private readonly sent = new Map<string, number>();
+  private readonly sourceLinks = new Map<string, Link | null>();
   private readonly sockets: FamilySocket[] = [];
   private messageHandler: (packet: Buffer, from: Source) => void = () => {};
   private linksHandler: (added: Link[], removed: Link[]) => void = () => {};
@@ -241,7 +318,7 @@ export class UdpTransport implements Network {
       family,
       socket,
       (name) => this.multicastInterfaceAddress(name, family),
-      (packet) => this.remember(packet),
+      (packet, dest) => this.remember(packet, dest),
       (m) => this.opts.reporter.debug('mdns', m),
     );
   }
@@ -304,6 +381,7 @@ export class UdpTransport implements Network {
     }
     for (const l of removed) this.leave(l);
     this.current = next;
+    this.sourceLinks.clear();
     for (const l of added) this.join(l);
     if (added.length || removed.length) for (const s of this.sockets) s.forgetInterface();
     if (added.length || removed.length) {
@@ -317,7 +395,12 @@ export class UdpTransport implements Network {
     for (const [h, t] of this.sent) if (t < cutoff) this.sent.delete(h);
   }
 
-  private remember(packet: Buffer): void {
+  /**
+   * Multicast comes back to us through loopback, and so does unicast to one of our own
+   * addresses: those are remembered to be recognised. Unicast to others never returns.
+   */
+  private remember(packet: Buffer, dest: Destination): void {
+    if (dest.kind === 'unicast' && !this.ownAddresses.has(bareAddress(dest.address))) return;
     this.sent.set(createHash('sha1').update(packet).digest('base64'), Date.now());
     if (this.sent.size > 50_000) {
       const cutoff = Date.now() - 5_000;
@@ -327,9 +410,9 @@ export class UdpTransport implements Network {
 
   private receive(msg: Buffer, rinfo: dgram.RemoteInfo, family: Family): void {
     try {
-      const bare = rinfo.address.split('%')[0]!;
-      if (this.ownAddresses.has(bare) && rinfo.port === MDNS_PORT && this.sent.has(createHash('sha1').update(msg).digest('base64'))) return;
-      const link = linkForSource(this.current, rinfo.address);
+      // Only packets from one of our own addresses can be our own: the rest are never hashed.
+      if (rinfo.port === MDNS_PORT && this.ownAddresses.has(bareAddress(rinfo.address)) && this.sent.has(createHash('sha1').update(msg).digest('base64'))) return;
+      const link = this.linkOf(rinfo.address);
       if (!link) return; // off-link or on an interface we were not asked to use (§11)
       this.messageHandler(msg, { address: rinfo.address, port: rinfo.port, family, link: link.name });
     } catch (err) {
@@ -337,13 +420,24 @@ export class UdpTransport implements Network {
     }
   }
 
+  /** linkForSource, remembered per source address until the links change (no parsing per packet). */
+  private linkOf(address: string): Link | undefined {
+    let link = this.sourceLinks.get(address);
+    if (link === undefined) {
+      if (this.sourceLinks.size >= 4096) this.sourceLinks.clear();
+      link = linkForSource(this.current, address) ?? null;
+      this.sourceLinks.set(address, link);
+    }
+    return link ?? undefined;
+  }
+
   links(): Link[] {
     return this.current;
   }
 
-  send(packet: Buffer, dest: Destination): void {
-    const s = this.sockets.find((x) => x.family === dest.family);
-    s?.send(packet, dest);
+  send(packet: Buffer, dest: Destination, lane: Lane = 'answer'): void {
+    const s = this.sockets[0]?.family === dest.family ? this.sockets[0] : this.sockets[1]?.family === dest.family ? this.sockets[1] : undefined;
+    s?.send(packet, dest, lane);
   }
 
   onMessage(handler: (packet: Buffer, from: Source) => void): void {
@@ -360,6 +454,7 @@ export class UdpTransport implements Network {
 
   async close(): Promise<void> {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
+    for (const s of this.sockets) s.perMs = GOODBYE_PER_MS; // what is queued now is goodbyes
     await Promise.race([Promise.all(this.sockets.map((s) => s.drained())), new Promise((r) => setTimeout(r, 1000).unref())]);
     await Promise.all(this.sockets.map((s) => new Promise<void>((resolve) => {
       s.closed = true;
@@ -370,6 +465,12 @@ export class UdpTransport implements Network {
       }
     })));
   }
+}
+
+/** An address without its IPv6 zone (`fe80::1%eth0` -> `fe80::1`), without allocating when it has none. */
+function bareAddress(address: string): string {
+  const i = address.indexOf('%');
+  return i < 0 ? address : address.slice(0, i);
 }
 
 /** Host addresses, for telling our own answers from others' (query.ts). */
