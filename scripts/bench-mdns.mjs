@@ -13,7 +13,6 @@
 //        [--seconds S] [--cpu-prof DIR] [--trace-gc FILE]   (root: it creates namespaces; npm run build first)
 // Numbers only, never pass/fail on time: the machine is shared and noisy.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
