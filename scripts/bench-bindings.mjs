@@ -14,18 +14,28 @@ const options = { zones: ['dev.k8s'], anyPort: false };
 
 function gateway(i) {
   return {
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway',
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
     metadata: { name: `gw-${i}`, namespace: 'infra' },
-    spec: { gatewayClassName: 'istio', listeners: [
-      { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } },
-      { name: 'https', port: 443, protocol: 'HTTPS', allowedRoutes: { namespaces: { from: 'All' } } },
-    ] },
-    status: { addresses: [{ type: 'IPAddress', value: `172.18.${Math.floor(i / 250)}.${(i % 250) + 1}` }, { type: 'IPAddress', value: `fd00::${i + 1}` }] },
+    spec: {
+      gatewayClassName: 'istio',
+      listeners: [
+        { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } },
+        { name: 'https', port: 443, protocol: 'HTTPS', allowedRoutes: { namespaces: { from: 'All' } } },
+      ],
+    },
+    status: {
+      addresses: [
+        { type: 'IPAddress', value: `172.18.${Math.floor(i / 250)}.${(i % 250) + 1}` },
+        { type: 'IPAddress', value: `fd00::${i + 1}` },
+      ],
+    },
   };
 }
 function route(i) {
   return {
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute',
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
     metadata: { name: `app-${i}`, namespace: `team-${i % 100}` },
     spec: { parentRefs: [{ name: `gw-${i % GATEWAYS}`, namespace: 'infra' }], hostnames: [`app-${i}.local`, `app-${i}.dev.k8s`] },
   };
@@ -33,7 +43,8 @@ function route(i) {
 const objects = {
   gateways: Array.from({ length: GATEWAYS }, (_, i) => gateway(i)),
   routes: Array.from({ length: ROUTES }, (_, i) => route(i)),
-  listenerSets: [], ingresses: [],
+  listenerSets: [],
+  ingresses: [],
   namespaces: Array.from({ length: 100 }, (_, i) => ({ kind: 'Namespace', metadata: { name: `team-${i}` } })),
 };
 
@@ -72,6 +83,13 @@ const mem = process.memoryUsage();
 const row = (a, b) => `${a.padEnd(52)}${b}`;
 console.log(`bindings: ${ROUTES} routes × 2 hostnames on ${GATEWAYS} gateways → ${bindings} bindings, ${full.result.length} record sets`);
 console.log(row('full compute (list: bindings + records)', `${full.ms.toFixed(1)} ms`));
-console.log(row('serve: one route event (incremental)', `${routeEvent.ms.toFixed(2)} ms   ${(full.ms / routeEvent.ms).toFixed(0)}× cheaper than a full recompute`));
-console.log(row(`serve: one gateway event (~${Math.round(ROUTES / GATEWAYS)} routes rebound)`, `${gwEvent.ms.toFixed(2)} ms   ${(full.ms / gwEvent.ms).toFixed(1)}× cheaper than a full recompute`));
+console.log(
+  row('serve: one route event (incremental)', `${routeEvent.ms.toFixed(2)} ms   ${(full.ms / routeEvent.ms).toFixed(0)}× cheaper than a full recompute`),
+);
+console.log(
+  row(
+    `serve: one gateway event (~${Math.round(ROUTES / GATEWAYS)} routes rebound)`,
+    `${gwEvent.ms.toFixed(2)} ms   ${(full.ms / gwEvent.ms).toFixed(1)}× cheaper than a full recompute`,
+  ),
+);
 console.log(row('heap used after all of it', `${(mem.heapUsed / 1048576).toFixed(0)} MiB (rss ${(mem.rss / 1048576).toFixed(0)} MiB)`));

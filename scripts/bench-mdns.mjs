@@ -81,17 +81,18 @@ function lines(child) {
   });
   return {
     seen,
-    next: (pred, ms = 30_000) => new Promise((resolve, reject) => {
-      const hit = seen.find(pred);
-      if (hit) return resolve(hit);
-      const t = setTimeout(() => reject(new Error('timed out waiting for a line')), ms);
-      waiters.push((l) => {
-        if (!pred(l)) return false;
-        clearTimeout(t);
-        resolve(l);
-        return true;
-      });
-    }),
+    next: (pred, ms = 30_000) =>
+      new Promise((resolve, reject) => {
+        const hit = seen.find(pred);
+        if (hit) return resolve(hit);
+        const t = setTimeout(() => reject(new Error('timed out waiting for a line')), ms);
+        waiters.push((l) => {
+          if (!pred(l)) return false;
+          clearTimeout(t);
+          resolve(l);
+          return true;
+        });
+      }),
   };
 }
 
@@ -105,7 +106,11 @@ function percentile(sorted, p) {
 }
 
 async function dnsperf(pair, args) {
-  const out = await sh('ip', ['netns', 'exec', pair.b, 'taskset', '-c', LOAD_CPU, 'dnsperf', '-s', pair.ipA, '-p', '5353', '-d', `${dir}/queries.txt`, ...args], { timeoutMs: (SECONDS + 30) * 1000 });
+  const out = await sh(
+    'ip',
+    ['netns', 'exec', pair.b, 'taskset', '-c', LOAD_CPU, 'dnsperf', '-s', pair.ipA, '-p', '5353', '-d', `${dir}/queries.txt`, ...args],
+    { timeoutMs: (SECONDS + 30) * 1000 },
+  );
   const qps = Number(/Queries per second:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
   const lost = Number(/Queries lost:\s+(\d+)/.exec(out)?.[1] ?? NaN);
   const completed = Number(/Queries completed:\s+(\d+)/.exec(out)?.[1] ?? NaN);
@@ -144,7 +149,9 @@ async function measure(label, pair, { start }) {
   await ll.next((l) => l === 'ready');
   const t0 = Date.now();
   const child = start();
-  const sweeper = pair.spawn(pair.b, 'taskset', ['-c', LOAD_CPU, process.execPath, PEERS, 'sweep', pair.ipA, String(N), 'host-', String(t0)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sweeper = pair.spawn(pair.b, 'taskset', ['-c', LOAD_CPU, process.execPath, PEERS, 'sweep', pair.ipA, String(N), 'host-', String(t0)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const sl = lines(sweeper);
   const swept = JSON.parse(await sl.next((l) => l.startsWith('{'), 320_000));
   if (swept.answered < N && child.log) console.error(`[${label}] its log ends: ${child.log().split('\n').slice(-8).join('\n')}`);
@@ -171,7 +178,9 @@ async function measure(label, pair, { start }) {
   listener.kill('SIGTERM');
   const heard = JSON.parse(await ll.next((l) => l.startsWith('{')));
   const goodbyeMs = heard.goodbyes === N ? Math.max(exitMs, heard.last - tStop) : null;
-  console.error(`[${label}] exit ${exitMs} ms, goodbyes seen ${heard.goodbyes}/${N} (${heard.packets} packets), last at ${heard.last ? heard.last - tStop : '-'} ms; peak RSS ${rss?.toFixed(1)} MB, RSS before SIGTERM ${rssEnd?.toFixed(1)} MB`);
+  console.error(
+    `[${label}] exit ${exitMs} ms, goodbyes seen ${heard.goodbyes}/${N} (${heard.packets} packets), last at ${heard.last ? heard.last - tStop : '-'} ms; peak RSS ${rss?.toFixed(1)} MB, RSS before SIGTERM ${rssEnd?.toFixed(1)} MB`,
+  );
   return {
     answersPerSecond: throughput.qps,
     throughputLost: throughput.lost,
@@ -199,7 +208,12 @@ function startOurs(pair) {
   let child;
   return {
     start() {
-      child = pair.spawn(pair.a, 'taskset', ['-c', RESPONDER_CPU, process.execPath, ...node, CLI, 'serve', '-f', file, '--interface', pair.ifA, '--log-format', 'json'], { stdio: ['ignore', opt['trace-gc'] ? 'pipe' : 'ignore', 'pipe'] });
+      child = pair.spawn(
+        pair.a,
+        'taskset',
+        ['-c', RESPONDER_CPU, process.execPath, ...node, CLI, 'serve', '-f', file, '--interface', pair.ifA, '--log-format', 'json'],
+        { stdio: ['ignore', opt['trace-gc'] ? 'pipe' : 'ignore', 'pipe'] },
+      );
       if (opt['trace-gc']) {
         const chunks = [];
         child.stdout.on('data', (d) => chunks.push(d));
@@ -217,7 +231,9 @@ function startAvahi(pair) {
   const d = `${dir}/avahi`;
   mkdirSync(`${d}/run`, { recursive: true });
   writeFileSync(`${d}/hosts`, hostsFile());
-  writeFileSync(`${d}/avahi.conf`, `[server]
+  writeFileSync(
+    `${d}/avahi.conf`,
+    `[server]
 use-ipv4=yes
 use-ipv6=yes
 allow-interfaces=${pair.ifA}
@@ -230,13 +246,22 @@ publish-hinfo=no
 publish-workstation=no
 [reflector]
 enable-reflector=no
-`);
+`,
+  );
   if (!existsSync('/run/avahi-daemon')) mkdirSync('/run/avahi-daemon', { recursive: true });
   if (!existsSync('/etc/avahi/hosts')) throw new Error('/etc/avahi/hosts is missing: apt-get install avahi-daemon');
   let child;
   return {
     start() {
-      child = pair.spawn(pair.a, 'sh', ['-c', `mount --bind ${d}/run /run/avahi-daemon && mount --bind ${d}/hosts /etc/avahi/hosts && exec taskset -c ${RESPONDER_CPU} avahi-daemon --no-chroot --no-drop-root --no-rlimits -f ${d}/avahi.conf`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = pair.spawn(
+        pair.a,
+        'sh',
+        [
+          '-c',
+          `mount --bind ${d}/run /run/avahi-daemon && mount --bind ${d}/hosts /etc/avahi/hosts && exec taskset -c ${RESPONDER_CPU} avahi-daemon --no-chroot --no-drop-root --no-rlimits -f ${d}/avahi.conf`,
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let err = '';
       child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
       child.once('exit', (code) => code && console.error(`[avahi] exited ${code}: ${err}`));
@@ -256,7 +281,8 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const fmt = (v, digits = 0) => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const fmt = (v, digits = 0) =>
+  v === null || v === undefined || Number.isNaN(v) ? '-' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const metrics = [
   ['answers/s (100 in flight)', 'answersPerSecond', 0, 'higher'],
   ['latency p50 at 2,000/s (ms)', 'p50Ms', 3, 'lower'],
@@ -267,7 +293,8 @@ const metrics = [
   ['exit + every goodbye seen (ms)', 'exitWithGoodbyesMs', 0, 'lower'],
   ['peak RSS (MB)', 'peakRssMB', 1, 'lower'],
 ];
-const ratio = (a, b, better) => (typeof a === 'number' && typeof b === 'number' && a > 0 && b > 0 ? `${(better === 'higher' ? a / b : b / a).toFixed(2)}x` : '-');
+const ratio = (a, b, better) =>
+  typeof a === 'number' && typeof b === 'number' && a > 0 && b > 0 ? `${(better === 'higher' ? a / b : b / a).toFixed(2)}x` : '-';
 console.log(`mDNS responders, ${N} names, one core each, dnsperf legacy-unicast load from a second namespace`);
 console.log(`${'METRIC'.padEnd(36)} ${'KUBECTL MDNS'.padStart(13)} ${'AVAHI'.padStart(13)} ${'OURS/AVAHI (BETTER=>1)'.padStart(24)}`);
 for (const [title, key, digits, better] of metrics) {
@@ -275,6 +302,8 @@ for (const [title, key, digits, better] of metrics) {
   const b = rows.avahi?.[key];
   console.log(`${title.padEnd(36)} ${fmt(a, digits).padStart(13)} ${fmt(b, digits).padStart(13)} ${ratio(a, b, better).padStart(24)}`);
 }
-const lossy = Object.entries(rows).map(([k, r]) => `${k}: lost ${r.throughputLost}/${r.fixedLost}/${r.announcingLost}, goodbyes seen ${r.goodbyesSeen}/${N}`).join('; ');
+const lossy = Object.entries(rows)
+  .map(([k, r]) => `${k}: lost ${r.throughputLost}/${r.fixedLost}/${r.announcingLost}, goodbyes seen ${r.goodbyesSeen}/${N}`)
+  .join('; ');
 console.log(`(queries lost in the three dnsperf runs, and goodbyes heard — ${lossy})`);
 if (opt.json) writeFileSync(opt.json, JSON.stringify({ names: N, seconds: SECONDS, date: new Date().toISOString(), rows }, null, 2) + '\n');

@@ -65,7 +65,9 @@ try {
     console.log(`  ${'command'.padEnd(w)}  ${'median'.padStart(7)}  ${'p90'.padStart(7)}  ${'× kubectl'.padStart(9)}`);
     commands.forEach((c, i) => {
       const t = times[i];
-      console.log(`  ${c[0].padEnd(w)}  ${t.median.toFixed(1).padStart(7)}  ${t.p90.toFixed(1).padStart(7)}  ${(t.median / base.median).toFixed(2).padStart(8)}×`);
+      console.log(
+        `  ${c[0].padEnd(w)}  ${t.median.toFixed(1).padStart(7)}  ${t.p90.toFixed(1).padStart(7)}  ${(t.median / base.median).toFixed(2).padStart(8)}×`,
+      );
     });
     const ratio = times[2].median / base.median;
     console.log(`  → kubectl mdns version / kubectl version --client = ${ratio.toFixed(2)}× (target ≤ 2×: ${ratio <= 2 ? 'met' : 'NOT met'})`);

@@ -10,7 +10,9 @@ import { printScorecard, readScorecard, scorecardMarkdown } from './scorecard-ta
 
 const root = new URL('..', import.meta.url).pathname;
 const dir = join(root, 'dist', 'test', 'conformance');
-const files = readdirSync(dir).filter((f) => f.endsWith('.test.js')).map((f) => join(dir, f));
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.test.js'))
+  .map((f) => join(dir, f));
 const scratch = mkdtempSync(join(tmpdir(), 'conformance-'));
 const results = join(scratch, 'results.json');
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=dot', ...files], {

@@ -43,7 +43,11 @@ const { values: opts } = parseArgs({
     manifest: { type: 'string' },
   },
 });
-const args = new Set(Object.entries(opts).filter(([, v]) => v === true).map(([k]) => `--${k}`));
+const args = new Set(
+  Object.entries(opts)
+    .filter(([, v]) => v === true)
+    .map(([k]) => `--${k}`),
+);
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const version = pkg.version;
 if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(version)) fail(`package.json version "${version}" is not semver`);
@@ -224,13 +228,19 @@ if (single) {
 }
 if (single) {
   // The completion hook calls the bundle: nothing else to ship.
-  writeFileSync(join(stage, 'kubectl_complete-mdns'), '#!/bin/sh\n# kubectl (>= 1.26) runs this to complete `kubectl mdns …`.\nexec "$(dirname "$0")/kubectl-mdns" __complete "$@"\n');
+  writeFileSync(
+    join(stage, 'kubectl_complete-mdns'),
+    '#!/bin/sh\n# kubectl (>= 1.26) runs this to complete `kubectl mdns …`.\nexec "$(dirname "$0")/kubectl-mdns" __complete "$@"\n',
+  );
   chmodSync(join(stage, 'kubectl_complete-mdns'), 0o755);
 }
 // Node picks CommonJS or ESM for the extensionless executables from the nearest
 // package.json; this one stops a stray package.json in a parent folder (the user's home,
 // say) from deciding it.
-writeFileSync(join(stage, 'package.json'), JSON.stringify({ name: 'kubectl-mdns-release', version, private: true, type: single ? 'module' : 'commonjs' }, null, 2) + '\n');
+writeFileSync(
+  join(stage, 'package.json'),
+  JSON.stringify({ name: 'kubectl-mdns-release', version, private: true, type: single ? 'module' : 'commonjs' }, null, 2) + '\n',
+);
 
 for (const f of ['LICENSE', 'README.md']) writeFileSync(join(stage, f), readFileSync(join(root, f)));
 writeFileSync(join(stage, 'THIRD_PARTY_NOTICES.md'), thirdPartyNotices([built.metafile, launchers?.metafile]));
@@ -328,7 +338,10 @@ function shellLauncher(target, versionFastPath) {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: POSIX sh parameter expansion, not a template literal
     'case $self in */*) dir=${self%/*} ;; *) dir=. ;; esac',
     ...(versionFastPath
-      ? ['# `version` opens no TLS connection: spare Node reading NODE_EXTRA_CA_CERTS at start-up.', 'if [ "$1" = version ]; then NODE_EXTRA_CA_CERTS= exec node "$dir/' + target + '" "$@"; fi']
+      ? [
+          '# `version` opens no TLS connection: spare Node reading NODE_EXTRA_CA_CERTS at start-up.',
+          'if [ "$1" = version ]; then NODE_EXTRA_CA_CERTS= exec node "$dir/' + target + '" "$@"; fi',
+        ]
       : []),
     'exec node "$dir/' + target + '" "$@"',
     '',
@@ -354,7 +367,7 @@ function thirdPartyNotices(metafiles) {
     pkgs.set(dir, {
       name: meta.name,
       version: meta.version,
-      license: typeof meta.license === 'string' ? meta.license : meta.license?.type ?? 'see package',
+      license: typeof meta.license === 'string' ? meta.license : (meta.license?.type ?? 'see package'),
       text: licenseFile ? readFileSync(join(dir, licenseFile), 'utf8').trim() : undefined,
     });
   }

@@ -18,7 +18,11 @@ function walk(dir) {
   }
 }
 for (const g of groups.length ? groups : readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory())) {
-  try { walk(join(root, g)); } catch { /* group without compiled tests */ }
+  try {
+    walk(join(root, g));
+  } catch {
+    /* group without compiled tests */
+  }
 }
 files.sort();
 if (files.length === 0) {
@@ -29,7 +33,10 @@ const concurrency = process.env.TEST_CONCURRENCY ?? '3';
 // The conformance tests (test/conformance) leave their scorecard here; printed at the end.
 const scratch = mkdtempSync(join(tmpdir(), 'run-tests-'));
 const scorecard = join(scratch, 'conformance.json');
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...files], { stdio: 'inherit', env: { ...process.env, CONFORMANCE_RESULTS: scorecard } });
+const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, CONFORMANCE_RESULTS: scorecard },
+});
 const rows = readScorecard(scorecard);
 rmSync(scratch, { recursive: true, force: true });
 if (rows.length) printScorecard(rows);

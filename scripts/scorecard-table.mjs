@@ -24,5 +24,9 @@ export function printScorecard(rows, log = console.log) {
 }
 
 export function scorecardMarkdown(rows) {
-  return ['| SECTION | LEVEL | SCENARIO | RESULT |', '|---|---|---|---|', ...rows.map((x) => `| ${x.section} | ${x.level} | ${x.scenario} | ${x.result} |`)].join('\n');
+  return [
+    '| SECTION | LEVEL | SCENARIO | RESULT |',
+    '|---|---|---|---|',
+    ...rows.map((x) => `| ${x.section} | ${x.level} | ${x.scenario} | ${x.result} |`),
+  ].join('\n');
 }

@@ -12,11 +12,19 @@ import { createRequire } from 'node:module';
 const DIR = '/tmp/mdns-evidence';
 if (!existsSync(`${DIR}/node_modules/mdns-server`) || !existsSync(`${DIR}/node_modules/native-dns-packet`)) {
   mkdirSync(DIR, { recursive: true });
-  execFileSync('npm', ['i', '--no-audit', '--no-fund', '--prefix', DIR, 'mdns-server@1.0.11', 'native-dns-packet@0.1.1', 'dns-packet@5.6.1'], { stdio: 'inherit' });
+  execFileSync('npm', ['i', '--no-audit', '--no-fund', '--prefix', DIR, 'mdns-server@1.0.11', 'native-dns-packet@0.1.1', 'dns-packet@5.6.1'], {
+    stdio: 'inherit',
+  });
 }
 const require = createRequire(`${DIR}/index.js`);
 const ip = (...a) => execFileSync('ip', a, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-const quiet = (...a) => { try { ip(...a); } catch { /* absent */ } };
+const quiet = (...a) => {
+  try {
+    ip(...a);
+  } catch {
+    /* absent */
+  }
+};
 
 console.log('## native-dns-packet 0.1.1: a response with zero questions (every mDNS response has none, RFC 6762 §6)');
 {
@@ -28,7 +36,13 @@ console.log('## native-dns-packet 0.1.1: a response with zero questions (every m
   } catch (err) {
     console.log(`parse threw: ${err.constructor.name}: ${err.message}`);
   }
-  const twoQuestions = require('dns-packet').encode({ type: 'query', questions: [{ type: 'A', name: 'a.local' }, { type: 'AAAA', name: 'a.local' }] });
+  const twoQuestions = require('dns-packet').encode({
+    type: 'query',
+    questions: [
+      { type: 'A', name: 'a.local' },
+      { type: 'AAAA', name: 'a.local' },
+    ],
+  });
   try {
     const p = ndp.parse(twoQuestions);
     console.log(`two questions parsed as ${p.question.length} question(s)`);
@@ -47,7 +61,10 @@ try {
   ip('netns', 'add', A);
   ip('netns', 'add', B);
   ip('link', 'add', 'eva', 'netns', A, 'type', 'veth', 'peer', 'name', 'evb', 'netns', B);
-  for (const [ns, dev, v4, ll] of [[A, 'eva', '10.214.0.1', 'fe80::1:a'], [B, 'evb', '10.214.0.2', 'fe80::1:b']]) {
+  for (const [ns, dev, v4, ll] of [
+    [A, 'eva', '10.214.0.1', 'fe80::1:a'],
+    [B, 'evb', '10.214.0.2', 'fe80::1:b'],
+  ]) {
     ip('-n', ns, 'link', 'set', 'lo', 'up');
     quiet('netns', 'exec', ns, 'sysctl', '-qw', `net.ipv6.conf.${dev}.addr_gen_mode=1`);
     ip('-n', ns, 'addr', 'add', `${v4}/24`, 'dev', dev);
@@ -57,7 +74,9 @@ try {
   }
   // a second IPv6 address on the responder's NIC, as on any host with SLAAC or a ULA
   ip('-n', A, 'addr', 'add', 'fd00:214::1/64', 'dev', 'eva', 'nodad');
-  writeFileSync(`${DIR}/responder.cjs`, `
+  writeFileSync(
+    `${DIR}/responder.cjs`,
+    `
 // (initialises itself unless noInit is set)
 const mdns = require('mdns-server')({ reuseAddr: true, loopback: false });
 mdns.on('query', (q, rinfo) => {
@@ -67,14 +86,17 @@ mdns.on('query', (q, rinfo) => {
 });
 mdns.on('ready', () => console.log('ready'));
 
-`);
+`,
+  );
   const responder = spawn('ip', ['netns', 'exec', A, process.execPath, `${DIR}/responder.cjs`], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(responder);
   await new Promise((resolve, reject) => {
     responder.stdout.once('data', resolve);
     responder.once('exit', (code) => reject(new Error(`mdns-server responder exited (${code})`)));
   });
-  writeFileSync(`${DIR}/querier.mjs`, `
+  writeFileSync(
+    `${DIR}/querier.mjs`,
+    `
 import dgram from 'node:dgram';
 import { createRequire } from 'node:module';
 const dnsPacket = createRequire('${DIR}/index.js')('dns-packet');
@@ -94,7 +116,8 @@ legacy.send(q, 5353, family === '6' ? 'ff02::fb%evb' : '224.0.0.251');
 await new Promise((r) => setTimeout(r, 1500));
 console.log(JSON.stringify(seen));
 process.exit(0);
-`);
+`,
+  );
   for (const family of ['4', '6']) {
     const out = execFileSync('ip', ['netns', 'exec', B, process.execPath, `${DIR}/querier.mjs`, family]).toString();
     const seen = JSON.parse(out);
@@ -104,7 +127,12 @@ process.exit(0);
     console.log(`  replies from source port 5353: ${seen.filter((s) => s.from.endsWith(':5353')).length}`);
   }
 } finally {
-  for (const c of children) try { c.kill('SIGKILL'); } catch { /* gone */ }
+  for (const c of children)
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
   quiet('netns', 'del', A);
   quiet('netns', 'del', B);
 }

@@ -14,7 +14,11 @@ const Packet = require('native-dns-packet');
 const { version } = require('native-dns-packet/package.json');
 console.log(`native-dns-packet ${version}, node ${process.version}\n`);
 
-const A = 1, SOA = 6, ANY = 255, IN = 1, NONE = 254;
+const A = 1,
+  SOA = 6,
+  ANY = 255,
+  IN = 1,
+  NONE = 254;
 
 function update(records) {
   const p = new Packet();
@@ -45,13 +49,17 @@ tryWrite('§2.5.2 delete the A RRset, address ""', [['authority', { name: 'shop.
 tryWrite('§2.4.3 prerequisite "A RRset does not exist" (class NONE, type A, no rdata)', [['answer', { name: 'shop.dev.k8s', type: A, class: NONE, ttl: 0 }]]);
 // RFC 2136 §2.4.5 Name is not in use: class NONE, type ANY, no rdata.
 tryWrite('§2.4.5 prerequisite "name is not in use" (class NONE, type ANY, no rdata)', [['answer', { name: 'shop.dev.k8s', type: ANY, class: NONE, ttl: 0 }]]);
-const withBuffer = tryWrite('§2.4.5 "name is not in use", rdata given as an empty Buffer', [['answer', { name: 'shop.dev.k8s', type: ANY, class: NONE, ttl: 0, data: Buffer.alloc(0) }]]);
+const withBuffer = tryWrite('§2.4.5 "name is not in use", rdata given as an empty Buffer', [
+  ['answer', { name: 'shop.dev.k8s', type: ANY, class: NONE, ttl: 0, data: Buffer.alloc(0) }],
+]);
 if (withBuffer) {
   const rdlength = withBuffer.readUInt16BE(withBuffer.length - 2);
   console.log(`  (RDLENGTH written: ${rdlength})`);
 }
 // For contrast, a form that does carry rdata: §2.5.4 delete one RR (class NONE, with address).
-tryWrite('§2.5.4 delete one A RR (class NONE, with an address) - for contrast', [['authority', { name: 'shop.dev.k8s', type: A, class: NONE, ttl: 0, address: '10.0.0.1' }]]);
+tryWrite('§2.5.4 delete one A RR (class NONE, with an address) - for contrast', [
+  ['authority', { name: 'shop.dev.k8s', type: A, class: NONE, ttl: 0, address: '10.0.0.1' }],
+]);
 
 // Replies: BIND's zone transfer sends its second and later messages with QDCOUNT 0
 // (captured in test/fixtures/tsig/axfr-multi.json).
@@ -70,12 +78,26 @@ for (const [i, hex] of fixture.messages.slice(0, 2).entries()) {
 const dnsPacket = createRequire(import.meta.url)('dns-packet');
 console.log(`\ndns-packet ${createRequire(import.meta.url)('dns-packet/package.json').version}`);
 const zone = { name: 'dev.k8s', type: 'SOA', class: 'IN' };
-const none = dnsPacket.encode({ type: 'query', id: 0, flags: 5 << 11, questions: [zone], answers: [{ name: 'shop.dev.k8s', type: 'ANY', class: 'NONE', ttl: 0, data: Buffer.alloc(0) }] });
+const none = dnsPacket.encode({
+  type: 'query',
+  id: 0,
+  flags: 5 << 11,
+  questions: [zone],
+  answers: [{ name: 'shop.dev.k8s', type: 'ANY', class: 'NONE', ttl: 0, data: Buffer.alloc(0) }],
+});
 console.log(`§2.4.5 "name is not in use" with class 'NONE' -> class written: ${none.readUInt16BE(none.length - 8)} (NONE is 254)`);
 try {
   dnsPacket.encode({ type: 'query', id: 0, flags: 5 << 11, questions: [zone], authorities: [{ name: 'shop.dev.k8s', type: 'A', class: 'ANY', ttl: 0 }] });
 } catch (err) {
   console.log(`§2.5.2 delete the A RRset (no data) -> ${err.name}: ${err.message}`);
 }
-const empty = dnsPacket.encode({ type: 'query', id: 0, flags: 5 << 11, questions: [zone], authorities: [{ name: 'shop.dev.k8s', type: 'A', class: 'ANY', ttl: 0, data: '' }] });
-console.log(`§2.5.2 delete the A RRset (data '') -> RDLENGTH ${empty.readUInt16BE(empty.length - 6)}, rdata ${empty.subarray(empty.length - 4).toString('hex')} (a 0.0.0.0 record, not an RRset delete)`);
+const empty = dnsPacket.encode({
+  type: 'query',
+  id: 0,
+  flags: 5 << 11,
+  questions: [zone],
+  authorities: [{ name: 'shop.dev.k8s', type: 'A', class: 'ANY', ttl: 0, data: '' }],
+});
+console.log(
+  `§2.5.2 delete the A RRset (data '') -> RDLENGTH ${empty.readUInt16BE(empty.length - 6)}, rdata ${empty.subarray(empty.length - 4).toString('hex')} (a 0.0.0.0 record, not an RRset delete)`,
+);

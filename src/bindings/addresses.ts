@@ -78,7 +78,10 @@ function annotationOf(obj: unknown): AnnotationHit | undefined {
 
 function fromAnnotation(hit: AnnotationHit, owner: string): AddressSet {
   const set: AddressSet = { addresses: [], hostnameAddresses: [], warnings: [], annotation: hit.value, annotationKey: hit.key, annotationOwner: owner };
-  for (const part of hit.value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of hit.value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const parsed = parseIPAddress(part);
     if (parsed.ok) {
       set.addresses.push(parsed.ip);
@@ -103,7 +106,9 @@ function withCname(set: AddressSet, owner: string): AddressSet {
   if (set.addresses.length > 0 || set.hostnameAddresses.length === 0) return set;
   set.cname = set.hostnameAddresses[0];
   if (set.hostnameAddresses.length > 1) {
-    set.warnings.push(`${owner}: several Hostname addresses (${set.hostnameAddresses.join(', ')}); a name can have one CNAME only, ${set.cname} is used in unicast zones`);
+    set.warnings.push(
+      `${owner}: several Hostname addresses (${set.hostnameAddresses.join(', ')}); a name can have one CNAME only, ${set.cname} is used in unicast zones`,
+    );
   }
   return set;
 }
@@ -149,7 +154,10 @@ export function gatewayAddresses(gateway: Gateway, owner: string): AddressSet {
 
 /** A status Hostname becomes a CNAME only when it is a valid DNS name (it is free text in the API). */
 function cnameFromStatus(set: AddressSet, owner: string): AddressSet {
-  const valid = set.hostnameAddresses.map((h) => checkHostname(h)).filter((c) => c.ok && !c.name.startsWith('*.')).map((c) => c.name);
+  const valid = set.hostnameAddresses
+    .map((h) => checkHostname(h))
+    .filter((c) => c.ok && !c.name.startsWith('*.'))
+    .map((c) => c.name);
   if (set.addresses.length > 0 || valid.length === 0) return set;
   return withCname({ ...set, hostnameAddresses: [...new Set(valid)].sort() }, owner);
 }

@@ -63,7 +63,10 @@ export function annotatedHostnames(obj: unknown): AnnotatedNames | undefined {
   const hit = firstAnnotation(obj, HOSTNAME_KEYS);
   if (!hit) return undefined;
   const out: AnnotatedNames = { key: hit.key, valid: [], invalid: [] };
-  for (const part of hit.value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of hit.value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const check = checkHostname(part);
     if (check.ok) {
       if (!out.valid.includes(check.name)) out.valid.push(check.name);
@@ -92,5 +95,8 @@ export function hostnameSourceOf(obj: unknown, owner: string): HostnameSourceCho
   if (!hit) return { source: 'all' };
   const value = hit.value.trim().toLowerCase();
   if (value === 'annotation-only' || value === 'defined-hosts-only') return { source: value };
-  return { source: 'all', warning: `${owner}: annotation ${hit.key} has unknown value ${JSON.stringify(hit.value)}; both spec.hostnames and the hostname annotation are used (accepted: annotation-only, defined-hosts-only)` };
+  return {
+    source: 'all',
+    warning: `${owner}: annotation ${hit.key} has unknown value ${JSON.stringify(hit.value)}; both spec.hostnames and the hostname annotation are used (accepted: annotation-only, defined-hosts-only)`,
+  };
 }

@@ -4,7 +4,18 @@
 // (routesAffectedBy). flush() returns the hostnames whose bindings may have changed, so the
 // records stage regroups only those. Pure: no timers, no I/O — the reconcile stage decides
 // when to flush (docs/design.md#reconcile).
-import { isRouteKind, objectId, type ClusterObjects, type Gateway, type Ingress, type KubeObject, type ListenerSet, type Namespace, type Route, type Service } from '../gateway-api/objects.js';
+import {
+  isRouteKind,
+  objectId,
+  type ClusterObjects,
+  type Gateway,
+  type Ingress,
+  type KubeObject,
+  type ListenerSet,
+  type Namespace,
+  type Route,
+  type Service,
+} from '../gateway-api/objects.js';
 import type { Binding, BindingOptions, BindingStatus } from './types.js';
 import { indexObjects, keyOf, type BindingIndex } from './object-index.js';
 import { bindRoute } from './routes.js';

@@ -59,16 +59,19 @@ export function bindIngress(ingress: Ingress, _index: BindingIndex, options: Bin
     const secure = tlsHosts.some((t) => intersectHostnames(check.name, t) === check.name);
     const port = secure ? 443 : 80;
     out.push(
-      named(placedBinding(base, {
-        hostname: check.name,
-        listener: '',
-        port,
-        protocol: secure ? 'HTTPS' : 'HTTP',
-        addresses,
-        addressOwner: owner,
-        annotations: [{ owner: `Ingress ${namespace}/${name}`, annotations: ingress.metadata?.annotations }],
-        zones: options.zones,
-      }), { sources: ['spec'] }),
+      named(
+        placedBinding(base, {
+          hostname: check.name,
+          listener: '',
+          port,
+          protocol: secure ? 'HTTPS' : 'HTTP',
+          addresses,
+          addressOwner: owner,
+          annotations: [{ owner: `Ingress ${namespace}/${name}`, annotations: ingress.metadata?.annotations }],
+          zones: options.zones,
+        }),
+        { sources: ['spec'] },
+      ),
     );
   }
   return out.sort(compareBindings);

@@ -35,11 +35,15 @@ export function lintObject(kind: 'Gateway' | 'ListenerSet' | 'Route' | 'Ingress'
   const o = obj as KubeObject;
   const shownKind = kind === 'Route' ? (typeof o.kind === 'string' ? o.kind : 'route') : kind;
   if (kind === 'Route' && !isRouteKind(o.kind)) {
-    return [`route ${namespaceOf(o)}/${nameOf(o) ?? '(no name)'} has kind ${JSON.stringify(o.kind) ?? 'undefined'}, not one of ${ROUTE_KINDS.join(', ')}; ignored`];
+    return [
+      `route ${namespaceOf(o)}/${nameOf(o) ?? '(no name)'} has kind ${JSON.stringify(o.kind) ?? 'undefined'}, not one of ${ROUTE_KINDS.join(', ')}; ignored`,
+    ];
   }
   const what = label(shownKind, o);
   if (what === null) {
-    return kind === 'Namespace' ? ['a Namespace without metadata.name is ignored'] : [`a ${shownKind} in namespace ${namespaceOf(o)} has no metadata.name; ignored`];
+    return kind === 'Namespace'
+      ? ['a Namespace without metadata.name is ignored']
+      : [`a ${shownKind} in namespace ${namespaceOf(o)} has no metadata.name; ignored`];
   }
   if (kind === 'Namespace') return [];
   // Services are many and mostly not ours: only the ones an annotation names are looked at (services.ts).
@@ -58,7 +62,8 @@ export function lintObject(kind: 'Gateway' | 'ListenerSet' | 'Route' | 'Ingress'
       break;
     case 'Route':
       if (spec.hostnames !== undefined && spec.hostnames !== null && !Array.isArray(spec.hostnames)) out.push(`${what}: spec.hostnames is not a list; ignored`);
-      if (spec.parentRefs !== undefined && spec.parentRefs !== null && !Array.isArray(spec.parentRefs)) out.push(`${what}: spec.parentRefs is not a list; ignored`);
+      if (spec.parentRefs !== undefined && spec.parentRefs !== null && !Array.isArray(spec.parentRefs))
+        out.push(`${what}: spec.parentRefs is not a list; ignored`);
       break;
     case 'Ingress':
       if (spec.rules !== undefined && spec.rules !== null && !Array.isArray(spec.rules)) out.push(`${what}: spec.rules is not a list; ignored`);

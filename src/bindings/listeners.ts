@@ -112,7 +112,9 @@ export function listenerRefusal(
   const from: unknown = isRecord(namespaces) && namespaces.from !== undefined ? namespaces.from : 'Same';
   if (from === 'All') return null;
   if (from === 'Same') {
-    return route.namespace === ownerNamespace ? null : `"${listener.name}" allows routes from namespace ${ownerNamespace} only (allowedRoutes.namespaces.from: Same)`;
+    return route.namespace === ownerNamespace
+      ? null
+      : `"${listener.name}" allows routes from namespace ${ownerNamespace} only (allowedRoutes.namespaces.from: Same)`;
   }
   if (from === 'Selector') {
     const selector: unknown = isRecord(namespaces) ? namespaces.selector : undefined;

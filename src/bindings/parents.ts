@@ -199,7 +199,10 @@ function listenerSetRefusal(gateway: Gateway, gatewayRef: GatewayRef, lsNamespac
   const from: unknown = isRecord(namespaces) && namespaces.from !== undefined ? namespaces.from : 'None';
   const fix = 'set spec.allowedListeners.namespaces.from on the Gateway';
   if (from === 'All') return null;
-  if (from === 'Same') return lsNamespace === gatewayRef.namespace ? null : `it allows ListenerSets from namespace ${gatewayRef.namespace} only (spec.allowedListeners.namespaces.from: Same); ${fix}`;
+  if (from === 'Same')
+    return lsNamespace === gatewayRef.namespace
+      ? null
+      : `it allows ListenerSets from namespace ${gatewayRef.namespace} only (spec.allowedListeners.namespaces.from: Same); ${fix}`;
   if (from === 'Selector') {
     const result = matchLabelSelector(isRecord(namespaces) ? namespaces.selector : undefined, namespaceLabels(index, lsNamespace));
     if (result.matches) return null;

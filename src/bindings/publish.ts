@@ -81,7 +81,9 @@ export function publishDecision(hostname: string, zones: readonly string[], sour
 
   const publish = natural.filter((t) => allowed.has(t));
   if (publish.length === 0) {
-    return skipped(`annotation ${narrowedBy.join(' and ')} leaves nowhere to publish ${hostname} (it can go to ${natural.join(', ')} only); change the annotation`);
+    return skipped(
+      `annotation ${narrowedBy.join(' and ')} leaves nowhere to publish ${hostname} (it can go to ${natural.join(', ')} only); change the annotation`,
+    );
   }
   if (publish.includes('mdns') && labelCount(hostname) > 2) {
     // nss-mdns minimal mode and Windows resolve only `name.local` (docs/decisions.md, Multi-label .local names).

@@ -167,7 +167,9 @@ function bindParent(route: Route, ref: ResourceRef, hosts: RouteHostnames, paren
   if (parent.sectionName !== undefined) {
     const named = listeners.filter((l) => l.name === parent.sectionName);
     if (named.length === 0) {
-      return skipAll(`parentRef sectionName "${parent.sectionName}" matches no listener of ${owner} (listeners: ${listeners.map((l) => l.name).join(', ')}); use one of those names`);
+      return skipAll(
+        `parentRef sectionName "${parent.sectionName}" matches no listener of ${owner} (listeners: ${listeners.map((l) => l.name).join(', ')}); use one of those names`,
+      );
     }
     listeners = named;
   }
@@ -188,7 +190,9 @@ function bindParent(route: Route, ref: ResourceRef, hosts: RouteHostnames, paren
   if (notAccepted.length > 0) {
     if (notAccepted.length === listeners.length) {
       const what = notAccepted.map((l) => `"${l.name}" (${resolved.rejectedListeners.get(l.name)})`).join(', ');
-      return skipAll(`listener ${what} of ${owner} was not accepted by the controller of ${resolved.gatewayLabel}; fix what it reports: kubectl describe ${parent.writtenKind.toLowerCase()} -n ${parent.namespace} ${parent.name}`);
+      return skipAll(
+        `listener ${what} of ${owner} was not accepted by the controller of ${resolved.gatewayLabel}; fix what it reports: kubectl describe ${parent.writtenKind.toLowerCase()} -n ${parent.namespace} ${parent.name}`,
+      );
     }
     listeners = listeners.filter((l) => !resolved.rejectedListeners.has(l.name));
   }
@@ -200,7 +204,9 @@ function bindParent(route: Route, ref: ResourceRef, hosts: RouteHostnames, paren
     return refusal === null;
   });
   if (allowed.length === 0) {
-    return skipAll(`no listener of ${owner} accepts ${ref.kind} ${ref.namespace}/${ref.name}: ${refusals.join('; ')}; change the listener's allowedRoutes or the parentRef`);
+    return skipAll(
+      `no listener of ${owner} accepts ${ref.kind} ${ref.namespace}/${ref.name}: ${refusals.join('; ')}; change the listener's allowedRoutes or the parentRef`,
+    );
   }
 
   // Rule 4.
@@ -231,7 +237,9 @@ function bindParent(route: Route, ref: ResourceRef, hosts: RouteHostnames, paren
       }
       if (!matched) {
         const names = allowed.map((l) => `${l.name}: ${l.hostname || 'any'}`).join(', ');
-        const fix = hosts.naming.get(h)?.sources.includes('spec') ? 'spec.hostnames' : `annotation ${hosts.naming.get(h)?.sourceAnnotation ?? HOSTNAME_KEYS[0]}`;
+        const fix = hosts.naming.get(h)?.sources.includes('spec')
+          ? 'spec.hostnames'
+          : `annotation ${hosts.naming.get(h)?.sourceAnnotation ?? HOSTNAME_KEYS[0]}`;
         out.push(skippedNamed(base, hosts, h, `${h} matches no listener hostname of ${owner} (${names}); change ${fix} or the listener's hostname`));
       }
     }
@@ -245,7 +253,14 @@ function bindParent(route: Route, ref: ResourceRef, hosts: RouteHostnames, paren
     const naming = namingOf.get(hostname);
     if (hostname === '') {
       const names = matched.map((l) => `"${l.name}"`).join(', ');
-      out.push(skippedBinding(base, '', `no hostname: the route has no spec.hostnames and listener ${names} of ${owner} has none; add spec.hostnames to the route (or annotation ${HOSTNAME_KEYS[1]})`, hosts.warnings));
+      out.push(
+        skippedBinding(
+          base,
+          '',
+          `no hostname: the route has no spec.hostnames and listener ${names} of ${owner} has none; add spec.hostnames to the route (or annotation ${HOSTNAME_KEYS[1]})`,
+          hosts.warnings,
+        ),
+      );
       continue;
     }
     // Layer 4: the lowest port that takes the route (what pinning to it would give).
@@ -277,7 +292,9 @@ function bindParent(route: Route, ref: ResourceRef, hosts: RouteHostnames, paren
 const STATUS_RANK: Record<Binding['status'], number> = { Ready: 0, Pending: 1, Skipped: 2 };
 
 function mergeKey(b: Binding): string {
-  const target = b.gateway ? `gateway:${b.gateway.namespace}/${b.gateway.name}` : `parent:${b.parent?.kind ?? ''}/${b.parent?.namespace ?? ''}/${b.parent?.name ?? ''}`;
+  const target = b.gateway
+    ? `gateway:${b.gateway.namespace}/${b.gateway.name}`
+    : `parent:${b.parent?.kind ?? ''}/${b.parent?.namespace ?? ''}/${b.parent?.name ?? ''}`;
   return `${b.hostname}\u0000${target}`;
 }
 

@@ -30,10 +30,13 @@ export function matchLabelSelector(selector: unknown, labels: Readonly<Record<st
       const { key, operator, values } = checked;
       const present = has(key);
       const ok =
-        operator === 'In' ? present && values.includes(labels[key] as string)
-        : operator === 'NotIn' ? !present || !values.includes(labels[key] as string)
-        : operator === 'Exists' ? present
-        : !present;
+        operator === 'In'
+          ? present && values.includes(labels[key] as string)
+          : operator === 'NotIn'
+            ? !present || !values.includes(labels[key] as string)
+            : operator === 'Exists'
+              ? present
+              : !present;
       if (!ok) return { matches: false };
     }
   }

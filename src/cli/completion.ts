@@ -283,20 +283,15 @@ export function kubeconfigNames(files: readonly string[]): KubeconfigNames {
 /** `kubectl get namespaces -o name`, at most 3 s; [] when kubectl or the cluster is not there. */
 export function kubectlNamespaces(kubeFlags: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   return new Promise((resolveNames) => {
-    execFile(
-      'kubectl',
-      ['get', 'namespaces', '-o', 'name', '--request-timeout=2s', ...kubeFlags],
-      { env, timeout: 3000, windowsHide: true },
-      (err, stdout) => {
-        if (err) return resolveNames([]);
-        resolveNames(
-          stdout
-            .split('\n')
-            .map((l) => l.trim().replace(/^namespace\//, ''))
-            .filter((l) => l !== ''),
-        );
-      },
-    );
+    execFile('kubectl', ['get', 'namespaces', '-o', 'name', '--request-timeout=2s', ...kubeFlags], { env, timeout: 3000, windowsHide: true }, (err, stdout) => {
+      if (err) return resolveNames([]);
+      resolveNames(
+        stdout
+          .split('\n')
+          .map((l) => l.trim().replace(/^namespace\//, ''))
+          .filter((l) => l !== ''),
+      );
+    });
   });
 }
 

@@ -90,7 +90,11 @@ export interface Command {
 
 export const COMMANDS: readonly Command[] = [
   { name: 'list', description: 'List hostname bindings: which names would be published, where, and why not', summary: 'List hostname bindings' },
-  { name: 'diff', description: 'Show the DNS changes serve would make, against what the link and the DNS server answer now', summary: 'Show the DNS changes serve would make' },
+  {
+    name: 'diff',
+    description: 'Show the DNS changes serve would make, against what the link and the DNS server answer now',
+    summary: 'Show the DNS changes serve would make',
+  },
   { name: 'serve', description: 'Publish the bindings: mDNS responder (and RFC 2136 updates) until Ctrl-C', summary: 'Publish the bindings until Ctrl-C' },
   {
     name: 'tls',
@@ -104,7 +108,12 @@ export const COMMANDS: readonly Command[] = [
     summary: 'Say why a .local name does or does not open, and the fix',
   },
   { name: 'version', description: 'Print the version', summary: 'Print the version' },
-  { name: 'completion', description: 'Print a shell completion script (bash or zsh)', summary: 'Print a shell completion script', positional: { name: 'shell', choices: ['bash', 'zsh'] } },
+  {
+    name: 'completion',
+    description: 'Print a shell completion script (bash or zsh)',
+    summary: 'Print a shell completion script',
+    positional: { name: 'shell', choices: ['bash', 'zsh'] },
+  },
 ];
 
 /** The commands that read a source and compute bindings. */
@@ -123,18 +132,41 @@ const MDNS = 'mDNS flags:';
 
 /** The kubeconfig, as kubectl reads it (cluster/kubeconfig.ts). */
 export const CLUSTER_FLAGS: readonly Flag[] = [
-  { name: 'kubeconfig', type: 'string', group: KUBE, complete: 'file', commands: PIPELINE, description: 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)', summary: 'Path to the kubeconfig file' },
+  {
+    name: 'kubeconfig',
+    type: 'string',
+    group: KUBE,
+    complete: 'file',
+    commands: PIPELINE,
+    description: 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)',
+    summary: 'Path to the kubeconfig file',
+  },
   { name: 'context', type: 'string', group: KUBE, complete: 'contexts', commands: PIPELINE, description: 'The kubeconfig context to use' },
   { name: 'cluster', type: 'string', group: KUBE, complete: 'clusters', commands: PIPELINE, description: 'The kubeconfig cluster to use' },
   { name: 'user', type: 'string', group: KUBE, complete: 'users', commands: PIPELINE, description: 'The kubeconfig user to use' },
-  { name: 'request-timeout', type: 'string', group: KUBE, commands: PIPELINE, description: 'Time to wait for one API request (e.g. 10s, 1m; 0 = no timeout)', summary: 'Time to wait for one API request' },
+  {
+    name: 'request-timeout',
+    type: 'string',
+    group: KUBE,
+    commands: PIPELINE,
+    description: 'Time to wait for one API request (e.g. 10s, 1m; 0 = no timeout)',
+    summary: 'Time to wait for one API request',
+  },
 ];
 
 /** Which objects and names (cli/load.ts, bindings). */
 export const SELECTION_FLAGS: readonly Flag[] = [
   { name: 'namespace', alias: 'n', type: 'string', group: SEL, complete: 'namespaces', commands: PIPELINE, description: 'Only routes in this namespace' },
   { name: 'all-namespaces', alias: 'A', type: 'boolean', group: SEL, commands: PIPELINE, description: 'Routes in all namespaces (the default)' },
-  { name: 'selector', alias: 'l', type: 'string', group: SEL, commands: PIPELINE, description: 'Label selector on routes (e.g. app=shop,tier!=db)', summary: 'Label selector on routes' },
+  {
+    name: 'selector',
+    alias: 'l',
+    type: 'string',
+    group: SEL,
+    commands: PIPELINE,
+    description: 'Label selector on routes (e.g. app=shop,tier!=db)',
+    summary: 'Label selector on routes',
+  },
   {
     name: 'filename',
     alias: 'f',
@@ -146,7 +178,15 @@ export const SELECTION_FLAGS: readonly Flag[] = [
     description: 'Read Gateway API manifests from a file, directory or - (stdin) instead of the cluster (repeatable)',
     summary: 'Read manifests from a file or directory',
   },
-  { name: 'zone', type: 'string', array: true, group: SEL, commands: PIPELINE, description: 'Unicast DNS zone; names inside it are published there (repeatable)', summary: 'Unicast DNS zone (repeatable)' },
+  {
+    name: 'zone',
+    type: 'string',
+    array: true,
+    group: SEL,
+    commands: PIPELINE,
+    description: 'Unicast DNS zone; names inside it are published there (repeatable)',
+    summary: 'Unicast DNS zone (repeatable)',
+  },
   {
     name: 'any-port',
     type: 'boolean',
@@ -162,17 +202,56 @@ export const SELECTION_FLAGS: readonly Flag[] = [
  * its -o before --help, the others after.
  */
 export const OUTPUT_FLAGS: readonly Flag[] = [
-  { name: 'verbose', alias: 'v', type: 'boolean', commands: [...PIPELINE, TLS_CA], description: 'More detail on stderr (and stack traces on errors)', summary: 'More detail on stderr' },
-  { name: 'output', alias: 'o', type: 'string', choices: ['text', 'json', 'yaml'], default: 'text', commands: ['version', TLS_CA, 'doctor'], description: 'Output format' },
+  {
+    name: 'verbose',
+    alias: 'v',
+    type: 'boolean',
+    commands: [...PIPELINE, TLS_CA],
+    description: 'More detail on stderr (and stack traces on errors)',
+    summary: 'More detail on stderr',
+  },
+  {
+    name: 'output',
+    alias: 'o',
+    type: 'string',
+    choices: ['text', 'json', 'yaml'],
+    default: 'text',
+    commands: ['version', TLS_CA, 'doctor'],
+    description: 'Output format',
+  },
   { name: 'help', alias: 'h', type: 'boolean', builtin: true, commands: [...PIPELINE, 'version', 'completion'], description: 'Show help' },
-  { name: 'output', alias: 'o', type: 'string', choices: ['table', 'wide', 'json', 'yaml'], default: 'table', group: OUT, commands: ['list', 'diff', 'tls'], description: 'Output format' },
+  {
+    name: 'output',
+    alias: 'o',
+    type: 'string',
+    choices: ['table', 'wide', 'json', 'yaml'],
+    default: 'table',
+    group: OUT,
+    commands: ['list', 'diff', 'tls'],
+    description: 'Output format',
+  },
   { name: 'no-headers', type: 'boolean', group: OUT, commands: ['list', 'diff', 'tls'], description: 'Do not print table headers' },
-  { name: 'watch', alias: 'w', type: 'boolean', group: OUT, commands: ['list'], description: 'After the table, print bindings as they change (like kubectl get -w) until Ctrl-C', summary: 'Keep watching: print bindings as they change' },
+  {
+    name: 'watch',
+    alias: 'w',
+    type: 'boolean',
+    group: OUT,
+    commands: ['list'],
+    description: 'After the table, print bindings as they change (like kubectl get -w) until Ctrl-C',
+    summary: 'Keep watching: print bindings as they change',
+  },
 ];
 
 /** RFC 2136 updates signed with TSIG (unicast/config.ts applies the defaults). */
 export const UNICAST_FLAGS: readonly Flag[] = [
-  { name: 'dns-server', type: 'string', group: UNI, commands: LIVE, description: 'DNS server for RFC 2136 updates, HOST[:PORT] (UDP, TCP on truncation)', summary: 'DNS server for RFC 2136 updates, HOST[:PORT]' },
+  {
+    name: 'dns-server',
+    type: 'string',
+    group: UNI,
+    commands: LIVE,
+    description: 'DNS server for RFC 2136 updates, HOST[:PORT] (UDP, TCP on truncation)',
+    summary: 'DNS server for RFC 2136 updates, HOST[:PORT]',
+  },
   { name: 'tsig-key-name', type: 'string', group: UNI, commands: LIVE, description: 'TSIG key name' },
   {
     name: 'tsig-algorithm',
@@ -192,7 +271,14 @@ export const UNICAST_FLAGS: readonly Flag[] = [
     description: 'File with the base64 TSIG secret (or a BIND key clause); or set KUBECTL_MDNS_TSIG_SECRET',
     summary: 'File with the base64 TSIG secret',
   },
-  { name: 'tsig-secret', type: 'string', hidden: true, group: UNI, commands: LIVE, description: 'Base64 TSIG secret on the command line (visible in ps: prefer the file or env)' },
+  {
+    name: 'tsig-secret',
+    type: 'string',
+    hidden: true,
+    group: UNI,
+    commands: LIVE,
+    description: 'Base64 TSIG secret on the command line (visible in ps: prefer the file or env)',
+  },
   {
     name: 'owner-id',
     type: 'string',
@@ -241,9 +327,33 @@ export const MDNS_FLAGS: readonly Flag[] = [
 
 /** How serve runs and stops (commands/serve.ts). */
 export const SERVE_FLAGS: readonly Flag[] = [
-  { name: 'cleanup-on-exit', type: 'boolean', default: false, group: UNI, commands: ['serve'], description: 'Delete our unicast records on exit (mDNS always says goodbye)', summary: 'Delete our unicast records on exit' },
-  { name: 'no-mdns', type: 'boolean', default: false, group: MDNS, commands: ['serve'], description: 'Do not run the mDNS responder (unicast only)', summary: 'Do not run the mDNS responder' },
-  { name: 'log-format', type: 'string', choices: ['text', 'json'], default: 'text', commands: ['serve'], description: 'Change lines as text or JSON lines (stderr)', summary: 'Change lines as text or JSON lines' },
+  {
+    name: 'cleanup-on-exit',
+    type: 'boolean',
+    default: false,
+    group: UNI,
+    commands: ['serve'],
+    description: 'Delete our unicast records on exit (mDNS always says goodbye)',
+    summary: 'Delete our unicast records on exit',
+  },
+  {
+    name: 'no-mdns',
+    type: 'boolean',
+    default: false,
+    group: MDNS,
+    commands: ['serve'],
+    description: 'Do not run the mDNS responder (unicast only)',
+    summary: 'Do not run the mDNS responder',
+  },
+  {
+    name: 'log-format',
+    type: 'string',
+    choices: ['text', 'json'],
+    default: 'text',
+    commands: ['serve'],
+    description: 'Change lines as text or JSON lines (stderr)',
+    summary: 'Change lines as text or JSON lines',
+  },
 ];
 
 const TLS = 'TLS flags:';
@@ -252,7 +362,15 @@ export const MAX_LEAF_DAYS = 397;
 
 /** The local CA and the certificates in listeners' Secrets (src/tls). */
 export const TLS_FLAGS: readonly Flag[] = [
-  { name: 'tls', type: 'boolean', default: false, group: TLS, commands: ['serve'], description: "Keep HTTPS/TLS listeners' Secrets holding certificates from the local CA (as `kubectl mdns tls` does)", summary: "Keep HTTPS listeners' Secrets with certificates from the local CA" },
+  {
+    name: 'tls',
+    type: 'boolean',
+    default: false,
+    group: TLS,
+    commands: ['serve'],
+    description: "Keep HTTPS/TLS listeners' Secrets holding certificates from the local CA (as `kubectl mdns tls` does)",
+    summary: "Keep HTTPS listeners' Secrets with certificates from the local CA",
+  },
   {
     name: 'ca-dir',
     type: 'string',
@@ -262,12 +380,39 @@ export const TLS_FLAGS: readonly Flag[] = [
     description: "CA folder (default: $CAROOT, else mkcert's folder when it holds a CA, else $XDG_DATA_HOME/kubectl-mdns/ca)",
     summary: 'CA folder',
   },
-  { name: 'dry-run', type: 'boolean', group: TLS, commands: ['tls'], description: 'Say what would be created or renewed; write nothing (needed with -f)', summary: 'Say what would change; write nothing' },
+  {
+    name: 'dry-run',
+    type: 'boolean',
+    group: TLS,
+    commands: ['tls'],
+    description: 'Say what would be created or renewed; write nothing (needed with -f)',
+    summary: 'Say what would change; write nothing',
+  },
   { name: 'force', type: 'boolean', group: TLS, commands: ['tls'], description: 'Also replace Secrets that kubectl-mdns did not create' },
-  { name: 'days', type: 'number', default: 90, group: TLS, commands: ['tls'], description: `Validity of issued certificates in days (at most ${MAX_LEAF_DAYS})`, summary: 'Validity of issued certificates in days' },
-  { name: 'install', type: 'boolean', group: TLS, commands: [TLS_CA], description: 'Make this machine trust the CA: system store, NSS (Chromium, Firefox), macOS keychain' },
+  {
+    name: 'days',
+    type: 'number',
+    default: 90,
+    group: TLS,
+    commands: ['tls'],
+    description: `Validity of issued certificates in days (at most ${MAX_LEAF_DAYS})`,
+    summary: 'Validity of issued certificates in days',
+  },
+  {
+    name: 'install',
+    type: 'boolean',
+    group: TLS,
+    commands: [TLS_CA],
+    description: 'Make this machine trust the CA: system store, NSS (Chromium, Firefox), macOS keychain',
+  },
   { name: 'uninstall', type: 'boolean', group: TLS, commands: [TLS_CA], description: 'Remove the CA from those stores' },
-  { name: 'serve', type: 'boolean', group: TLS, commands: [TLS_CA], description: 'Serve rootCA.pem over HTTP at <hostname>-ca.local (mDNS) with a QR code, for phones' },
+  {
+    name: 'serve',
+    type: 'boolean',
+    group: TLS,
+    commands: [TLS_CA],
+    description: 'Serve rootCA.pem over HTTP at <hostname>-ca.local (mDNS) with a QR code, for phones',
+  },
   { name: 'port', type: 'number', default: 8080, group: TLS, commands: [TLS_CA], description: 'Port for --serve' },
 ];
 

@@ -31,7 +31,10 @@ export function buildParser(args: string[]) {
       withFlags(y, 'serve')
         .example('kubectl mdns serve', 'Answer for every Ready .local name until Ctrl-C')
         .example('kubectl mdns serve --interface eth0', 'Only on eth0')
-        .example('KUBECTL_MDNS_TSIG_SECRET=... kubectl mdns serve --dns-server 10.0.0.2 --zone dev.k8s --tsig-key-name update-key', 'Also keep dev.k8s names in BIND'),
+        .example(
+          'KUBECTL_MDNS_TSIG_SECRET=... kubectl mdns serve --dns-server 10.0.0.2 --zone dev.k8s --tsig-key-name update-key',
+          'Also keep dev.k8s names in BIND',
+        ),
     )
     .command('tls', commandDescription('tls'), (y) =>
       // yargs options are global: `tls ca` (typed as such) gets only its own, not those of `tls`.

@@ -102,7 +102,8 @@ export function versionFastPath(argv: readonly string[]): string | undefined {
 
 // Plain when YAML would read it back as the same string, else a JSON string (valid YAML).
 function yamlScalar(s: string): string {
-  const plain = /^[A-Za-z][A-Za-z0-9._/+-]*$/.test(s) && !/^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/.test(s);
+  const plain =
+    /^[A-Za-z][A-Za-z0-9._/+-]*$/.test(s) && !/^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/.test(s);
   return plain ? s : JSON.stringify(s);
 }
 

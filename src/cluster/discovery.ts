@@ -27,7 +27,6 @@ export const CLUSTER_KINDS: readonly ClusterKind[] = [
   'Service',
 ];
 
-
 /** One kind as this cluster serves it. */
 export interface ServedResource {
   kind: ClusterKind;
@@ -92,10 +91,7 @@ export function apiVersionOf(r: ServedResource): string {
   return r.group === '' ? r.version : `${r.group}/${r.version}`;
 }
 
-export async function discoverResources(
-  client: ApiClient,
-  opts: { kinds?: readonly ClusterKind[]; signal?: AbortSignal } = {},
-): Promise<DiscoveryResult> {
+export async function discoverResources(client: ApiClient, opts: { kinds?: readonly ClusterKind[]; signal?: AbortSignal } = {}): Promise<DiscoveryResult> {
   const kinds = opts.kinds ?? CLUSTER_KINDS;
   const signal = opts.signal;
   const get = <T>(path: string) => client.getJson<T>(path, signal ? { signal } : {});

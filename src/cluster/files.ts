@@ -84,7 +84,10 @@ class Collector {
       const at = docs.length > 1 ? `${path} (document ${i + 1})` : path;
       if (!isRecord(doc)) {
         // A plain string or number parses as YAML too: that is a text file, not a manifest.
-        throw notManifest(path, `${docs.length > 1 ? `document ${i + 1} is` : 'it is'} ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}, not an object with apiVersion and kind`);
+        throw notManifest(
+          path,
+          `${docs.length > 1 ? `document ${i + 1} is` : 'it is'} ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}, not an object with apiVersion and kind`,
+        );
       }
       meaningful++;
       this.addObject(at, doc);
@@ -107,7 +110,8 @@ class Collector {
       }
       const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
       for (const item of doc.items as unknown[]) {
-        if (isRecord(item)) this.addObject(at, itemKind !== undefined && item.apiVersion === undefined ? { apiVersion: doc.apiVersion, ...item } : item, itemKind);
+        if (isRecord(item))
+          this.addObject(at, itemKind !== undefined && item.apiVersion === undefined ? { apiVersion: doc.apiVersion, ...item } : item, itemKind);
         else this.warnings.push(`${at}: a List item that is not an object; skipped`);
       }
       return;
@@ -148,7 +152,13 @@ class Collector {
       return { ...ns, metadata: { ...ns.metadata, labels: { ...labels, [NAMESPACE_NAME_LABEL]: name } } };
     });
     const used = new Set<string>();
-    for (const list of [this.objects.gateways, this.objects.listenerSets, this.objects.routes, this.objects.ingresses, this.objects.services] as KubeObject[][]) {
+    for (const list of [
+      this.objects.gateways,
+      this.objects.listenerSets,
+      this.objects.routes,
+      this.objects.ingresses,
+      this.objects.services,
+    ] as KubeObject[][]) {
       for (const o of list) used.add(o.metadata?.namespace ?? 'default');
     }
     for (const name of [...used].sort()) {
@@ -227,7 +237,9 @@ export async function loadManifests(paths: string[], readStdin: () => Promise<st
       info = await stat(path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new UserError(code === 'ENOENT' ? `${path}: no such file or directory; check the -f path` : `${path}: cannot read it: ${firstLine(errorMessage(err))}`);
+      throw new UserError(
+        code === 'ENOENT' ? `${path}: no such file or directory; check the -f path` : `${path}: cannot read it: ${firstLine(errorMessage(err))}`,
+      );
     }
     if (info.isDirectory()) {
       const files = await manifestFiles(path);

@@ -26,7 +26,8 @@ export function serverFilterFor(kind: string, f: ObjectFilter): ObjectFilter {
 /** The same filter in memory, for sources the API server does not filter (-f files). */
 export function objectMatcher(f: ObjectFilter): (kind: string, o: KubeObject) => boolean {
   const labels = parseLabelSelector(f.labelSelector);
-  return (kind, o) => !isFilteredKind(kind) || ((f.namespace === undefined || (o.metadata?.namespace ?? 'default') === f.namespace) && labels(o.metadata?.labels));
+  return (kind, o) =>
+    !isFilteredKind(kind) || ((f.namespace === undefined || (o.metadata?.namespace ?? 'default') === f.namespace) && labels(o.metadata?.labels));
 }
 
 /** The filter over a whole snapshot: routes and Ingresses narrowed, the rest kept. */

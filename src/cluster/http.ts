@@ -228,11 +228,7 @@ export class ApiClient {
     this.prepared = undefined;
   }
 
-  private async send(
-    path: string,
-    opts: RequestOpts,
-    retried = false,
-  ): Promise<http.IncomingMessage> {
+  private async send(path: string, opts: RequestOpts, retried = false): Promise<http.IncomingMessage> {
     const prepared = await this.credentials();
     const res = await this.rawRequest(path, prepared, opts);
     const code = res.statusCode ?? 0;
@@ -246,11 +242,7 @@ export class ApiClient {
     throw this.statusError(code, res.statusMessage, body, path);
   }
 
-  private rawRequest(
-    path: string,
-    prepared: Prepared,
-    opts: RequestOpts,
-  ): Promise<http.IncomingMessage> {
+  private rawRequest(path: string, prepared: Prepared, opts: RequestOpts): Promise<http.IncomingMessage> {
     const url = new URL(this.base.toString());
     const q = path.indexOf('?');
     url.pathname = url.pathname.replace(/\/+$/, '') + (q >= 0 ? path.slice(0, q) : path);
@@ -472,7 +464,10 @@ function pathOnly(path: string): string {
 }
 
 function oneLine(s: string): string {
-  const line = s.split('\n').map((l) => l.trim()).find((l) => l !== '');
+  const line = s
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '');
   return line ?? s.trim();
 }
 

@@ -156,9 +156,7 @@ export function readKubeconfig(opts: KubeconfigOptions): KubeconfigSelection {
   }
   if (!ctx && !opts.cluster) {
     if (files.length === 0) {
-      throw new UserError(
-        `no context is set: no kubeconfig found (${describeFiles(files, paths)}); use --kubeconfig or set KUBECONFIG`,
-      );
+      throw new UserError(`no context is set: no kubeconfig found (${describeFiles(files, paths)}); use --kubeconfig or set KUBECONFIG`);
     }
     throw new UserError('no context is set: use --context or `kubectl config use-context`');
   }
@@ -358,10 +356,7 @@ function tokenFileAuthenticator() {
     isAuthProvider(user: { authProvider?: { name?: string } }): boolean {
       return user?.authProvider?.name === TOKEN_FILE_PROVIDER;
     },
-    async applyAuthentication(
-      user: { authProvider?: { config?: { file?: string } } },
-      opts: { headers?: Record<string, unknown> },
-    ): Promise<void> {
+    async applyAuthentication(user: { authProvider?: { config?: { file?: string } } }, opts: { headers?: Record<string, unknown> }): Promise<void> {
       const file = user.authProvider?.config?.file ?? '';
       if (!cached || cached.file !== file || Date.now() - cached.at > 60_000) {
         let token: string;

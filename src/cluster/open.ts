@@ -12,7 +12,10 @@ export interface SourceOptions extends KubeconfigOptions, ObjectFilter {
 
 /** The source the flags ask for, filtered. Resolves the kubeconfig (no request is made yet). */
 export async function openSource(opts: SourceOptions, reporter: Reporter = silentReporter): Promise<Source> {
-  const filter: ObjectFilter = { ...(opts.namespace ? { namespace: opts.namespace } : {}), ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}) };
+  const filter: ObjectFilter = {
+    ...(opts.namespace ? { namespace: opts.namespace } : {}),
+    ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
+  };
   if (opts.filename && opts.filename.length > 0) return filtered(new FileSource(opts.filename, reporter), filter);
   const { ClusterSource } = await import('./cluster-source.js');
   return filtered(await ClusterSource.connect(opts, reporter), filter);

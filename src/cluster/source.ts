@@ -127,7 +127,9 @@ export class FileSource implements Source {
     await read(); // the first read's errors are the command's errors
     // Edits are events; a broken file keeps the last good state (nothing is sent) and says why.
     const files = watchManifests(this.paths, () => {
-      read().catch((err: unknown) => this.reporter.report({ kind: 'warning', source: 'files', message: `${errorMessage(err)}; still serving the last good manifests` }));
+      read().catch((err: unknown) =>
+        this.reporter.report({ kind: 'warning', source: 'files', message: `${errorMessage(err)}; still serving the last good manifests` }),
+      );
     });
     const done = new Promise<void>((resolve) => {
       const stop = () => {

@@ -6,7 +6,35 @@ export { CLASS, OPCODE, RCODE, TYPE, type TypeMnemonic, rcodeName, typeName } fr
 export { MAX_LABEL_BYTES, MAX_NAME_BYTES, type ReadName, assertName, canonicalName, checkName, encodeName, readName, readNameWire } from './names.js';
 export { type RecordData, type SrvData, decodeRdata, encodeRdata, soaSerial, typeCode } from './rdata.js';
 export {
-  type DecodeMode, type DecodedMessage, type DecodedRecord, type Frames, HEADER_BYTES, type Header, type Question, type RecordFrame, type RecordHead,
-  type SectionCounts, type SectionName, type SkippedRecord, decodeHeader, decodeMessage, encodeHeader, encodeMessage, encodeQuestion, encodeRecord, readFrames,
+  type DecodeMode,
+  type DecodedMessage,
+  type DecodedRecord,
+  type Frames,
+  HEADER_BYTES,
+  type Header,
+  type Question,
+  type RecordFrame,
+  type RecordHead,
+  type SectionCounts,
+  type SectionName,
+  type SkippedRecord,
+  decodeHeader,
+  decodeMessage,
+  encodeHeader,
+  encodeMessage,
+  encodeQuestion,
+  encodeRecord,
+  readFrames,
 } from './message.js';
-export { NameWriter, type Prepared, SuffixRanks, type WireName, literalName, placeSize, prepareQuestion, prepareRecord, wireName, writePrepared } from './compression.js';
+export {
+  NameWriter,
+  type Prepared,
+  SuffixRanks,
+  type WireName,
+  literalName,
+  placeSize,
+  prepareQuestion,
+  prepareRecord,
+  wireName,
+  writePrepared,
+} from './compression.js';

@@ -36,7 +36,7 @@ export type SectionCounts = readonly [questions: number, answers: number, author
 export function encodeHeader(h: Partial<Header>, counts: SectionCounts): Buffer {
   const b = Buffer.alloc(HEADER_BYTES);
   b.writeUInt16BE(h.id ?? 0, 0);
-  let flags = ((h.opcode ?? 0) & 0xf) << 11 | ((h.rcode ?? 0) & 0xf);
+  let flags = (((h.opcode ?? 0) & 0xf) << 11) | ((h.rcode ?? 0) & 0xf);
   if (h.qr) flags |= 0x8000;
   if (h.aa) flags |= 1 << 10;
   if (h.tc) flags |= 1 << 9;
@@ -108,7 +108,10 @@ export function encodeRecord(head: RecordHead, rdata: Buffer): Buffer {
 }
 
 /** A message from already encoded questions and records (encodeQuestion, encodeRecord), in order. */
-export function encodeMessage(header: Partial<Header>, sections: readonly [questions: readonly Buffer[], answers: readonly Buffer[], authorities: readonly Buffer[], additionals: readonly Buffer[]]): Buffer {
+export function encodeMessage(
+  header: Partial<Header>,
+  sections: readonly [questions: readonly Buffer[], answers: readonly Buffer[], authorities: readonly Buffer[], additionals: readonly Buffer[]],
+): Buffer {
   const [qd, an, ns, ar] = sections;
   return Buffer.concat([encodeHeader(header, [qd.length, an.length, ns.length, ar.length]), ...qd, ...an, ...ns, ...ar]);
 }
@@ -157,7 +160,21 @@ function walk<R extends RecordFrame>(buf: Buffer, mode: DecodeMode, read: (buf: 
   const h = decodeHeader(buf);
   const [qd, an, ns, ar] = h.counts;
   if (mode === 'strict' && HEADER_BYTES + qd * 5 + (an + ns + ar) * 11 > buf.length) throw new PacketError('counts exceed the packet size');
-  const msg: Frames<R> = { id: h.id, qr: h.qr, opcode: h.opcode, aa: h.aa, tc: h.tc, rd: h.rd, ra: h.ra, rcode: h.rcode, questions: [], answers: [], authorities: [], additionals: [], skipped: [] };
+  const msg: Frames<R> = {
+    id: h.id,
+    qr: h.qr,
+    opcode: h.opcode,
+    aa: h.aa,
+    tc: h.tc,
+    rd: h.rd,
+    ra: h.ra,
+    rcode: h.rcode,
+    questions: [],
+    answers: [],
+    authorities: [],
+    additionals: [],
+    skipped: [],
+  };
   let pos = HEADER_BYTES;
   try {
     for (let i = 0; i < qd; i++) {
@@ -177,7 +194,15 @@ function walk<R extends RecordFrame>(buf: Buffer, mode: DecodeMode, read: (buf: 
         const rdataOffset = n.next + 10;
         const end = rdataOffset + buf.readUInt16BE(n.next + 8);
         if (end > buf.length) throw new PacketError('rdata runs past the end');
-        const frame: RecordFrame = { name: n.name, type: buf.readUInt16BE(n.next), class: buf.readUInt16BE(n.next + 2), ttl: buf.readUInt32BE(n.next + 4), start: pos, rdataOffset, end };
+        const frame: RecordFrame = {
+          name: n.name,
+          type: buf.readUInt16BE(n.next),
+          class: buf.readUInt16BE(n.next + 2),
+          ttl: buf.readUInt32BE(n.next + 4),
+          start: pos,
+          rdataOffset,
+          end,
+        };
         pos = end;
         try {
           list.push(read(buf, frame));

@@ -8,7 +8,7 @@ import { PacketError } from './errors.js';
 export const MAX_LABEL_BYTES = 63;
 export const MAX_NAME_BYTES = 255;
 
-type NameProblem = { kind: 'empty-label' | 'long-label'; } | { kind: 'long-name' };
+type NameProblem = { kind: 'empty-label' | 'long-label' } | { kind: 'long-name' };
 
 function nameProblem(name: string): NameProblem | null {
   const n = name.endsWith('.') ? name.slice(0, -1) : name;
@@ -55,7 +55,10 @@ export function nameLabels(name: string): Buffer[] {
 /** Throws PacketError unless `name` fits the wire limits. */
 export function assertName(name: string): void {
   const p = nameProblem(name);
-  if (p) throw new PacketError(`invalid DNS name ${JSON.stringify(name)}: ${p.kind === 'long-name' ? `longer than ${MAX_NAME_BYTES} bytes` : `labels must be 1-${MAX_LABEL_BYTES} bytes`}`);
+  if (p)
+    throw new PacketError(
+      `invalid DNS name ${JSON.stringify(name)}: ${p.kind === 'long-name' ? `longer than ${MAX_NAME_BYTES} bytes` : `labels must be 1-${MAX_LABEL_BYTES} bytes`}`,
+    );
 }
 
 /** Uncompressed wire form, case kept, limits checked. */

@@ -170,10 +170,12 @@ export function linkForSource(links: readonly Link[], address: string): Link | u
   const v4 = parseIPv4(address.startsWith('::ffff:') ? address.slice(7) : address);
   if (v4 !== undefined) {
     const bytes = v4Bytes(v4);
-    return links.find((l) => l.ipv4.some((a) => {
-      const own = parseIPv4(a.address);
-      return own !== undefined && samePrefix(bytes, v4Bytes(own), a.prefix);
-    }));
+    return links.find((l) =>
+      l.ipv4.some((a) => {
+        const own = parseIPv4(a.address);
+        return own !== undefined && samePrefix(bytes, v4Bytes(own), a.prefix);
+      }),
+    );
   }
   const v6 = parseIPv6(address);
   if (!v6) return undefined;
@@ -182,10 +184,12 @@ export function linkForSource(links: readonly Link[], address: string): Link | u
     const candidates = links.filter((l) => hasFamily(l, 6));
     return candidates.length === 1 ? candidates[0] : undefined;
   }
-  return links.find((l) => l.ipv6.some((a) => {
-    const own = parseIPv6(a.address);
-    return own !== undefined && samePrefix(v6, own, a.prefix);
-  }));
+  return links.find((l) =>
+    l.ipv6.some((a) => {
+      const own = parseIPv6(a.address);
+      return own !== undefined && samePrefix(v6, own, a.prefix);
+    }),
+  );
 }
 
 /** Whether an address is one of this host's own (on any interface, chosen or not). */

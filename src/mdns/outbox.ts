@@ -70,7 +70,12 @@ export class Outbox {
   /** Keyed by a unit's record list, which is replaced (never edited) when its records change. */
   private readonly probeParts = new WeakMap<readonly MdnsRecord[], PacketPart>();
   /** The last few probe rounds sent, with their packets per payload limit. */
-  private readonly recentProbes: { units: readonly Unit[]; uniques: readonly (readonly MdnsRecord[])[]; links: readonly string[] | undefined; packets: Map<number, Buffer[]> }[] = [];
+  private readonly recentProbes: {
+    units: readonly Unit[];
+    uniques: readonly (readonly MdnsRecord[])[];
+    links: readonly string[] | undefined;
+    packets: Map<number, Buffer[]>;
+  }[] = [];
   /** The group each unit was last announced in on every link (weak: units come and go). */
   private readonly announced = new WeakMap<Unit, AnnouncedGroup>();
 
@@ -95,7 +100,14 @@ export class Outbox {
   }
 
   /** Multicast on every link and family, or only on `links`, or only on one link and family. Returns the packets per payload limit. */
-  private multicast(head: MessageHead, parts: PacketPart[], lane: Lane, where: { links?: readonly string[]; family?: Family } = {}, remember = false, packed?: Map<number, Buffer[]>): Map<number, Buffer[]> {
+  private multicast(
+    head: MessageHead,
+    parts: PacketPart[],
+    lane: Lane,
+    where: { links?: readonly string[]; family?: Family } = {},
+    remember = false,
+    packed?: Map<number, Buffer[]>,
+  ): Map<number, Buffer[]> {
     const cache = packed ?? new Map<number, Buffer[]>();
     const now = this.clock.now();
     for (const t of this.targets()) {
@@ -117,8 +129,16 @@ export class Outbox {
    */
   probe(units: readonly Unit[], links?: readonly string[]): void {
     // The second and third probes of a batch (§8.1) are the first one's packets again.
-    const maxes = this.targets().filter((t) => !links || links.includes(t.link)).map((t) => t.max);
-    const again = this.recentProbes.find((p) => p.links === links && maxes.every((m) => p.packets.has(m)) && p.units.length === units.length && p.units.every((u, i) => u === units[i] && u.unique === p.uniques[i]));
+    const maxes = this.targets()
+      .filter((t) => !links || links.includes(t.link))
+      .map((t) => t.max);
+    const again = this.recentProbes.find(
+      (p) =>
+        p.links === links &&
+        maxes.every((m) => p.packets.has(m)) &&
+        p.units.length === units.length &&
+        p.units.every((u, i) => u === units[i] && u.unique === p.uniques[i]),
+    );
     if (again) {
       this.multicast({ response: false }, [], 'bulk', links ? { links } : {}, false, again.packets);
       return;
@@ -147,7 +167,13 @@ export class Outbox {
    */
   announce(units: readonly Unit[], links?: readonly string[]): void {
     if (links) {
-      this.multicast(RESPONSE, units.map((u) => ({ answers: [...u.unique, ...u.shared] })), 'bulk', { links }, true);
+      this.multicast(
+        RESPONSE,
+        units.map((u) => ({ answers: [...u.unique, ...u.shared] })),
+        'bulk',
+        { links },
+        true,
+      );
       return;
     }
     // One group now, the next ones each on a later turn of the event loop: packing 10,000
@@ -156,7 +182,13 @@ export class Outbox {
       let group = units.slice(from, from + ANNOUNCE_GROUP);
       if (!now) group = group.filter((u) => this.stillOwned(u)); // it may have gone meanwhile
       if (group.length) {
-        const packets = this.multicast(RESPONSE, group.map((u) => ({ answers: [...u.unique, ...u.shared] })), 'bulk', {}, true);
+        const packets = this.multicast(
+          RESPONSE,
+          group.map((u) => ({ answers: [...u.unique, ...u.shared] })),
+          'bulk',
+          {},
+          true,
+        );
         const announced: AnnouncedGroup = { members: group.map((unit) => ({ unit, unique: unit.unique, shared: unit.shared })), packets };
         for (const u of group) this.announced.set(u, announced);
       }

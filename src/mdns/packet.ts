@@ -15,9 +15,27 @@
 // handler drops what decodeReceived refuses.
 
 import {
-  CLASS, type DecodedMessage, type DecodedRecord, HEADER_BYTES, NameWriter, PacketError, type Prepared, type RecordData, SuffixRanks, TYPE, decodeMessage as decodeDns,
-  encodeHeader, encodeMessage as encodeDnsMessage, encodeQuestion as encodeDnsQuestion, encodeRdata, encodeRecord as encodeDnsRecord,
-  placeSize, prepareQuestion as prepareDnsQuestion, prepareRecord as prepareDnsRecord, typeCode, writePrepared,
+  CLASS,
+  type DecodedMessage,
+  type DecodedRecord,
+  HEADER_BYTES,
+  NameWriter,
+  PacketError,
+  type Prepared,
+  type RecordData,
+  SuffixRanks,
+  TYPE,
+  decodeMessage as decodeDns,
+  encodeHeader,
+  encodeMessage as encodeDnsMessage,
+  encodeQuestion as encodeDnsQuestion,
+  encodeRdata,
+  encodeRecord as encodeDnsRecord,
+  placeSize,
+  prepareQuestion as prepareDnsQuestion,
+  prepareRecord as prepareDnsRecord,
+  typeCode,
+  writePrepared,
 } from '../dns/index.js';
 import { nameKey } from './names.js';
 
@@ -230,7 +248,8 @@ export function packMessages(head: MessageHead, parts: PacketPart[], maxBytes = 
   type Item = { section: number; key: string; p: Prepared };
   for (const part of parts) {
     const items: Item[] = [];
-    for (const q of part.questions ?? []) items.push({ section: QD, key: `q|${nameKey(q.name)}|${q.typeCode}|${q.qclass}|${q.unicastResponse}`, p: prepareQuestion(q) });
+    for (const q of part.questions ?? [])
+      items.push({ section: QD, key: `q|${nameKey(q.name)}|${q.typeCode}|${q.qclass}|${q.unicastResponse}`, p: prepareQuestion(q) });
     for (const r of part.answers ?? []) items.push({ section: AN, key: `an|${recordKey(r)}`, p: prepareRecord(r) });
     for (const r of part.authorities ?? []) items.push({ section: NS, key: `ns|${recordKey(r)}`, p: prepareRecord(r) });
     const extras = (part.additionals ?? []).map((r) => ({ key: recordKey(r), p: prepareRecord(r) }));
@@ -302,7 +321,13 @@ export function fromDns(m: DecodedMessage): MdnsMessage {
     authoritative: m.aa,
     truncated: m.tc,
     rcode: m.rcode,
-    questions: m.questions.map((q) => ({ name: q.name, typeCode: q.type, qclass: q.class & 0x7fff, unicastResponse: (q.class & TOP_BIT) !== 0, nameWire: q.nameWire })),
+    questions: m.questions.map((q) => ({
+      name: q.name,
+      typeCode: q.type,
+      qclass: q.class & 0x7fff,
+      unicastResponse: (q.class & TOP_BIT) !== 0,
+      nameWire: q.nameWire,
+    })),
     answers: m.answers.map(mdnsRecord),
     authorities: m.authorities.map(mdnsRecord),
     additionals: m.additionals.map(mdnsRecord),

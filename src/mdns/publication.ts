@@ -62,7 +62,15 @@ export class PublicationSet {
 
   add(set: RecordSet, toProbe: Unit[]): void {
     const key = nameKey(set.name);
-    const unit: Unit = { key, name: set.name, kind: 'host', host: key, unique: addressRecords(set.name, set.a, set.aaaa, this.ttl), shared: [], state: 'probing' };
+    const unit: Unit = {
+      key,
+      name: set.name,
+      kind: 'host',
+      host: key,
+      unique: addressRecords(set.name, set.a, set.aaaa, this.ttl),
+      shared: [],
+      state: 'probing',
+    };
     this.registry.add(unit);
     toProbe.push(unit);
     const host: Host = { set, unit, services: new Map(), announced: false };
@@ -78,7 +86,12 @@ export class PublicationSet {
     if (!sameAddresses(before, set)) {
       const changed = this.replace(host.unit, addressRecords(set.name, set.a, set.aaaa, this.ttl), []);
       if (changed && host.unit.state === 'owned') {
-        this.hooks.report.report({ kind: 'changed', source: 'mdns', message: `${set.name} now ${[...set.a, ...set.aaaa].join(', ')}`, fields: fields(set, { before: [...before.a, ...before.aaaa] }) });
+        this.hooks.report.report({
+          kind: 'changed',
+          source: 'mdns',
+          message: `${set.name} now ${[...set.a, ...set.aaaa].join(', ')}`,
+          fields: fields(set, { before: [...before.a, ...before.aaaa] }),
+        });
       }
     }
     this.syncServices(host, toProbe);
@@ -91,7 +104,8 @@ export class PublicationSet {
     for (const u of host.services.values()) this.drop(u);
     this.drop(host.unit);
     this.hosts.delete(key);
-    if (host.announced) this.hooks.report.report({ kind: 'removed', source: 'mdns', message: `${host.set.name} withdrawn (goodbye sent)`, fields: fields(host.set) });
+    if (host.announced)
+      this.hooks.report.report({ kind: 'removed', source: 'mdns', message: `${host.set.name} withdrawn (goodbye sent)`, fields: fields(host.set) });
   }
 
   /** The DNS-SD instance units advertised for a hostname (by its nameKey). */
@@ -109,7 +123,12 @@ export class PublicationSet {
         continue;
       }
       host.announced = true;
-      this.hooks.report.report({ kind: 'added', source: 'mdns', message: `${host.set.name} → ${[...host.set.a, ...host.set.aaaa].join(', ')}`, fields: fields(host.set) });
+      this.hooks.report.report({
+        kind: 'added',
+        source: 'mdns',
+        message: `${host.set.name} → ${[...host.set.a, ...host.set.aaaa].join(', ')}`,
+        fields: fields(host.set),
+      });
     }
   }
 
@@ -170,7 +189,11 @@ export class PublicationSet {
       }
       const other = this.registry.get(k);
       if (other) {
-        this.warnOnce(`dup:${k}:${host.unit.key}`, `DNS-SD instance ${recs.name} is already advertised for ${other.host}; not advertising it again for ${host.set.name}`, fields(host.set));
+        this.warnOnce(
+          `dup:${k}:${host.unit.key}`,
+          `DNS-SD instance ${recs.name} is already advertised for ${other.host}; not advertising it again for ${host.set.name}`,
+          fields(host.set),
+        );
         continue;
       }
       const unit: Unit = { key: k, name: recs.name, kind: 'service', host: host.unit.key, unique: recs.unique, shared: recs.shared, state: 'probing' };

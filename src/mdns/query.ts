@@ -75,7 +75,12 @@ const READ_TYPES: ReadonlySet<string> = new Set(['A', 'AAAA', 'PTR', 'SRV']);
  */
 export function decodeTolerant(buf: Buffer): MdnsMessage {
   const m = fromDns(decodeDns(buf, 'tolerant'));
-  return { ...m, answers: m.answers.filter((r) => READ_TYPES.has(r.type)), authorities: m.authorities.filter((r) => READ_TYPES.has(r.type)), additionals: m.additionals.filter((r) => READ_TYPES.has(r.type)) };
+  return {
+    ...m,
+    answers: m.answers.filter((r) => READ_TYPES.has(r.type)),
+    authorities: m.authorities.filter((r) => READ_TYPES.has(r.type)),
+    additionals: m.additionals.filter((r) => READ_TYPES.has(r.type)),
+  };
 }
 
 /** A reply as `diff` reads it: strictly when it is well-formed, else leniently (see the header). */
@@ -209,11 +214,15 @@ export class LinkObserver {
 
   answers(): ObservedAnswer[] {
     const out = [...this.found.values()].map((a) => ({ ...a, values: [...a.values].sort() }));
-    return out.sort((x, y) => (x.name === y.name ? (x.type === y.type ? (x.responder < y.responder ? -1 : 1) : x.type < y.type ? -1 : 1) : x.name < y.name ? -1 : 1));
+    return out.sort((x, y) =>
+      x.name === y.name ? (x.type === y.type ? (x.responder < y.responder ? -1 : 1) : x.type < y.type ? -1 : 1) : x.name < y.name ? -1 : 1,
+    );
   }
 
   browsed(): BrowsedHost[] {
-    return [...this.hosts.values()].sort((x, y) => (nameKey(x.hostname) === nameKey(y.hostname) ? (x.responder < y.responder ? -1 : 1) : nameKey(x.hostname) < nameKey(y.hostname) ? -1 : 1));
+    return [...this.hosts.values()].sort((x, y) =>
+      nameKey(x.hostname) === nameKey(y.hostname) ? (x.responder < y.responder ? -1 : 1) : nameKey(x.hostname) < nameKey(y.hostname) ? -1 : 1,
+    );
   }
 }
 
@@ -223,7 +232,11 @@ function openSocket(family: Family): Promise<dgram.Socket | undefined> {
   return new Promise((resolve) => {
     const s = dgram.createSocket(family === 4 ? { type: 'udp4' } : { type: 'udp6', ipv6Only: true });
     s.once('error', () => {
-      try { s.close(); } catch { /* closed */ }
+      try {
+        s.close();
+      } catch {
+        /* closed */
+      }
       resolve(undefined);
     });
     s.bind(0, family === 4 ? '0.0.0.0' : '::', () => {
@@ -245,7 +258,11 @@ function send(s: dgram.Socket, packet: Buffer, address: string): Promise<void> {
  * Follow-ups go out while the window is open, in the same window: the whole takes about
  * `timeoutMs`, whatever was asked.
  */
-export async function observeLink(names: readonly string[], serviceTypes: readonly string[], opts: QueryOptions & { resolveBrowsed?: boolean }): Promise<LinkObservation> {
+export async function observeLink(
+  names: readonly string[],
+  serviceTypes: readonly string[],
+  opts: QueryOptions & { resolveBrowsed?: boolean },
+): Promise<LinkObservation> {
   if (names.length === 0 && serviceTypes.length === 0) return { answers: [], browsed: [] };
   const links = scanLinks(opts.interfaces, opts.system ?? realSystem);
   const observer = new LinkObserver(links, hostAddresses(), names, serviceTypes, opts.resolveBrowsed ?? true);

@@ -24,10 +24,17 @@ export const OUR_SERVICE_TYPES = ['_http._tcp.local', '_https._tcp.local'] as co
  */
 export async function planMdnsFromLink(desired: readonly RecordSet[], options: QueryOptions): Promise<Plan> {
   const { observeLink } = await import('./query.js');
-  const { answers, browsed } = await observeLink(desired.map((r) => r.name), OUR_SERVICE_TYPES, options);
+  const { answers, browsed } = await observeLink(
+    desired.map((r) => r.name),
+    OUR_SERVICE_TYPES,
+    options,
+  );
   const wanted = new Set(desired.map((r) => r.name.toLowerCase()));
   const stale = new Set(browsed.filter((b) => b.local && !wanted.has(b.hostname.toLowerCase())).map((b) => b.hostname.toLowerCase()));
-  return planMdns(desired, answers.filter((a) => wanted.has(a.name.toLowerCase()) || stale.has(a.name.toLowerCase())));
+  return planMdns(
+    desired,
+    answers.filter((a) => wanted.has(a.name.toLowerCase()) || stale.has(a.name.toLowerCase())),
+  );
 }
 
 /** One responder's answers for one name. */
@@ -126,6 +133,8 @@ export function planMdns(desired: readonly RecordSet[], answers: readonly Observ
     const answered = lines.filter((c) => c.before.length > 0);
     for (const c of answered.length ? answered : lines) changes.push({ ...c, detail: detailFor(c) });
   }
-  plan.changes = [...plan.changes.filter((c) => c.action !== 'conflict'), ...changes].sort((x, y) => (x.name === y.name ? (x.type < y.type ? -1 : x.type > y.type ? 1 : 0) : x.name < y.name ? -1 : 1));
+  plan.changes = [...plan.changes.filter((c) => c.action !== 'conflict'), ...changes].sort((x, y) =>
+    x.name === y.name ? (x.type < y.type ? -1 : x.type > y.type ? 1 : 0) : x.name < y.name ? -1 : 1,
+  );
   return plan;
 }

@@ -76,13 +76,21 @@ export class MdnsResponder {
   /** Malformed packets dropped (for tests and -v). */
   dropped = 0;
 
-  private constructor(private readonly network: Network, opts: MdnsResponderOptions) {
+  private constructor(
+    private readonly network: Network,
+    opts: MdnsResponderOptions,
+  ) {
     this.clock = opts.clock ?? realClock;
     this.random = opts.random ?? Math.random;
     this.reporter = opts.reporter;
     this.conflictsTracker = new ConflictTracker(this.random);
     this.outbox = new Outbox(network, this.history, this.clock, (u) => u.state === 'owned' && this.registry.get(u.key) === u);
-    this.truncated = new TruncatedQueries({ clock: this.clock, random: this.random, answer: (msg, from) => this.respond(msg, from, true), guard: (fn) => this.guard(fn) });
+    this.truncated = new TruncatedQueries({
+      clock: this.clock,
+      random: this.random,
+      answer: (msg, from) => this.respond(msg, from, true),
+      guard: (fn) => this.guard(fn),
+    });
     this.prober = new Prober({
       clock: this.clock,
       random: this.random,
@@ -119,11 +127,13 @@ export class MdnsResponder {
   }
 
   static async start(opts: MdnsResponderOptions): Promise<MdnsResponder> {
-    const network = opts.network ?? (await UdpTransport.open({
-      reporter: opts.reporter,
-      ...(opts.interfaces ? { interfaces: opts.interfaces } : {}),
-      ...(opts.rescanMs !== undefined ? { rescanMs: opts.rescanMs } : {}),
-    }));
+    const network =
+      opts.network ??
+      (await UdpTransport.open({
+        reporter: opts.reporter,
+        ...(opts.interfaces ? { interfaces: opts.interfaces } : {}),
+        ...(opts.rescanMs !== undefined ? { rescanMs: opts.rescanMs } : {}),
+      }));
     return new MdnsResponder(network, opts);
   }
 
@@ -274,11 +284,14 @@ export class MdnsResponder {
 
   private scheduleRetry(unit: Unit, ms: number): void {
     this.clearRetry(unit.key);
-    this.retryTimers.set(unit.key, this.clock.setTimeout(() => {
-      this.retryTimers.delete(unit.key);
-      if (this.stopped || this.registry.get(unit.key) !== unit || unit.state !== 'conflict') return;
-      this.startProbing([unit]);
-    }, ms));
+    this.retryTimers.set(
+      unit.key,
+      this.clock.setTimeout(() => {
+        this.retryTimers.delete(unit.key);
+        if (this.stopped || this.registry.get(unit.key) !== unit || unit.state !== 'conflict') return;
+        this.startProbing([unit]);
+      }, ms),
+    );
   }
 
   private clearRetry(key: string): void {
@@ -337,7 +350,11 @@ export class MdnsResponder {
     const delay = () => Math.max(min, Math.floor(this.random() * (PROBE_MAX_INITIAL_DELAY_MS + 1)));
     this.prober.restartStarted(delay());
     const owned = [...this.registry.all()].filter((u) => u.state === 'owned');
-    this.linkProbes.start(added.map((l) => l.name), owned, delay());
+    this.linkProbes.start(
+      added.map((l) => l.name),
+      owned,
+      delay(),
+    );
   }
 
   // ------------------------------------------------------------ incoming packets
@@ -465,14 +482,20 @@ export class MdnsResponder {
       link: from.link,
       family: from.family,
       parts: plan.multicast,
-      timer: this.clock.setTimeout(() => this.guard(() => {
-        this.delayed.delete(delayed);
-        if (this.stopped) return;
-        // Re-check §6's rate limit: the same record may have gone out meanwhile.
-        const now = this.clock.now();
-        const parts = delayed.parts.filter((p) => (p.answers ?? []).every((r) => this.history.mayMulticast(from.link, from.family, recordKey(r), now, false)));
-        if (parts.length) this.outbox.multicastOn(from.link, from.family, parts);
-      }), plan.multicastDelayMs),
+      timer: this.clock.setTimeout(
+        () =>
+          this.guard(() => {
+            this.delayed.delete(delayed);
+            if (this.stopped) return;
+            // Re-check §6's rate limit: the same record may have gone out meanwhile.
+            const now = this.clock.now();
+            const parts = delayed.parts.filter((p) =>
+              (p.answers ?? []).every((r) => this.history.mayMulticast(from.link, from.family, recordKey(r), now, false)),
+            );
+            if (parts.length) this.outbox.multicastOn(from.link, from.family, parts);
+          }),
+        plan.multicastDelayMs,
+      ),
     };
     this.delayed.add(delayed);
   }

@@ -52,9 +52,7 @@ export interface Source {
   link: string;
 }
 
-export type Destination =
-  | { kind: 'multicast'; link: string; family: Family }
-  | { kind: 'unicast'; address: string; port: number; family: Family };
+export type Destination = { kind: 'multicast'; link: string; family: Family } | { kind: 'unicast'; address: string; port: number; family: Family };
 
 /**
  * 'answer': a reply to a query, sent at once. 'bulk': unsolicited multicast (probes,
@@ -172,10 +170,13 @@ class FamilySocket {
       return true;
     }
     if (!this.paceTimer) {
-      this.paceTimer = setTimeout(() => {
-        this.paceTimer = undefined;
-        this.pump();
-      }, Math.max(1, Math.ceil((1 - this.tokens) / this.perMs)));
+      this.paceTimer = setTimeout(
+        () => {
+          this.paceTimer = undefined;
+          this.pump();
+        },
+        Math.max(1, Math.ceil((1 - this.tokens) / this.perMs)),
+      );
     }
     return false;
   }
@@ -271,7 +272,12 @@ export class UdpTransport implements Network {
     if (opts.interfaces?.length) {
       for (const name of opts.interfaces) {
         if (!t.current.some((l) => l.name === name)) {
-          opts.reporter.report({ kind: 'warning', source: 'mdns', message: `interface ${name} is not up, connected, multicast-capable and addressed (yet); mDNS will use it when it is`, fields: { interface: name } });
+          opts.reporter.report({
+            kind: 'warning',
+            source: 'mdns',
+            message: `interface ${name} is not up, connected, multicast-capable and addressed (yet); mDNS will use it when it is`,
+            fields: { interface: name },
+          });
         }
       }
     }
@@ -306,7 +312,11 @@ export class UdpTransport implements Network {
         resolve();
       });
     }).catch((err: unknown) => {
-      try { socket.close(); } catch { /* already closed */ }
+      try {
+        socket.close();
+      } catch {
+        /* already closed */
+      }
       throw err;
     });
     socket.setMulticastTTL(255); // RFC 6762 §11
@@ -411,7 +421,8 @@ export class UdpTransport implements Network {
   private receive(msg: Buffer, rinfo: dgram.RemoteInfo, family: Family): void {
     try {
       // Only packets from one of our own addresses can be our own: the rest are never hashed.
-      if (rinfo.port === MDNS_PORT && this.ownAddresses.has(bareAddress(rinfo.address)) && this.sent.has(createHash('sha1').update(msg).digest('base64'))) return;
+      if (rinfo.port === MDNS_PORT && this.ownAddresses.has(bareAddress(rinfo.address)) && this.sent.has(createHash('sha1').update(msg).digest('base64')))
+        return;
       const link = this.linkOf(rinfo.address);
       if (!link) return; // off-link or on an interface we were not asked to use (§11)
       this.messageHandler(msg, { address: rinfo.address, port: rinfo.port, family, link: link.name });
@@ -456,14 +467,19 @@ export class UdpTransport implements Network {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     for (const s of this.sockets) s.perMs = GOODBYE_PER_MS; // what is queued now is goodbyes
     await Promise.race([Promise.all(this.sockets.map((s) => s.drained())), new Promise((r) => setTimeout(r, 1000).unref())]);
-    await Promise.all(this.sockets.map((s) => new Promise<void>((resolve) => {
-      s.closed = true;
-      try {
-        s.socket.close(() => resolve());
-      } catch {
-        resolve();
-      }
-    })));
+    await Promise.all(
+      this.sockets.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.closed = true;
+            try {
+              s.socket.close(() => resolve());
+            } catch {
+              resolve();
+            }
+          }),
+      ),
+    );
   }
 }
 

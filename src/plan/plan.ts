@@ -79,7 +79,15 @@ export function sameAddresses(a: RecordSet, b: RecordSet): boolean {
  * Names compare case-insensitively (DNS names do).
  */
 export function planChanges(target: PublishTarget, desired: readonly RecordSet[], current: readonly RecordSet[]): Plan {
-  const plan: Plan = { creates: [], updates: [], deletes: [], conflicts: [], unchanged: [], changes: [], summary: { add: 0, remove: 0, change: 0, conflict: 0, unchanged: 0 } };
+  const plan: Plan = {
+    creates: [],
+    updates: [],
+    deletes: [],
+    conflicts: [],
+    unchanged: [],
+    changes: [],
+    summary: { add: 0, remove: 0, change: 0, conflict: 0, unchanged: 0 },
+  };
   const want = new Map<string, RecordSet>();
   for (const d of desired) if (d.target === target) want.set(d.name.toLowerCase(), d);
   const have = new Map<string, RecordSet[]>();

@@ -15,12 +15,18 @@ export interface UnicastPlan {
 
 export async function planMdnsDiff(records: readonly RecordSet[], query: QueryOptions): Promise<Plan> {
   const { planMdnsFromLink } = await import('../mdns/read-current.js');
-  return planMdnsFromLink(records.filter((r) => r.target === 'mdns'), query);
+  return planMdnsFromLink(
+    records.filter((r) => r.target === 'mdns'),
+    query,
+  );
 }
 
 export async function planUnicastDiff(records: readonly RecordSet[], config: UnicastConfig, policy: Policy = 'sync'): Promise<UnicastPlan> {
   const { readUnicastState } = await import('../unicast/read-current.js');
   const desired = records.filter((r) => r.target === 'unicast');
-  const state = await readUnicastState(config, desired.map((r) => r.name));
+  const state = await readUnicastState(
+    config,
+    desired.map((r) => r.name),
+  );
   return { plan: applyPolicy(planChanges('unicast', desired, state.current), policy), axfr: state.axfr, warnings: state.warnings };
 }

@@ -125,7 +125,11 @@ export class SinkDriver {
         await this.pass();
         this.backoff.reset();
         if (this.lastError) {
-          this.options.reporter.report({ kind: 'info', source: this.sink.target, message: `${this.sink.label ?? this.sink.target} answers again; records are in step` });
+          this.options.reporter.report({
+            kind: 'info',
+            source: this.sink.target,
+            message: `${this.sink.label ?? this.sink.target} answers again; records are in step`,
+          });
           this.lastError = undefined;
         }
       } catch (err) {
@@ -167,9 +171,16 @@ export class SinkDriver {
       this.held = undefined;
       return plan;
     }
-    const names = plan.deletes.map((d) => d.name).sort().join(' ');
+    const names = plan.deletes
+      .map((d) => d.name)
+      .sort()
+      .join(' ');
     if (this.held && this.held.names === names && this.fullLists > this.held.atList) {
-      this.options.reporter.report({ kind: 'warning', source: this.sink.target, message: `the source listed everything again and still wants ${plural(plan.deletes.length, 'name')} gone: deleting them` });
+      this.options.reporter.report({
+        kind: 'warning',
+        source: this.sink.target,
+        message: `the source listed everything again and still wants ${plural(plan.deletes.length, 'name')} gone: deleting them`,
+      });
       this.held = undefined;
       return plan;
     }

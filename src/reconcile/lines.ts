@@ -22,7 +22,13 @@ export function reportApplied(reporter: Reporter, changes: readonly AppliedChang
 }
 
 function describe(r: RecordSet, bindingsOf: BindingsOf) {
-  const gws = [...new Set(bindingsOf(r.name).filter((b) => b.gateway && b.status === 'Ready').map((b) => `${b.gateway!.namespace}/${b.gateway!.name}`))];
+  const gws = [
+    ...new Set(
+      bindingsOf(r.name)
+        .filter((b) => b.gateway && b.status === 'Ready')
+        .map((b) => `${b.gateway!.namespace}/${b.gateway!.name}`),
+    ),
+  ];
   const addresses = [...r.a, ...r.aaaa];
   const routes = r.owners.map(refString);
   return {

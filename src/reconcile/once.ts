@@ -23,5 +23,12 @@ export interface ReadOnce {
 export async function readOnce(source: Source, options: BindingOptions): Promise<ReadOnce> {
   const { objects, warnings, context, tlsObjects } = await source.list();
   const computed = computeBindings(objects, options);
-  return { objects, ...(tlsObjects ? { tlsObjects } : {}), bindings: computed.bindings, warnings: [...warnings, ...computed.warnings], records: desiredRecords(computed.bindings), context };
+  return {
+    objects,
+    ...(tlsObjects ? { tlsObjects } : {}),
+    bindings: computed.bindings,
+    warnings: [...warnings, ...computed.warnings],
+    records: desiredRecords(computed.bindings),
+    context,
+  };
 }

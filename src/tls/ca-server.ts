@@ -12,7 +12,12 @@ export interface CaServer {
 
 /** `<first label of the hostname>-ca.local`, cleaned to an RFC 1123 label. */
 export function caHostname(host = hostname()): string {
-  const label = (host.split('.')[0] ?? 'kubectl-mdns').toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 59) || 'kubectl-mdns';
+  const label =
+    (host.split('.')[0] ?? 'kubectl-mdns')
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 59) || 'kubectl-mdns';
   return `${label}-ca.local`;
 }
 
@@ -49,7 +54,11 @@ export async function serveCaCertificate(ca: LocalCA, opts: { port: number; host
     }
     if (path === '/rootCA.pem' || path === '/rootCA.crt') {
       // application/x-x509-ca-cert: what iOS Safari and Android offer to install as a CA.
-      res.writeHead(200, { 'Content-Type': 'application/x-x509-ca-cert', 'Content-Disposition': 'attachment; filename="rootCA.pem"', 'Content-Length': Buffer.byteLength(ca.certPem) });
+      res.writeHead(200, {
+        'Content-Type': 'application/x-x509-ca-cert',
+        'Content-Disposition': 'attachment; filename="rootCA.pem"',
+        'Content-Length': Buffer.byteLength(ca.certPem),
+      });
       res.end(req.method === 'HEAD' ? undefined : ca.certPem);
       return;
     }

@@ -108,7 +108,14 @@ export class TlsKeeper {
     const names = item.hostnames.join(' ');
     const line = `${key} ${names}`;
     const r = this.opts.reporter;
-    const fields = { secret: item.secret, gateway: item.gateway, listener: item.listener, hostnames: item.hostnames, action: item.action, notAfter: item.notAfter };
+    const fields = {
+      secret: item.secret,
+      gateway: item.gateway,
+      listener: item.listener,
+      hostnames: item.hostnames,
+      action: item.action,
+      notAfter: item.notAfter,
+    };
     switch (item.action) {
       case 'created':
         r.report({ kind: 'added', source: 'tls', message: `${line} (issued by kubectl-mdns CA)`, fields });

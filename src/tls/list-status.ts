@@ -30,7 +30,13 @@ export async function tlsStatuses(
   } else if (refs.length > 0) {
     const { ClusterSource } = await import('../cluster/cluster-source.js');
     const { SecretClient } = await import('../cluster/secrets.js');
-    const source = await ClusterSource.connect({ kubeconfig: kube.kubeconfig, context: kube.context, cluster: kube.cluster, user: kube.user, requestTimeout: kube.requestTimeout });
+    const source = await ClusterSource.connect({
+      kubeconfig: kube.kubeconfig,
+      context: kube.context,
+      cluster: kube.cluster,
+      user: kube.user,
+      requestTimeout: kube.requestTimeout,
+    });
     const client = new SecretClient(source.client);
     try {
       await Promise.all(

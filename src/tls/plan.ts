@@ -94,7 +94,12 @@ export function coversAll(leaf: X509Certificate, hostnames: readonly string[]): 
  * annotations; an existing Secret keeps its other labels, annotations and resourceVersion
  * (so a concurrent change makes the update fail with 409 instead of being lost).
  */
-export function buildSecret(target: TlsTarget, existing: Secret | undefined, issued: { certPem: string; key: PrivateKeyPem }, ca: { chainPem(): string; fingerprintSHA256: string }): Secret {
+export function buildSecret(
+  target: TlsTarget,
+  existing: Secret | undefined,
+  issued: { certPem: string; key: PrivateKeyPem },
+  ca: { chainPem(): string; fingerprintSHA256: string },
+): Secret {
   const ref = target.secret!;
   const meta = existing?.metadata ?? {};
   return {

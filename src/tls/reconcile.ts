@@ -17,7 +17,8 @@ export interface SecretStore {
 
 /** A store over Secrets read from -f files: reads only (tls -f works with --dry-run only). */
 export function fileSecretStore(secrets: readonly Secret[]): SecretStore {
-  const find = (ns: string, name: string) => secrets.find((s) => s.kind === 'Secret' && s.metadata?.name === name && (s.metadata?.namespace ?? 'default') === ns);
+  const find = (ns: string, name: string) =>
+    secrets.find((s) => s.kind === 'Secret' && s.metadata?.name === name && (s.metadata?.namespace ?? 'default') === ns);
   const refuse = (): Promise<Secret> => Promise.reject(new Error('Secrets read from -f files are never written'));
   return { get: async (ns, name) => find(ns, name), create: refuse, update: refuse };
 }

@@ -76,8 +76,7 @@ export function certificateRef(owner: TlsTarget['owner'], l: RawListener): { sec
     const name = `${owner.name}-${String(l.name)}-tls`;
     return {
       problem:
-        `listener "${String(l.name)}" has no tls.certificateRefs; add to it: ` +
-        `tls: {mode: Terminate, certificateRefs: [{kind: Secret, name: ${name}}]}`,
+        `listener "${String(l.name)}" has no tls.certificateRefs; add to it: ` + `tls: {mode: Terminate, certificateRefs: [{kind: Secret, name: ${name}}]}`,
     };
   }
   const group = first.group ?? '';
@@ -96,7 +95,10 @@ export function referenceGranted(owner: TlsTarget['owner'], secret: ObjectRef, g
     if ((g.metadata?.namespace ?? 'default') !== secret.namespace) return false;
     const from = g.spec?.from ?? [];
     const to = g.spec?.to ?? [];
-    const fromOk = from.some((f) => f.group === GATEWAY_GROUP && (f.kind === owner.kind || (owner.kind === 'ListenerSet' && f.kind === 'XListenerSet')) && f.namespace === owner.namespace);
+    const fromOk = from.some(
+      (f) =>
+        f.group === GATEWAY_GROUP && (f.kind === owner.kind || (owner.kind === 'ListenerSet' && f.kind === 'XListenerSet')) && f.namespace === owner.namespace,
+    );
     const toOk = to.some((t) => (t.group ?? '') === '' && t.kind === 'Secret' && (t.name === undefined || t.name === '' || t.name === secret.name));
     return fromOk && toOk;
   });

@@ -72,7 +72,11 @@ function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
 }
 
 /** Walks leaf → chain → a trusted root; says why not when it cannot. */
-export function chainsToTrusted(leaf: X509Certificate, chain: readonly X509Certificate[], anchors: TrustAnchors): { trusted: true } | { trusted: false; reason: string } {
+export function chainsToTrusted(
+  leaf: X509Certificate,
+  chain: readonly X509Certificate[],
+  anchors: TrustAnchors,
+): { trusted: true } | { trusted: false; reason: string } {
   let cur = leaf;
   for (let depth = 0; depth < 8; depth++) {
     if (anchors.has(cur)) return { trusted: true };

@@ -54,7 +54,10 @@ function escapeDn(s: string): string {
  */
 export async function createRootCA(opts: { who: string; now?: Date; years?: number }): Promise<CreatedCertificate> {
   const x509 = await lib();
-  const { NameConstraints, GeneralSubtrees, GeneralSubtree, GeneralName, id_ce_nameConstraints } = interop(await import('@peculiar/asn1-x509'), 'NameConstraints');
+  const { NameConstraints, GeneralSubtrees, GeneralSubtree, GeneralName, id_ce_nameConstraints } = interop(
+    await import('@peculiar/asn1-x509'),
+    'NameConstraints',
+  );
   const { AsnConvert } = interop(await import('@peculiar/asn1-schema'), 'AsnConvert');
   const now = opts.now ?? new Date();
   const keys = (await webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
@@ -135,7 +138,10 @@ export async function issueLeaf(opts: {
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(opts.hostnames.map((h) => ({ type: 'dns' as const, value: h })), false),
+      new x509.SubjectAlternativeNameExtension(
+        opts.hostnames.map((h) => ({ type: 'dns' as const, value: h })),
+        false,
+      ),
       ...(caKeyId ? [new x509.AuthorityKeyIdentifierExtension(caKeyId)] : []),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],

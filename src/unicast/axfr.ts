@@ -79,7 +79,13 @@ export async function transferZone(client: DnsClient, zone: string): Promise<Zon
           continue;
         }
         if (soaCount === 0) throw new DnsTransportError('network', `zone transfer of ${zone} from ${client.label} did not start with the SOA (RFC 5936 §2.2)`);
-        records.push({ name: rec.name, type: rec.type, ttl: rec.ttl, rdata: Buffer.from(rec.rdata), ...(rec.target !== undefined ? { target: rec.target } : {}) });
+        records.push({
+          name: rec.name,
+          type: rec.type,
+          ttl: rec.ttl,
+          rdata: Buffer.from(rec.rdata),
+          ...(rec.target !== undefined ? { target: rec.target } : {}),
+        });
       }
       return false;
     });

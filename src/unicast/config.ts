@@ -76,7 +76,9 @@ const SOURCE = 'unicast';
 export function parseServer(value: string): { host: string; port: number } {
   const v = value.trim();
   const bad = () =>
-    new UserError(`--dns-server ${JSON.stringify(value)} is not HOST[:PORT]: e.g. --dns-server 127.0.0.1:5300, --dns-server ns1.home.arpa, --dns-server [fd00::53]:53`);
+    new UserError(
+      `--dns-server ${JSON.stringify(value)} is not HOST[:PORT]: e.g. --dns-server 127.0.0.1:5300, --dns-server ns1.home.arpa, --dns-server [fd00::53]:53`,
+    );
   let host: string;
   let portText: string | undefined;
   const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(v);
@@ -110,7 +112,9 @@ interface KeyMaterial {
 function decodeSecret(text: string, from: string): Buffer {
   const compact = text.replace(/\s+/g, '');
   if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
-    throw new UserError(`the TSIG secret from ${from} is not valid base64; it should look like the secret "..." line tsig-keygen prints (the value is not shown here)`);
+    throw new UserError(
+      `the TSIG secret from ${from} is not valid base64; it should look like the secret "..." line tsig-keygen prints (the value is not shown here)`,
+    );
   }
   return Buffer.from(compact, 'base64');
 }
@@ -122,7 +126,9 @@ export function readSecretFile(path: string): KeyMaterial {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read --tsig-secret-file ${path}${code === 'ENOENT' ? ': no such file' : code === 'EACCES' ? ': permission denied' : `: ${code ?? errorMessage(err)}`}`);
+    throw new UserError(
+      `cannot read --tsig-secret-file ${path}${code === 'ENOENT' ? ': no such file' : code === 'EACCES' ? ': permission denied' : `: ${code ?? errorMessage(err)}`}`,
+    );
   }
   const from = `--tsig-secret-file ${path}`;
   const clause = /key\s+"?([^"\s{]+)"?\s*\{([\s\S]*?)\}\s*;?/.exec(text);
@@ -143,7 +149,10 @@ export function readSecretFile(path: string): KeyMaterial {
 export function resolveOwnerId(flagOwnerId: string | undefined, contextName: string | undefined): string {
   const ownerId = flagOwnerId ?? (contextName || DEFAULT_OWNER_ID);
   const problem = ownerIdProblem(ownerId);
-  if (problem) throw new UserError(`owner id ${JSON.stringify(ownerId)}${flagOwnerId ? '' : ' (the context name)'} cannot go in the ownership TXT: ${problem}; set --owner-id`);
+  if (problem)
+    throw new UserError(
+      `owner id ${JSON.stringify(ownerId)}${flagOwnerId ? '' : ' (the context name)'} cannot go in the ownership TXT: ${problem}; set --owner-id`,
+    );
   return ownerId;
 }
 
@@ -182,8 +191,13 @@ export function unicastConfigFor(settings: UnicastSettings, contextName: string 
  */
 export function unicastSettingsFromFlags(flags: UnicastFlags, env: Record<string, string | undefined>, reporter: Reporter): UnicastSettings | undefined {
   if (!flags.dnsServer) {
-    const stray = [flags.tsigKeyName && '--tsig-key-name', flags.tsigSecretFile && '--tsig-secret-file', flags.tsigSecret !== undefined && '--tsig-secret'].filter(Boolean);
-    if (stray.length) reporter.report({ kind: 'warning', source: SOURCE, message: `${stray.join(', ')} ignored: unicast updates need --dns-server HOST[:PORT]` });
+    const stray = [
+      flags.tsigKeyName && '--tsig-key-name',
+      flags.tsigSecretFile && '--tsig-secret-file',
+      flags.tsigSecret !== undefined && '--tsig-secret',
+    ].filter(Boolean);
+    if (stray.length)
+      reporter.report({ kind: 'warning', source: SOURCE, message: `${stray.join(', ')} ignored: unicast updates need --dns-server HOST[:PORT]` });
     return undefined;
   }
   const server = parseServer(flags.dnsServer);
@@ -196,13 +210,19 @@ export function unicastSettingsFromFlags(flags: UnicastFlags, env: Record<string
   }
   if (flags.tsigSecretFile) material = readSecretFile(flags.tsigSecretFile);
   else if (flags.tsigSecret !== undefined) {
-    reporter.report({ kind: 'warning', source: SOURCE, message: `--tsig-secret on the command line is visible to every user of this machine (ps, /proc); prefer --tsig-secret-file or ${SECRET_ENV}` });
+    reporter.report({
+      kind: 'warning',
+      source: SOURCE,
+      message: `--tsig-secret on the command line is visible to every user of this machine (ps, /proc); prefer --tsig-secret-file or ${SECRET_ENV}`,
+    });
     material = { secret: decodeSecret(flags.tsigSecret, '--tsig-secret') };
   } else if (env[SECRET_ENV] !== undefined && env[SECRET_ENV] !== '') {
     material = { secret: decodeSecret(env[SECRET_ENV]!, SECRET_ENV) };
   }
   if (!material) {
-    throw new UserError(`--dns-server needs a TSIG key: updates are never sent unsigned. Give --tsig-key-name and the secret with --tsig-secret-file FILE (base64, or the key clause tsig-keygen prints) or ${SECRET_ENV}`);
+    throw new UserError(
+      `--dns-server needs a TSIG key: updates are never sent unsigned. Give --tsig-key-name and the secret with --tsig-secret-file FILE (base64, or the key clause tsig-keygen prints) or ${SECRET_ENV}`,
+    );
   }
   try {
     return settingsWithKey(flags, material, server, zones, reporter);
@@ -226,12 +246,14 @@ function settingsWithKey(flags: UnicastFlags, material: KeyMaterial, server: Uni
 
   const ttl = flags.unicastTtl ?? DEFAULT_UNICAST_TTL;
   if (!Number.isInteger(ttl) || ttl < 0 || ttl > 2147483647) throw new UserError(`--unicast-ttl ${ttl} is not a TTL: use whole seconds, e.g. 300`);
-  if (ttl === 0) reporter.report({ kind: 'warning', source: SOURCE, message: '--unicast-ttl 0: resolvers will not cache these records and ask the server every time' });
+  if (ttl === 0)
+    reporter.report({ kind: 'warning', source: SOURCE, message: '--unicast-ttl 0: resolvers will not cache these records and ask the server every time' });
   const batchSize = flags.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new UserError(`--batch-size ${batchSize} must be a whole number of names, 1 or more`);
 
   const policy = flags.policy ?? DEFAULT_POLICY;
-  if (!UNICAST_POLICIES.includes(policy)) throw new UserError(`invalid value ${JSON.stringify(policy)} for --policy: use one of ${UNICAST_POLICIES.join(', ')}`);
+  if (!UNICAST_POLICIES.includes(policy))
+    throw new UserError(`invalid value ${JSON.stringify(policy)} for --policy: use one of ${UNICAST_POLICIES.join(', ')}`);
   // A bad --owner-id is a flag problem: reported now, before the context is known.
   if (flags.ownerId !== undefined) resolveOwnerId(flags.ownerId, undefined);
 

@@ -100,7 +100,10 @@ export function ownershipRdata(ownerId: string, owners: readonly ResourceRef[]):
 
 /** Parses our TXT (any item order); undefined for a TXT that is not kubectl-mdns's. */
 export function parseOwnership(strings: readonly string[]): Ownership | undefined {
-  const items = strings.join(',').split(',').map((s) => s.trim());
+  const items = strings
+    .join(',')
+    .split(',')
+    .map((s) => s.trim());
   if (!items.includes(`heritage=${HERITAGE}`)) return undefined;
   const owner = items.find((i) => i.startsWith('owner='));
   if (owner === undefined) return undefined;
@@ -135,9 +138,19 @@ function ourCompanionTxt(state: NameState, ownerId: string): Buffer[] {
  * - anything else, when `inUseCounts` (the name is wanted) -> foreign: it would block a create.
  */
 export function recordSetFromState(state: NameState, ownerId: string, inUseCounts: boolean): RecordSet | undefined {
-  const base: RecordSet = { name: state.name, target: 'unicast' as const, zone: state.zone, a: [...state.a], aaaa: [...state.aaaa], services: [], owners: [] as ResourceRef[] };
+  const base: RecordSet = {
+    name: state.name,
+    target: 'unicast' as const,
+    zone: state.zone,
+    a: [...state.a],
+    aaaa: [...state.aaaa],
+    services: [],
+    owners: [] as ResourceRef[],
+  };
   if (state.cname !== undefined) base.cname = state.cname;
-  const parsed = ownershipTxt(state).map(ownershipOf).filter((o): o is Ownership => o !== undefined);
+  const parsed = ownershipTxt(state)
+    .map(ownershipOf)
+    .filter((o): o is Ownership => o !== undefined);
   const mine = parsed.find((o) => o.ownerId === ownerId);
   if (mine) return { ...base, owners: mine.owners, ownerId };
   const other = parsed[0];

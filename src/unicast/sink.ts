@@ -19,15 +19,7 @@ import { UserError, errorMessage } from '../util/errors.js';
 import type { Reporter } from '../util/reporter.js';
 import { DnsClient, DnsRcodeError } from './client.js';
 import type { UnicastConfig } from './config.js';
-import {
-  guardedChange,
-  opName,
-  ownershipStale,
-  recordSetFromState,
-  stateAfter,
-  type NameOp,
-  type NameState,
-} from './ownership.js';
+import { guardedChange, opName, ownershipStale, recordSetFromState, stateAfter, type NameOp, type NameState } from './ownership.js';
 import { TsigError } from './tsig.js';
 import { DnsTransportError } from './transport.js';
 import { encodeUpdate } from './update-message.js';
@@ -57,7 +49,10 @@ function updateFailure(label: string, zone: string, keyName: string, rcode: numb
   const what = `DNS server ${label} answered ${rcodeName(rcode)} to an update of zone ${zone}`;
   switch (rcode) {
     case RCODE.REFUSED:
-      return new DnsRcodeError(rcode, `${what}: its policy does not let key "${keyName}" update this zone; add the key to the zone's allow-update (or update-policy) on the server`);
+      return new DnsRcodeError(
+        rcode,
+        `${what}: its policy does not let key "${keyName}" update this zone; add the key to the zone's allow-update (or update-policy) on the server`,
+      );
     case RCODE.NOTAUTH:
       return new DnsRcodeError(rcode, `${what}: it is not the primary for ${zone}; check --zone and point --dns-server at the primary`);
     case RCODE.NOTZONE:
@@ -254,15 +249,26 @@ export class UnicastSink implements Sink {
     const prerequisites = work.flatMap((p) => p.prerequisites);
     const updates = work.flatMap((p) => p.updates);
     const size = encodeUpdate({ id: 0, zone, prerequisites, updates }).length;
-    if (size > MAX_MESSAGE && work.length > 1) return this.bisect(zone, work.map((p) => p.op));
-    this.reporter.debug(SOURCE, `UPDATE ${zone}: ${work.map((p) => `${p.op.kind} ${opName(p.op)}`).join(', ')} (${prerequisites.length} prerequisites, ${updates.length} updates)`);
+    if (size > MAX_MESSAGE && work.length > 1)
+      return this.bisect(
+        zone,
+        work.map((p) => p.op),
+      );
+    this.reporter.debug(
+      SOURCE,
+      `UPDATE ${zone}: ${work.map((p) => `${p.op.kind} ${opName(p.op)}`).join(', ')} (${prerequisites.length} prerequisites, ${updates.length} updates)`,
+    );
     const rcode = await this.client.update(zone, prerequisites, updates);
     if (rcode === RCODE.NOERROR) {
       for (const p of work) this.applied(p.op, true);
       return;
     }
     if (!PREREQ_FAILURES.has(rcode)) throw updateFailure(this.client.label, zone, this.client.keyName, rcode);
-    if (work.length > 1) return this.bisect(zone, work.map((p) => p.op));
+    if (work.length > 1)
+      return this.bisect(
+        zone,
+        work.map((p) => p.op),
+      );
     await this.resolveSingle(zone, work[0]!.op, rcode);
   }
 
@@ -288,7 +294,12 @@ export class UnicastSink implements Sink {
       if (!seen) return this.forget(name);
       if (!ours) {
         this.observed.set(name, fresh);
-        this.reporter.report({ kind: 'warning', source: SOURCE, message: `${name} changed hands since we read it (${seen.foreign}); not deleted`, fields: { hostname: name } });
+        this.reporter.report({
+          kind: 'warning',
+          source: SOURCE,
+          message: `${name} changed hands since we read it (${seen.foreign}); not deleted`,
+          fields: { hostname: name },
+        });
         return;
       }
       retry = { kind: 'delete', observed: fresh };
@@ -337,7 +348,12 @@ export class UnicastSink implements Sink {
     } else {
       const addrs = [...op.desired.a, ...op.desired.aaaa, ...(op.desired.cname !== undefined ? [`CNAME ${op.desired.cname}`] : [])];
       const routes = op.desired.owners.map((r) => `${r.kind}/${r.namespace}/${r.name}`);
-      this.reporter.report({ kind: op.kind === 'create' ? 'added' : 'changed', source: SOURCE, message: `${name} ${addrs.join(' ')} (TTL ${this.config.ttl})`, fields: { ...fields, addresses: addrs, routes } });
+      this.reporter.report({
+        kind: op.kind === 'create' ? 'added' : 'changed',
+        source: SOURCE,
+        message: `${name} ${addrs.join(' ')} (TTL ${this.config.ttl})`,
+        fields: { ...fields, addresses: addrs, routes },
+      });
     }
   }
 
@@ -349,7 +365,13 @@ export class UnicastSink implements Sink {
       kind: 'conflict',
       source: SOURCE,
       message: `${desired.name}: ${detail}${held.length ? ` (holds ${held.join(' ')})` : ''}; left alone`,
-      fields: { hostname: desired.name, zone: desired.zone, addresses: held, wanted: [...desired.a, ...desired.aaaa], routes: desired.owners.map((r) => `${r.kind}/${r.namespace}/${r.name}`) },
+      fields: {
+        hostname: desired.name,
+        zone: desired.zone,
+        addresses: held,
+        wanted: [...desired.a, ...desired.aaaa],
+        routes: desired.owners.map((r) => `${r.kind}/${r.namespace}/${r.name}`),
+      },
     });
   }
 

@@ -221,12 +221,23 @@ function serverErrorMessage(key: TsigKey, tsig: TsigRecord, now: number): TsigEr
   const alg = tsigAlgorithm(key.algorithm).name;
   switch (tsig.error) {
     case 16:
-      return new TsigError('BADSIG', 'server', `the DNS server rejected the TSIG signature (BADSIG): the secret of key "${key.name}" does not match the server's; check --tsig-secret-file or KUBECTL_MDNS_TSIG_SECRET`);
+      return new TsigError(
+        'BADSIG',
+        'server',
+        `the DNS server rejected the TSIG signature (BADSIG): the secret of key "${key.name}" does not match the server's; check --tsig-secret-file or KUBECTL_MDNS_TSIG_SECRET`,
+      );
     case 17:
-      return new TsigError('BADKEY', 'server', `the DNS server does not know TSIG key "${key.name}" with algorithm ${alg} (BADKEY); check --tsig-key-name and --tsig-algorithm against the server's key clause`);
+      return new TsigError(
+        'BADKEY',
+        'server',
+        `the DNS server does not know TSIG key "${key.name}" with algorithm ${alg} (BADKEY); check --tsig-key-name and --tsig-algorithm against the server's key clause`,
+      );
     case 18: {
       const serverTime = tsig.otherData.length === 6 ? tsig.otherData.readUInt16BE(0) * 2 ** 32 + tsig.otherData.readUInt32BE(2) : undefined;
-      const skew = serverTime === undefined ? '' : `: the server's clock says ${new Date(serverTime * 1000).toISOString()}, ours ${new Date(now * 1000).toISOString()} (${Math.round(serverTime - now)} s apart, ${tsig.fudge} s allowed)`;
+      const skew =
+        serverTime === undefined
+          ? ''
+          : `: the server's clock says ${new Date(serverTime * 1000).toISOString()}, ours ${new Date(now * 1000).toISOString()} (${Math.round(serverTime - now)} s apart, ${tsig.fudge} s allowed)`;
       return new TsigError('BADTIME', 'server', `the DNS server rejected the TSIG time (BADTIME)${skew}; fix the clock on one side`, serverTime);
     }
     case 22:
@@ -261,7 +272,8 @@ export class TsigVerifier {
     const tsig = readTsig(message);
     if (!tsig) {
       if (this.first) throw new TsigError('UNSIGNED', 'client', 'the DNS server answered a signed request without a TSIG signature');
-      if (this.unsigned.length >= 99) throw new TsigError('UNSIGNED', 'client', 'the DNS server sent more than 99 unsigned messages in a row (RFC 8945 §5.3.1)');
+      if (this.unsigned.length >= 99)
+        throw new TsigError('UNSIGNED', 'client', 'the DNS server sent more than 99 unsigned messages in a row (RFC 8945 §5.3.1)');
       this.unsigned.push(message);
       return { signed: false };
     }
@@ -278,11 +290,20 @@ export class TsigVerifier {
       : [macField(this.priorMac), ...this.unsigned, stripped, tsigTimers(tsig.timeSigned, tsig.fudge)];
     const expected = hmac(this.key, parts);
     if (!macMatches(expected, tsig.mac)) {
-      throw new TsigError('BADSIG', 'client', 'the reply failed TSIG verification (its MAC does not match): it was changed on the way or signed with another secret');
+      throw new TsigError(
+        'BADSIG',
+        'client',
+        'the reply failed TSIG verification (its MAC does not match): it was changed on the way or signed with another secret',
+      );
     }
     // §5.2.3: the time is checked after the MAC, so a forged time cannot be used to probe.
     if (Math.abs(now - tsig.timeSigned) > tsig.fudge) {
-      throw new TsigError('BADTIME', 'client', `the reply's TSIG time is ${Math.round(tsig.timeSigned - now)} s from our clock (${tsig.fudge} s allowed); fix the clock on one side`, tsig.timeSigned);
+      throw new TsigError(
+        'BADTIME',
+        'client',
+        `the reply's TSIG time is ${Math.round(tsig.timeSigned - now)} s from our clock (${tsig.fudge} s allowed); fix the clock on one side`,
+        tsig.timeSigned,
+      );
     }
     this.priorMac = tsig.mac;
     this.unsigned = [];

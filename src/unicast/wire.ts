@@ -5,7 +5,17 @@
 // and written by src/dns.
 
 import {
-  CLASS, TYPE, assertName, canonicalName, decodeRdata, encodeMessage, encodeQuestion, encodeRdata, encodeName as encodeDnsName, readFrames, readName as readDnsName,
+  CLASS,
+  TYPE,
+  assertName,
+  canonicalName,
+  decodeRdata,
+  encodeMessage,
+  encodeQuestion,
+  encodeRdata,
+  encodeName as encodeDnsName,
+  readFrames,
+  readName as readDnsName,
   soaSerial as readSoaSerial,
 } from '../dns/index.js';
 
@@ -91,7 +101,16 @@ export interface WireMessage {
 export function parseMessage(buf: Buffer): WireMessage {
   const m = readFrames(buf, 'strict');
   const record = (r: (typeof m.answers)[number]): WireRecord => {
-    const rec: WireRecord = { name: canonicalName(r.name), type: r.type, class: r.class, ttl: r.ttl, rdata: buf.subarray(r.rdataOffset, r.end), rdataOffset: r.rdataOffset, start: r.start, end: r.end };
+    const rec: WireRecord = {
+      name: canonicalName(r.name),
+      type: r.type,
+      class: r.class,
+      ttl: r.ttl,
+      rdata: buf.subarray(r.rdataOffset, r.end),
+      rdataOffset: r.rdataOffset,
+      start: r.start,
+      end: r.end,
+    };
     // CNAME: the target decompressed while the whole message is at hand.
     if (r.type === TYPE.CNAME) rec.target = readName(buf, r.rdataOffset).name;
     return rec;

@@ -70,7 +70,10 @@ async function queryInto(client: DnsClient, name: string, zone: string, types: n
     const reply = await client.query(name, type);
     if (reply.rcode === RCODE.NXDOMAIN) return;
     if (reply.rcode !== RCODE.NOERROR) {
-      throw new DnsRcodeError(reply.rcode, `DNS server ${client.label} answered ${rcodeName(reply.rcode)} to a query for ${name} ${typeName(type)}${reply.rcode === RCODE.REFUSED ? `: is it authoritative for ${zone}, and does it allow queries from here?` : ''}`);
+      throw new DnsRcodeError(
+        reply.rcode,
+        `DNS server ${client.label} answered ${rcodeName(reply.rcode)} to a query for ${name} ${typeName(type)}${reply.rcode === RCODE.REFUSED ? `: is it authoritative for ${zone}, and does it allow queries from here?` : ''}`,
+      );
     }
     // Only records owned by the name itself (an A query at a CNAME also returns the target's).
     for (const rec of reply.answers) if (rec.name === name) addRecord(state, rec.type, rec.rdata, rec.target);

@@ -35,7 +35,10 @@ function checkKey(key: string, selector: string): string {
 function parseRequirement(part: string, selector: string): Requirement {
   let m = /^(\S+?)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
   if (m) {
-    const values = (m[3] as string).split(',').map((v) => v.trim()).filter(Boolean);
+    const values = (m[3] as string)
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
     return { op: m[2] === 'in' ? 'in' : 'notin', key: checkKey(m[1] as string, selector), values };
   }
   m = /^(\S+?)\s*(!=|==|=)\s*(\S*)$/.exec(part);

@@ -37,17 +37,19 @@ describe('RFC 6762 §5.5 decision: how Linux shares UDP 5353 (experiment, networ
         waiting.shift()?.(JSON.parse(line) as Record<string, string[]>);
       }
     });
-    command = (line) => new Promise((resolve) => {
-      waiting.push(resolve);
-      child.stdin!.write(`${line}\n`);
-    });
+    command = (line) =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        child.stdin!.write(`${line}\n`);
+      });
   });
 
   after(async () => {
     await pair?.destroy();
   });
 
-  const send = (to: string, payload: string) => pair.exec(pair.b, '/usr/bin/python3', [SCRIPT, 'send', '--to', to, '--iface-address', pair.ipB, '--payload', payload]);
+  const send = (to: string, payload: string) =>
+    pair.exec(pair.b, '/usr/bin/python3', [SCRIPT, 'send', '--to', to, '--iface-address', pair.ipB, '--payload', payload]);
 
   test('wildcard sockets: unicast reaches only the last bound, multicast reaches all', async () => {
     await command('bind avahi wildcard');

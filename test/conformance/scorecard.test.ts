@@ -20,7 +20,26 @@ const skip = hasNetns() ? false : 'needs root and Linux network namespaces';
 const PEER = join(repoRoot(import.meta.url), 'test', 'conformance', 'peer.py');
 const ADDRESS = '10.0.0.10';
 /** Names announced at start, one per scenario so §6's one-second limit never links two scenarios. */
-const NAMES = ['conflict', 'zeroconf', 'qu', 'legacy', 'direct', 'known', 'tc-known', 'tc-extend', 'nsec', 'extra', 'multi', 'rate', 'ttl', 'header', 'junk', 'bye', 'exit-a', 'exit-b'];
+const NAMES = [
+  'conflict',
+  'zeroconf',
+  'qu',
+  'legacy',
+  'direct',
+  'known',
+  'tc-known',
+  'tc-extend',
+  'nsec',
+  'extra',
+  'multi',
+  'rate',
+  'ttl',
+  'header',
+  'junk',
+  'bye',
+  'exit-a',
+  'exit-b',
+];
 /** More DNS-SD instances, so the _http._tcp PTR answer needs several packets (RFC 6763 §12.1). */
 const FILLER = Array.from({ length: 12 }, (_, i) => `svc-${String(i + 1).padStart(2, '0')}`);
 
@@ -56,7 +75,20 @@ describe('RFC 6762 / RFC 6763 conformance scorecard (scripted peer, network name
 
   /** Runs one peer scenario; `act` makes the responder do something once the peer listens. */
   async function peer(scenario: string, names: string[], act?: () => Promise<void> | void, extra: string[] = []): Promise<PeerVerdict> {
-    const args = [PEER, scenario, '--iface', pair.ifB, '--responder', pair.ipA, '--responder6', pair.ll6A, '--address', ADDRESS, ...names.flatMap((n) => ['--name', n]), ...extra];
+    const args = [
+      PEER,
+      scenario,
+      '--iface',
+      pair.ifB,
+      '--responder',
+      pair.ipA,
+      '--responder6',
+      pair.ll6A,
+      '--address',
+      ADDRESS,
+      ...names.flatMap((n) => ['--name', n]),
+      ...extra,
+    ];
     const child = pair.spawn(pair.b, '/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const lines = readLines(child);
     let stderr = '';
@@ -90,15 +122,16 @@ describe('RFC 6762 / RFC 6763 conformance scorecard (scripted peer, network name
   }
 
   scenario('RFC 6762 §8.1', 'MUST', 'probing: 3 probes 250 ms apart, QU on the first, records in Authority', () =>
-    peer('probing', ['probe.local'], () => addName('probe')));
+    peer('probing', ['probe.local'], () => addName('probe')),
+  );
   scenario('RFC 6762 §8.3', 'MUST', 'announcing: 2 unsolicited responses 1 s apart, cache-flush set', () =>
-    peer('announcing', ['announce.local'], () => addName('announce')));
+    peer('announcing', ['announce.local'], () => addName('announce')),
+  );
   scenario('RFC 6762 §8.2', 'MUST', 'simultaneous probe, peer wins: defer 1 s, probe again', () =>
-    peer('tiebreak-lose', ['tie-lose.local'], () => addName('tie-lose')));
-  scenario('RFC 6762 §8.2', 'MUST', 'simultaneous probe, we win: keep probing', () =>
-    peer('tiebreak-win', ['tie-win.local'], () => addName('tie-win')));
-  scenario('RFC 6762 §10.1', 'SHOULD', 'goodbye: a removed name is multicast with TTL 0', () =>
-    peer('goodbye', ['bye.local'], () => rmSync(routeFile('bye'))));
+    peer('tiebreak-lose', ['tie-lose.local'], () => addName('tie-lose')),
+  );
+  scenario('RFC 6762 §8.2', 'MUST', 'simultaneous probe, we win: keep probing', () => peer('tiebreak-win', ['tie-win.local'], () => addName('tie-win')));
+  scenario('RFC 6762 §10.1', 'SHOULD', 'goodbye: a removed name is multicast with TTL 0', () => peer('goodbye', ['bye.local'], () => rmSync(routeFile('bye'))));
   scenario('RFC 6762 §5.4', 'SHOULD', 'QU question answered by unicast', () => peer('qu', ['qu.local']));
   scenario('RFC 6762 §6.7', 'MUST', 'legacy unicast: ID and question echoed, TTL ≤ 10, unicast reply', () => peer('legacy', ['legacy.local']));
   scenario('RFC 6762 §5.5', 'SHOULD', 'direct unicast query answered as QU', () => peer('direct-unicast', ['direct.local']));
@@ -109,7 +142,8 @@ describe('RFC 6762 / RFC 6763 conformance scorecard (scripted peer, network name
   scenario('RFC 6762 §6.1', 'MUST', 'NSEC for a type the name does not have', () => peer('nsec', ['nsec.local']));
   scenario('RFC 6762 §6.2', 'SHOULD', 'A answer carries AAAA or NSEC in Additional', () => peer('additionals-address', ['extra.local']));
   scenario('RFC 6763 §12.1', 'SHOULD', 'PTR answers carry SRV, TXT, A in the same packet', () =>
-    peer('additionals-ptr', ['_http._tcp.local'], undefined, ['--min-count', String(FILLER.length + 8)]));
+    peer('additionals-ptr', ['_http._tcp.local'], undefined, ['--min-count', String(FILLER.length + 8)]),
+  );
   scenario('RFC 6762 §6.3', 'SHOULD', 'several questions, one not ours: answer after 20–120 ms', () => peer('multi-question', ['multi.local']));
   scenario('RFC 6762 §6', 'MUST', 'multicast rate limit: once per second per record', () => peer('rate-limit', ['rate.local']));
   scenario('RFC 6762 §11', 'SHOULD', 'IP TTL 255 on everything sent (IPv4 and IPv6)', () => peer('ip-ttl', ['ttl.local']));
@@ -133,7 +167,8 @@ describe('RFC 6762 / RFC 6763 conformance scorecard (scripted peer, network name
     peer('goodbye', ['exit-a.local', 'exit-b.local', 'qu.local'], async () => {
       const { code } = await serve!.stop('SIGTERM');
       assert.equal(code, 0);
-    }));
+    }),
+  );
 });
 
 /** JSON lines from a child's stdout, one at a time. */

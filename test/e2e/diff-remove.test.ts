@@ -114,19 +114,24 @@ describe('kubectl mdns diff: names serve still answers, and a third-party respon
     try {
       const r = await runCli(pair, pair.a, ['diff', '-f', full]);
       assert.equal(r.code, 1, show(r));
-      assert.deepEqual(changeLines(r.stdout), [
-        '+ blog.local A 10.0.0.20',
-        '+ old.local A 10.0.0.10',
-        '+ old.local AAAA fd00::10',
-        `! shop.local A answered by ${pair.ipB} with 10.0.0.7 (wanted 10.0.0.10)`,
-      ], show(r));
+      assert.deepEqual(
+        changeLines(r.stdout),
+        [
+          '+ blog.local A 10.0.0.20',
+          '+ old.local A 10.0.0.10',
+          '+ old.local AAAA fd00::10',
+          `! shop.local A answered by ${pair.ipB} with 10.0.0.7 (wanted 10.0.0.10)`,
+        ],
+        show(r),
+      );
       assert.match(r.stdout, /^Summary: 2 to add, 0 to remove, 0 to change, 1 in conflict, 0 unchanged\.$/m);
       const json = await runCli(pair, pair.a, ['diff', '-f', full, '-o', 'json']);
       assert.equal(json.code, 1, show(json));
       const changes = (JSON.parse(json.stdout) as { changes: Record<string, unknown>[] }).changes;
-      assert.deepEqual(changes.filter((c) => c['action'] === 'conflict').map((c) => [c['name'], c['type'], c['before'], c['after'], c['detail']]), [
-        ['shop.local', 'A', ['10.0.0.7'], ['10.0.0.10'], `answered by ${pair.ipB} with 10.0.0.7`],
-      ]);
+      assert.deepEqual(
+        changes.filter((c) => c['action'] === 'conflict').map((c) => [c['name'], c['type'], c['before'], c['after'], c['detail']]),
+        [['shop.local', 'A', ['10.0.0.7'], ['10.0.0.10'], `answered by ${pair.ipB} with 10.0.0.7`]],
+      );
     } finally {
       await zc.stop();
     }
@@ -136,7 +141,13 @@ describe('kubectl mdns diff: names serve still answers, and a third-party respon
     serve = startServe(pair, pair.a, ['-f', full]);
     await serve.waitForLine(/serving 3 names\b/, 20_000);
     // Converged: diff from the same files finds nothing (retried only while the announcements settle).
-    const same = await eventually('diff against the running serve to show no differences', () => runCli(pair, pair.a, ['diff', '-f', full, '--timeout', '0.5']), (x) => x.code === 0, 15_000, 100);
+    const same = await eventually(
+      'diff against the running serve to show no differences',
+      () => runCli(pair, pair.a, ['diff', '-f', full, '--timeout', '0.5']),
+      (x) => x.code === 0,
+      15_000,
+      100,
+    );
     assert.deepEqual(changeLines(same.stdout), [], show(same));
     assert.match(same.stdout, /^Summary: 0 to add, 0 to remove, 0 to change, 0 in conflict, 3 unchanged\.$/m);
 
@@ -159,18 +170,29 @@ describe('kubectl mdns diff: names serve still answers, and a third-party respon
     assert.ok(elapsed < 6000, `one --timeout window, not one per step (${elapsed} ms for --timeout 3)`);
     // Read-only: only legacy queries (ephemeral source port) on the link, the browse among them;
     // serve's answers went straight back to diff's port on this host, never onto the link.
-    assert.deepEqual(packets.filter((p) => p.response), [], 'no response, announcement or goodbye on the link during diff');
-    assert.ok(packets.every((p) => p.srcPort !== 5353 && p.authorities.length === 0 && p.answers.length === 0), 'only legacy-unicast queries');
+    assert.deepEqual(
+      packets.filter((p) => p.response),
+      [],
+      'no response, announcement or goodbye on the link during diff',
+    );
+    assert.ok(
+      packets.every((p) => p.srcPort !== 5353 && p.authorities.length === 0 && p.answers.length === 0),
+      'only legacy-unicast queries',
+    );
     const asked = new Set(packets.flatMap((p) => p.questions.map((q) => `${q.name} ${q.type}`)));
-    for (const q of ['_http._tcp.local 12', '_https._tcp.local 12', 'shop.local 1', 'blog.local 28']) assert.ok(asked.has(q), `asked ${q}: ${[...asked].join(', ')}`);
+    for (const q of ['_http._tcp.local 12', '_https._tcp.local 12', 'shop.local 1', 'blog.local 28'])
+      assert.ok(asked.has(q), `asked ${q}: ${[...asked].join(', ')}`);
 
     const json = await runCli(pair, pair.a, ['diff', '-f', withoutOld, '-o', 'json']);
     assert.equal(json.code, 1, show(json));
     const out = JSON.parse(json.stdout) as { changes: Record<string, unknown>[]; summary: unknown };
-    assert.deepEqual(out.changes.map((c) => [c['target'], c['action'], c['name'], c['type'], c['before'], c['after']]), [
-      ['mdns', 'remove', 'old.local', 'A', ['10.0.0.10'], []],
-      ['mdns', 'remove', 'old.local', 'AAAA', ['fd00::10'], []],
-    ]);
+    assert.deepEqual(
+      out.changes.map((c) => [c['target'], c['action'], c['name'], c['type'], c['before'], c['after']]),
+      [
+        ['mdns', 'remove', 'old.local', 'A', ['10.0.0.10'], []],
+        ['mdns', 'remove', 'old.local', 'AAAA', ['fd00::10'], []],
+      ],
+    );
     assert.deepEqual(out.summary, { add: 0, remove: 1, change: 0, conflict: 0, unchanged: 2 });
 
     // And the unchanged files once more: still nothing.

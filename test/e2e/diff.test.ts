@@ -137,7 +137,16 @@ describe('kubectl mdns diff (e2e, network namespaces)', { skip, timeout: 120_000
     assert.equal(out['context'], 'double');
     assert.deepEqual(out['summary'], { add: 3, remove: 0, change: 0, conflict: 0, unchanged: 0 });
     const changes = out['changes'] as Record<string, unknown>[];
-    assert.deepEqual(changes[0], { target: 'mdns', action: 'add', name: 'api.local', type: 'A', before: [], after: ['172.18.0.10'], detail: '', routes: ['HTTPRoute/shop/shop'] });
+    assert.deepEqual(changes[0], {
+      target: 'mdns',
+      action: 'add',
+      name: 'api.local',
+      type: 'A',
+      before: [],
+      after: ['172.18.0.10'],
+      detail: '',
+      routes: ['HTTPRoute/shop/shop'],
+    });
     assert.equal(changes.length, 5);
   });
 
@@ -154,10 +163,24 @@ describe('kubectl mdns diff (e2e, network namespaces)', { skip, timeout: 120_000
         '+ shop.local AAAA fd00::10',
       ]);
       assert.match(r.stdout, /^Summary: 2 to add, 0 to remove, 0 to change, 1 in conflict, 0 unchanged\.$/m);
-      const json = JSON.parse((await runCli(pair, pair.a, ['diff', '--kubeconfig', api.kubeconfig, '-o', 'json'])).stdout) as { changes: Record<string, unknown>[] };
-      assert.deepEqual(json.changes.filter((c) => c['action'] === 'conflict'), [
-        { target: 'mdns', action: 'conflict', name: 'api.local', type: 'A', before: ['10.0.0.7'], after: ['172.18.0.10'], detail: `answered by ${pair.ipB} with 10.0.0.7`, routes: ['HTTPRoute/shop/shop'] },
-      ]);
+      const json = JSON.parse((await runCli(pair, pair.a, ['diff', '--kubeconfig', api.kubeconfig, '-o', 'json'])).stdout) as {
+        changes: Record<string, unknown>[];
+      };
+      assert.deepEqual(
+        json.changes.filter((c) => c['action'] === 'conflict'),
+        [
+          {
+            target: 'mdns',
+            action: 'conflict',
+            name: 'api.local',
+            type: 'A',
+            before: ['10.0.0.7'],
+            after: ['172.18.0.10'],
+            detail: `answered by ${pair.ipB} with 10.0.0.7`,
+            routes: ['HTTPRoute/shop/shop'],
+          },
+        ],
+      );
     } finally {
       await standIn.stop();
     }
@@ -190,12 +213,22 @@ describe('kubectl mdns diff (e2e, network namespaces)', { skip, timeout: 120_000
     assert.match(f.stdout, /^Summary: 1 to add, 0 to remove, 1 to change, 0 in conflict, 2 unchanged\.$/m);
     // While diff ran, nothing was sent on the link but diff's queries: serve's answers went
     // straight back to diff's port on this host (never over the veth), nothing was announced.
-    assert.deepEqual(packets.filter((p) => p.response), [], 'no response, announcement or goodbye on the link during diff');
-    assert.ok(packets.length > 0 && packets.every((p) => p.srcPort !== 5353), 'only diff\'s legacy queries');
+    assert.deepEqual(
+      packets.filter((p) => p.response),
+      [],
+      'no response, announcement or goodbye on the link during diff',
+    );
+    assert.ok(packets.length > 0 && packets.every((p) => p.srcPort !== 5353), "only diff's legacy queries");
 
     // A route created in the cluster is picked up by serve; diff converges to no differences.
     await api.apply([httpRoute('shop', 'cart', ['cart.local'])]);
-    await eventually('diff to converge after serve picked up the new route', () => runCli(pair, pair.a, ['diff', '--kubeconfig', api.kubeconfig, '--timeout', '0.5']), (x) => x.code === 0, 15_000, 100);
+    await eventually(
+      'diff to converge after serve picked up the new route',
+      () => runCli(pair, pair.a, ['diff', '--kubeconfig', api.kubeconfig, '--timeout', '0.5']),
+      (x) => x.code === 0,
+      15_000,
+      100,
+    );
 
     const stopped = await serve.stop('SIGTERM');
     serve = undefined;
@@ -206,7 +239,23 @@ describe('kubectl mdns diff (e2e, network namespaces)', { skip, timeout: 120_000
   test('unicast: orphan -, foreign !, changed ~; -o json is exactly the change list; the zone is not written', async (t) => {
     const serial = await named.soaSerial('dev.k8s');
     const zone = await named.zoneRecords('dev.k8s');
-    const args = ['diff', '--kubeconfig', api.kubeconfig, '-n', 'dev', '--zone', 'dev.k8s', '--dns-server', '127.0.0.1:53', '--tsig-key-name', named.key.name, '--tsig-secret-file', named.secretFile, '--owner-id', 'e2e'];
+    const args = [
+      'diff',
+      '--kubeconfig',
+      api.kubeconfig,
+      '-n',
+      'dev',
+      '--zone',
+      'dev.k8s',
+      '--dns-server',
+      '127.0.0.1:53',
+      '--tsig-key-name',
+      named.key.name,
+      '--tsig-secret-file',
+      named.secretFile,
+      '--owner-id',
+      'e2e',
+    ];
     const json = await runCli(pair, pair.a, [...args, '-o', 'json']);
     assert.equal(json.code, 1, json.stderr);
     const out = JSON.parse(json.stdout) as { changes: unknown[]; summary: unknown };
@@ -215,8 +264,26 @@ describe('kubectl mdns diff (e2e, network namespaces)', { skip, timeout: 120_000
       { target: 'unicast', action: 'add', name: 'new.dev.k8s', type: 'A', before: [], after: ['172.18.0.20'], detail: '', routes: app },
       { target: 'unicast', action: 'remove', name: 'old.dev.k8s', type: 'A', before: ['10.0.0.3'], after: [], detail: '', routes: ['HTTPRoute/old/old'] },
       { target: 'unicast', action: 'change', name: 'shop.dev.k8s', type: 'A', before: ['10.0.0.1'], after: ['172.18.0.20'], detail: '', routes: app },
-      { target: 'unicast', action: 'conflict', name: 'taken.dev.k8s', type: 'A', before: ['10.9.9.9'], after: ['172.18.0.20'], detail: 'record not created by kubectl-mdns', routes: app },
-      { target: 'unicast', action: 'conflict', name: 'theirs.dev.k8s', type: 'A', before: ['10.4.4.4'], after: ['172.18.0.20'], detail: 'owned by kubectl-mdns owner "other"', routes: app },
+      {
+        target: 'unicast',
+        action: 'conflict',
+        name: 'taken.dev.k8s',
+        type: 'A',
+        before: ['10.9.9.9'],
+        after: ['172.18.0.20'],
+        detail: 'record not created by kubectl-mdns',
+        routes: app,
+      },
+      {
+        target: 'unicast',
+        action: 'conflict',
+        name: 'theirs.dev.k8s',
+        type: 'A',
+        before: ['10.4.4.4'],
+        after: ['172.18.0.20'],
+        detail: 'owned by kubectl-mdns owner "other"',
+        routes: app,
+      },
     ]);
     assert.deepEqual(out.summary, { add: 1, remove: 1, change: 1, conflict: 2, unchanged: 1 });
 

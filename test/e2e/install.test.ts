@@ -33,7 +33,9 @@ const work = mkdtempSync(join(tmpdir(), 'kubectl-mdns-install-'));
 const home = join(work, 'home');
 mkdirSync(home);
 // Only the plugin's folder, Node and kubectl: no node_modules/.bin, no NODE_PATH.
-const systemPath = [...new Set([kubectl && dirname(kubectl), dirname(process.execPath), '/usr/bin', '/bin'].filter((d): d is string => Boolean(d)))].join(delimiter);
+const systemPath = [...new Set([kubectl && dirname(kubectl), dirname(process.execPath), '/usr/bin', '/bin'].filter((d): d is string => Boolean(d)))].join(
+  delimiter,
+);
 
 function run(cmd: string, args: string[], binDir: string, extraEnv: Record<string, string> = {}): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, {
@@ -87,7 +89,12 @@ function checksFor(label: string, binDir: () => string, hookDir: () => string = 
 
   test(`${label}: kubectl mdns version`, () => {
     const out = ok(run('kubectl', ['mdns', 'version'], binDir()), 'kubectl mdns version');
-    assert.match(out, new RegExp(`^kubectl-mdns v${pkg.version.replace(/\./g, '\\.')} \\(commit ([0-9a-f]{7}(-dirty)?|unknown), node ${process.version}, (linux|darwin)/\\w+\\)\\n$`));
+    assert.match(
+      out,
+      new RegExp(
+        `^kubectl-mdns v${pkg.version.replace(/\./g, '\\.')} \\(commit ([0-9a-f]{7}(-dirty)?|unknown), node ${process.version}, (linux|darwin)/\\w+\\)\\n$`,
+      ),
+    );
   });
 
   test(`${label}: kubectl mdns version -o json`, () => {
@@ -105,9 +112,15 @@ function checksFor(label: string, binDir: () => string, hookDir: () => string = 
     assert.match(header ?? '', /\bHOSTNAME\b.*\bSTATUS\b/);
     assert.equal(rows.length, 1, out);
     assert.match(rows[0] ?? '', /shop\.local\s+172\.18\.0\.10\b.*\bReady\b/);
-    const json = JSON.parse(ok(run('kubectl', ['mdns', 'list', '-f', fixtures, '-ojson'], binDir()), 'list -ojson')) as { kind: string; items: { hostname: string }[] };
+    const json = JSON.parse(ok(run('kubectl', ['mdns', 'list', '-f', fixtures, '-ojson'], binDir()), 'list -ojson')) as {
+      kind: string;
+      items: { hostname: string }[];
+    };
     assert.equal(json.kind, 'BindingList');
-    assert.deepEqual(json.items.map((i) => i.hostname), ['shop.local']);
+    assert.deepEqual(
+      json.items.map((i) => i.hostname),
+      ['shop.local'],
+    );
   });
 
   test(`${label}: kubectl mdns list -f examples/`, { skip: !haveExamples && 'examples/ has no manifests yet' }, () => {
@@ -119,7 +132,11 @@ function checksFor(label: string, binDir: () => string, hookDir: () => string = 
 
   test(`${label}: kubectl mdns tls ca creates a CA (the X.509 library loads from the install)`, () => {
     const caroot = join(work, `ca-${label.replace(/\W+/g, '-')}`);
-    const info = JSON.parse(ok(run('kubectl', ['mdns', 'tls', 'ca', '-o', 'json'], binDir(), { CAROOT: caroot }), 'tls ca -o json')) as { dir: string; created: boolean; fingerprintSHA256: string };
+    const info = JSON.parse(ok(run('kubectl', ['mdns', 'tls', 'ca', '-o', 'json'], binDir(), { CAROOT: caroot }), 'tls ca -o json')) as {
+      dir: string;
+      created: boolean;
+      fingerprintSHA256: string;
+    };
     assert.equal(info.dir, caroot);
     assert.equal(info.created, true);
     assert.match(info.fingerprintSHA256, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
@@ -134,7 +151,10 @@ function checksFor(label: string, binDir: () => string, hookDir: () => string = 
   });
 
   test(`${label}: kubectl's own completion completes the plugin (kubectl_complete-mdns)`, () => {
-    assert.ok(existsSync(join(hookDir(), 'kubectl_complete-mdns')), `no kubectl_complete-mdns in ${hookDir()} (npm: package.json "bin" must list "kubectl_complete-mdns": "plugin/kubectl_complete-mdns")`);
+    assert.ok(
+      existsSync(join(hookDir(), 'kubectl_complete-mdns')),
+      `no kubectl_complete-mdns in ${hookDir()} (npm: package.json "bin" must list "kubectl_complete-mdns": "plugin/kubectl_complete-mdns")`,
+    );
     const top = ok(run('kubectl', ['__complete', 'mdns', ''], hookDir()), 'kubectl __complete mdns ""');
     const names = top.split('\n').map((l) => l.split('\t')[0]);
     for (const cmd of ['list', 'diff', 'serve', 'version']) assert.ok(names.includes(cmd), `${cmd} in\n${top}`);
@@ -144,7 +164,10 @@ function checksFor(label: string, binDir: () => string, hookDir: () => string = 
   });
 
   test(`${label}: kubectl mdns completion bash|zsh`, () => {
-    assert.match(ok(run('kubectl', ['mdns', 'completion', 'bash'], binDir()), 'completion bash'), /complete -o default -F __kubectl_mdns_complete kubectl-mdns/);
+    assert.match(
+      ok(run('kubectl', ['mdns', 'completion', 'bash'], binDir()), 'completion bash'),
+      /complete -o default -F __kubectl_mdns_complete kubectl-mdns/,
+    );
     assert.match(ok(run('kubectl', ['mdns', 'completion', 'zsh'], binDir()), 'completion zsh'), /^#compdef kubectl-mdns/);
   });
 }
@@ -157,9 +180,14 @@ describe('install: krew-style, from the release archive', { skip: !kubectl && 'k
   const binWithHook = join(work, 'krew', 'bin-with-hook');
 
   before(() => {
-    ok(spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--out-dir', out, '--manifest', manifestPath], { cwd: root, encoding: 'utf8' }), 'scripts/package.mjs');
+    ok(
+      spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--out-dir', out, '--manifest', manifestPath], { cwd: root, encoding: 'utf8' }),
+      'scripts/package.mjs',
+    );
     // krew: unpack into a scratch folder, move each `files` entry into the store, link `bin`.
-    const manifest = yaml.load(readFileSync(manifestPath, 'utf8')) as { spec: { platforms: { selector: { matchLabels: Record<string, string> }; bin: string; files: { from: string; to: string }[] }[] } };
+    const manifest = yaml.load(readFileSync(manifestPath, 'utf8')) as {
+      spec: { platforms: { selector: { matchLabels: Record<string, string> }; bin: string; files: { from: string; to: string }[] }[] };
+    };
     const os = process.platform === 'darwin' ? 'darwin' : 'linux';
     const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
     const platform = manifest.spec.platforms.find((p) => p.selector.matchLabels['os'] === os && p.selector.matchLabels['arch'] === arch);
@@ -181,10 +209,26 @@ describe('install: krew-style, from the release archive', { skip: !kubectl && 'k
   });
 
   test('krew: the archive holds the executables, LICENSE and README.md, and no node_modules', () => {
-    const entries = ok(spawnSync('tar', ['-tzvf', join(out, archiveName)], { encoding: 'utf8' }), 'tar -tzvf').trim().split('\n');
+    const entries = ok(spawnSync('tar', ['-tzvf', join(out, archiveName)], { encoding: 'utf8' }), 'tar -tzvf')
+      .trim()
+      .split('\n');
     const names = entries.map((l) => l.split(/\s+/).at(-1) ?? '');
-    for (const f of ['kubectl-mdns', 'kubectl_complete-mdns', 'LICENSE', 'README.md', 'THIRD_PARTY_NOTICES.md', 'package.json', 'lib/start.mjs', 'lib/kubectl-mdns.cjs', 'lib/kubectl_complete-mdns.cjs']) assert.ok(names.includes(f), `${f} in ${names.join(' ')}`);
-    assert.ok(names.every((n) => !n.includes('node_modules')), 'no node_modules');
+    for (const f of [
+      'kubectl-mdns',
+      'kubectl_complete-mdns',
+      'LICENSE',
+      'README.md',
+      'THIRD_PARTY_NOTICES.md',
+      'package.json',
+      'lib/start.mjs',
+      'lib/kubectl-mdns.cjs',
+      'lib/kubectl_complete-mdns.cjs',
+    ])
+      assert.ok(names.includes(f), `${f} in ${names.join(' ')}`);
+    assert.ok(
+      names.every((n) => !n.includes('node_modules')),
+      'no node_modules',
+    );
     for (const exe of ['kubectl-mdns', 'kubectl_complete-mdns']) {
       const line = entries.find((l) => l.endsWith(` ${exe}`)) ?? '';
       assert.match(line, /^-rwxr-xr-x /, `${exe} is executable`);
@@ -195,7 +239,9 @@ describe('install: krew-style, from the release archive', { skip: !kubectl && 'k
   });
 
   test('krew: the manifest npm run package writes matches the archive and package.json', () => {
-    const sha = createHash('sha256').update(readFileSync(join(out, archiveName))).digest('hex');
+    const sha = createHash('sha256')
+      .update(readFileSync(join(out, archiveName)))
+      .digest('hex');
     const manifest = yaml.load(readFileSync(manifestPath, 'utf8')) as { spec: { version: string; platforms: { sha256: string; uri: string }[] } };
     assert.equal(manifest.spec.version, `v${pkg.version}`);
     assert.equal(manifest.spec.platforms.length, 4);
@@ -210,12 +256,19 @@ describe('install: krew-style, from the release archive', { skip: !kubectl && 'k
 
   test('krew: rebuilding gives the same archive, byte for byte', () => {
     const again = join(work, 'release-again');
-    ok(spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--out-dir', again, '--no-manifest'], { cwd: root, encoding: 'utf8' }), 'scripts/package.mjs again');
+    ok(
+      spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--out-dir', again, '--no-manifest'], { cwd: root, encoding: 'utf8' }),
+      'scripts/package.mjs again',
+    );
     const sha = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex');
     assert.equal(sha(join(again, archiveName)), sha(join(out, archiveName)));
   });
 
-  checksFor('krew', () => bin, () => binWithHook);
+  checksFor(
+    'krew',
+    () => bin,
+    () => binWithHook,
+  );
 
   test('krew: version, --help and list -f never load the Kubernetes client chunk', () => {
     // A copy of the installed plugin without its largest chunk (the Kubernetes client, >1 MB):
@@ -234,7 +287,10 @@ describe('install: krew-style, from the release archive', { skip: !kubectl && 'k
     assert.match(ok(run('kubectl', ['mdns', 'list', '-f', fixtures], leanBin), 'list -f without the client'), /shop\.local/);
     // The check can fail: a command that talks to a cluster does load that chunk.
     const kubeconfig = join(work, 'unreachable.kubeconfig');
-    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\n');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\n',
+    );
     const cluster = run('kubectl', ['mdns', 'list', '--kubeconfig', kubeconfig, '--request-timeout', '2s'], leanBin);
     assert.equal(cluster.status, 2);
     assert.ok(cluster.stderr.includes(big[0] as string), cluster.stderr);
@@ -256,7 +312,10 @@ describe('install: npm pack, then npm install -g into a prefix', { skip: (!kubec
     // What `prepack` does: record the commit, since an npm install has no .git to read.
     ok(spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--stamp'], { cwd: root, encoding: 'utf8' }), 'package.mjs --stamp');
     // --ignore-scripts: the suite already built dist/, and a tsc run here would rewrite files other tests are reading.
-    const packed = ok(spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', timeout: 120_000 }), 'npm pack');
+    const packed = ok(
+      spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', timeout: 120_000 }),
+      'npm pack',
+    );
     const tarball = join(work, (JSON.parse(packed) as { filename: string }[])[0]?.filename ?? '');
     assert.ok(existsSync(tarball), tarball);
     ok(
@@ -272,7 +331,8 @@ describe('install: npm pack, then npm install -g into a prefix', { skip: (!kubec
 
   test('npm: the package holds the built CLI, the plugin executables and LICENSE', () => {
     const installed = join(prefix, 'lib', 'node_modules', 'kubectl-mdns');
-    for (const f of ['plugin/kubectl-mdns', 'plugin/kubectl_complete-mdns', 'dist/src/cli/main.js', 'dist/src/build-info.json', 'LICENSE', 'README.md']) assert.ok(existsSync(join(installed, f)), f);
+    for (const f of ['plugin/kubectl-mdns', 'plugin/kubectl_complete-mdns', 'dist/src/cli/main.js', 'dist/src/build-info.json', 'LICENSE', 'README.md'])
+      assert.ok(existsSync(join(installed, f)), f);
     assert.ok(!existsSync(join(installed, 'dist', 'test')), 'no compiled tests in the package');
   });
 

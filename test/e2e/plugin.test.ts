@@ -70,7 +70,8 @@ describe('kubectl mdns through the real kubectl (e2e)', { skip, timeout: 60_000 
     const requests = ((await api.admin('requests')) as { items: { path: string; token?: string }[] }).items;
     const listed = requests.filter((q) => q.path.includes('/httproutes'));
     assert.ok(listed.length > 0, 'routes were listed from the double');
-    for (const q of requests.filter((x) => !x.path.startsWith('/_admin'))) assert.equal(q.token, api.token, `every API request carries the bearer token: ${q.path}`);
+    for (const q of requests.filter((x) => !x.path.startsWith('/_admin')))
+      assert.equal(q.token, api.token, `every API request carries the bearer token: ${q.path}`);
 
     const table = await runKubectl(pair, pair.a, ['mdns', 'list', '--kubeconfig', api.kubeconfig], { env: cliEnv({}, home) });
     assert.equal(table.code, 0, table.stderr);
@@ -92,7 +93,9 @@ describe('kubectl mdns through the real kubectl (e2e)', { skip, timeout: 60_000 
     assert.match(r.stdout, new RegExp(`^Summary: ${doc.summary.add} to add,`, 'm'), 'text and YAML agree');
   });
 
-  test('diff colors its lines on a TTY only, and never with NO_COLOR', { skip: existsSync('/usr/bin/script') ? false : 'needs script(1) for a pseudo-terminal' }, async () => {
+  test('diff colors its lines on a TTY only, and never with NO_COLOR', {
+    skip: existsSync('/usr/bin/script') ? false : 'needs script(1) for a pseudo-terminal',
+  }, async () => {
     const cmd = `${process.execPath} ${PLUGIN} diff -f ${join(ROOT, 'examples')} --timeout 0.3`;
     const env = cliEnv({}, home);
     delete env['NO_COLOR'];

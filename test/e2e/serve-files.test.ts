@@ -45,7 +45,12 @@ describe('kubectl mdns serve -f: manifest edits are events (e2e, network namespa
   test('an edited gateway address is served after the save, and reported as a change', async () => {
     const from = serve!.lines.length;
     writeManifest(gwFile, [gateway('infra', 'gw', { addresses: ['10.0.0.11'] })]);
-    await eventually('shop.local moves to 10.0.0.11', () => ask('shop.local'), (a) => a.join() === '10.0.0.11', 10_000);
+    await eventually(
+      'shop.local moves to 10.0.0.11',
+      () => ask('shop.local'),
+      (a) => a.join() === '10.0.0.11',
+      10_000,
+    );
     await serve!.waitForLine(/^~ serve: shop\.local 10\.0\.0\.11 .*\(was 10\.0\.0\.10\)/, 5_000, from);
   });
 
@@ -61,7 +66,12 @@ describe('kubectl mdns serve -f: manifest edits are events (e2e, network namespa
     const from = serve!.lines.length;
     rmSync(blogFile);
     await serve!.waitForLine(/^- serve: blog\.local /, 10_000, from);
-    await eventually('blog.local no longer answered', () => ask('blog.local'), (a) => a.length === 0, 10_000);
+    await eventually(
+      'blog.local no longer answered',
+      () => ask('blog.local'),
+      (a) => a.length === 0,
+      10_000,
+    );
     assert.deepEqual(await ask('shop.local'), ['10.0.0.11']);
   });
 
@@ -69,7 +79,12 @@ describe('kubectl mdns serve -f: manifest edits are events (e2e, network namespa
     const from = serve!.lines.length;
     writeManifest(blogFile, [httpRoute('blog', 'blog', ['blog.local'])]);
     await serve!.waitForLine(/^\+ serve: blog\.local 10\.0\.0\.11/, 10_000, from);
-    await eventually('blog.local answered again', () => ask('blog.local'), (a) => a.join() === '10.0.0.11', 10_000);
+    await eventually(
+      'blog.local answered again',
+      () => ask('blog.local'),
+      (a) => a.join() === '10.0.0.11',
+      10_000,
+    );
   });
 
   test('SIGHUP (the terminal went away): goodbye and exit 0', async () => {

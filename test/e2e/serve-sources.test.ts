@@ -19,7 +19,13 @@ const hostnameGateway = {
 };
 
 const OBJECTS = [
-  gateway('infra', 'gw', { addresses: ['172.18.0.10'], listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }, { name: 'postgres', port: 5432, protocol: 'TCP' }] }),
+  gateway('infra', 'gw', {
+    addresses: ['172.18.0.10'],
+    listeners: [
+      { name: 'http', port: 80, protocol: 'HTTP' },
+      { name: 'postgres', port: 5432, protocol: 'TCP' },
+    ],
+  }),
   hostnameGateway,
   {
     apiVersion: 'v1',
@@ -62,7 +68,20 @@ describe('kubectl mdns serve: Services, annotations, TCPRoute, CNAME (e2e, netwo
   test('a Service resolves in B and lands in BIND; a TCPRoute resolves; a Hostname address is a CNAME, removed with its route', async () => {
     const named = await startNamedIn(pair, pair.a, join(tmp.dir, 'named'), { zones: ['dev.k8s'] });
     try {
-      const flags = ['--kubeconfig', api.kubeconfig, '--zone', 'dev.k8s', '--dns-server', '127.0.0.1:53', '--tsig-key-name', named.key.name, '--tsig-secret-file', named.secretFile, '--owner-id', 'e2e'];
+      const flags = [
+        '--kubeconfig',
+        api.kubeconfig,
+        '--zone',
+        'dev.k8s',
+        '--dns-server',
+        '127.0.0.1:53',
+        '--tsig-key-name',
+        named.key.name,
+        '--tsig-secret-file',
+        named.secretFile,
+        '--owner-id',
+        'e2e',
+      ];
       serve = startServe(pair, pair.a, flags);
       await serve.waitForLine(/serving \d+ names?\b/, 20_000);
 
@@ -77,7 +96,11 @@ describe('kubectl mdns serve: Services, annotations, TCPRoute, CNAME (e2e, netwo
         'web.dev.k8s A 172.18.0.30',
         `web.dev.k8s TXT ${owned('Service/apps/web')}`,
       ];
-      await eventually('the zone to hold the Service and the CNAME', () => named.zoneRecords('dev.k8s'), (z) => JSON.stringify(z) === JSON.stringify(zone));
+      await eventually(
+        'the zone to hold the Service and the CNAME',
+        () => named.zoneRecords('dev.k8s'),
+        (z) => JSON.stringify(z) === JSON.stringify(zone),
+      );
 
       await api.remove('HTTPRoute', 'shop', 'cn');
       await eventually(

@@ -113,24 +113,58 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
 
       // A new route, then its gateway moving: B sees both.
       await api.apply([httpRoute('blog', 'news', ['news.local'], { namespace: 'infra', name: 'gw2' })]);
-      await eventually('news.local to resolve', () => digMdns(pair, pair.b, pair.ipA, 'news.local', 'A'), (v) => v.join() === '172.18.0.20');
+      await eventually(
+        'news.local to resolve',
+        () => digMdns(pair, pair.b, pair.ipA, 'news.local', 'A'),
+        (v) => v.join() === '172.18.0.20',
+      );
       await api.apply([gateway('infra', 'gw2', { addresses: ['172.18.0.21', '172.18.0.22'] })]);
-      await eventually('blog.local to follow its gateway', () => digMdns(pair, pair.b, pair.ipA, 'blog.local', 'A'), (v) => v.join() === '172.18.0.21,172.18.0.22');
-      await eventually('news.local to follow its gateway', () => digMdns(pair, pair.b, pair.ipA, 'news.local', 'A'), (v) => v.join() === '172.18.0.21,172.18.0.22');
+      await eventually(
+        'blog.local to follow its gateway',
+        () => digMdns(pair, pair.b, pair.ipA, 'blog.local', 'A'),
+        (v) => v.join() === '172.18.0.21,172.18.0.22',
+      );
+      await eventually(
+        'news.local to follow its gateway',
+        () => digMdns(pair, pair.b, pair.ipA, 'news.local', 'A'),
+        (v) => v.join() === '172.18.0.21,172.18.0.22',
+      );
       // A new gateway with a route on it.
-      await api.apply([gateway('infra', 'gw3', { addresses: ['172.18.0.40', 'fd00::40'] }), httpRoute('blog', 'later', ['later.local'], { namespace: 'infra', name: 'gw3' })]);
-      await eventually('later.local on a new gateway', () => zeroconfLookup(pair, pair.b, ['later.local'], 1.2), (v) => JSON.stringify(v['later.local']) === JSON.stringify({ A: ['172.18.0.40'], AAAA: ['fd00::40'] }));
+      await api.apply([
+        gateway('infra', 'gw3', { addresses: ['172.18.0.40', 'fd00::40'] }),
+        httpRoute('blog', 'later', ['later.local'], { namespace: 'infra', name: 'gw3' }),
+      ]);
+      await eventually(
+        'later.local on a new gateway',
+        () => zeroconfLookup(pair, pair.b, ['later.local'], 1.2),
+        (v) => JSON.stringify(v['later.local']) === JSON.stringify({ A: ['172.18.0.40'], AAAA: ['fd00::40'] }),
+      );
       // The pending gateway gets an address: its route becomes Ready.
       await api.apply([gateway('infra', 'waiting', { addresses: ['172.18.0.30'] })]);
-      await eventually('preview.local to appear once its gateway has an address', () => digMdns(pair, pair.b, pair.ipA, 'preview.local', 'A'), (v) => v.join() === '172.18.0.30');
+      await eventually(
+        'preview.local to appear once its gateway has an address',
+        () => digMdns(pair, pair.b, pair.ipA, 'preview.local', 'A'),
+        (v) => v.join() === '172.18.0.30',
+      );
 
       // Deleting a route: avahi drops the names at once (the goodbye), not after the 120 s TTL.
       const watch = await avahi.watch(['api.local:A', 'shop.local:A']);
       try {
-        await eventually('avahi to hold api.local', async () => watch.events.filter((e) => e.event === 'new').map((e) => e.key), (keys) => keys.includes('api.local:A') && keys.includes('shop.local:A'), 10_000);
+        await eventually(
+          'avahi to hold api.local',
+          async () => watch.events.filter((e) => e.event === 'new').map((e) => e.key),
+          (keys) => keys.includes('api.local:A') && keys.includes('shop.local:A'),
+          10_000,
+        );
         const t0 = Date.now();
         await api.remove('HTTPRoute', 'shop', 'shop');
-        await eventually('avahi to drop api.local and shop.local', async () => watch.events.filter((e) => e.event === 'remove').map((e) => e.key), (keys) => keys.includes('api.local:A') && keys.includes('shop.local:A'), 5_000, 50);
+        await eventually(
+          'avahi to drop api.local and shop.local',
+          async () => watch.events.filter((e) => e.event === 'remove').map((e) => e.key),
+          (keys) => keys.includes('api.local:A') && keys.includes('shop.local:A'),
+          5_000,
+          50,
+        );
         const took = Date.now() - t0;
         t.diagnostic(`deleted route's names left avahi's cache after ${took} ms`);
         assert.ok(took < 3_000, `gone from avahi's cache within ~1.5 s of the delete because of the goodbye (took ${took} ms)`);
@@ -140,7 +174,11 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
       assert.deepEqual(await digMdns(pair, pair.b, pair.ipA, 'shop.local', 'A'), [], 'no answer for a deleted name');
       // Deleting a gateway takes its routes' names with it.
       await api.remove('Gateway', 'infra', 'waiting');
-      await eventually('preview.local to go with its gateway', () => digMdns(pair, pair.b, pair.ipA, 'preview.local', 'A'), (v) => v.length === 0);
+      await eventually(
+        'preview.local to go with its gateway',
+        () => digMdns(pair, pair.b, pair.ipA, 'preview.local', 'A'),
+        (v) => v.length === 0,
+      );
 
       termAt = Date.now() / 1000;
       const stopped = await serve.stop('SIGTERM');
@@ -171,15 +209,29 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
       }
     });
     for (const e of events) for (const k of ['time', 'kind', 'source', 'message']) assert.ok(k in e, `${k} in ${JSON.stringify(e)}`);
-    assert.ok(events.some((e) => e['kind'] === 'added' && e['hostname'] === 'news.local'), 'an added line for news.local');
-    assert.ok(events.some((e) => e['kind'] === 'removed' && e['hostname'] === 'shop.local'), 'a removed line for shop.local');
-    assert.ok(events.some((e) => e['kind'] === 'changed' && e['hostname'] === 'blog.local'), 'a changed line for blog.local');
+    assert.ok(
+      events.some((e) => e['kind'] === 'added' && e['hostname'] === 'news.local'),
+      'an added line for news.local',
+    );
+    assert.ok(
+      events.some((e) => e['kind'] === 'removed' && e['hostname'] === 'shop.local'),
+      'a removed line for shop.local',
+    );
+    assert.ok(
+      events.some((e) => e['kind'] === 'changed' && e['hostname'] === 'blog.local'),
+      'a changed line for blog.local',
+    );
     serve = undefined;
     await avahi.stop();
     avahi = undefined;
     // Back to the starting objects for the next test.
     await api.apply(OBJECTS);
-    for (const [kind, ns, name] of [['HTTPRoute', 'blog', 'news'], ['HTTPRoute', 'blog', 'later'], ['Gateway', 'infra', 'gw3']] as const) await api.remove(kind, ns, name);
+    for (const [kind, ns, name] of [
+      ['HTTPRoute', 'blog', 'news'],
+      ['HTTPRoute', 'blog', 'later'],
+      ['Gateway', 'infra', 'gw3'],
+    ] as const)
+      await api.remove(kind, ns, name);
   });
 
   test('the API double restarted, watches dropped, 410 Gone: serve keeps answering and converges', async () => {
@@ -190,14 +242,29 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
     // 1. The API server goes away for a while: names keep resolving meanwhile.
     await api.admin('restart', { downMs: 1500 });
     assert.deepEqual(await digMdns(pair, pair.b, pair.ipA, 'shop.local', 'A'), ['172.18.0.10'], 'still answering while the API server is down');
-    await eventually('the API double to listen again', () => api.admin('watches'), () => true, 15_000);
+    await eventually(
+      'the API double to listen again',
+      () => api.admin('watches'),
+      () => true,
+      15_000,
+    );
     await api.apply([httpRoute('r1', 'one', ['one.local'])]);
-    await eventually('a route created across the restart', () => digMdns(pair, pair.b, pair.ipA, 'one.local', 'A'), (v) => v.join() === '172.18.0.10', 30_000);
+    await eventually(
+      'a route created across the restart',
+      () => digMdns(pair, pair.b, pair.ipA, 'one.local', 'A'),
+      (v) => v.join() === '172.18.0.10',
+      30_000,
+    );
 
     // 2. Watches cut.
     await api.admin('drop-watches');
     await api.apply([httpRoute('r2', 'two', ['two.local'])]);
-    await eventually('a route created after the watches were cut', () => digMdns(pair, pair.b, pair.ipA, 'two.local', 'A'), (v) => v.join() === '172.18.0.10', 30_000);
+    await eventually(
+      'a route created after the watches were cut',
+      () => digMdns(pair, pair.b, pair.ipA, 'two.local', 'A'),
+      (v) => v.join() === '172.18.0.10',
+      30_000,
+    );
 
     // 3. History compacted and watches cut: the re-watch gets 410 Gone and must relist; a
     // delete that happened meanwhile must not be missed.
@@ -206,8 +273,18 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
     await api.remove('HTTPRoute', 'r1', 'one');
     await api.apply([httpRoute('r3', 'three', ['three.local'])]);
     await api.admin('compact');
-    await eventually('three.local after 410 Gone', () => digMdns(pair, pair.b, pair.ipA, 'three.local', 'A'), (v) => v.join() === '172.18.0.10', 30_000);
-    await eventually('one.local gone after 410 Gone', () => digMdns(pair, pair.b, pair.ipA, 'one.local', 'A'), (v) => v.length === 0, 30_000);
+    await eventually(
+      'three.local after 410 Gone',
+      () => digMdns(pair, pair.b, pair.ipA, 'three.local', 'A'),
+      (v) => v.join() === '172.18.0.10',
+      30_000,
+    );
+    await eventually(
+      'one.local gone after 410 Gone',
+      () => digMdns(pair, pair.b, pair.ipA, 'one.local', 'A'),
+      (v) => v.length === 0,
+      30_000,
+    );
     assert.deepEqual(await digMdns(pair, pair.b, pair.ipA, 'shop.local', 'A'), ['172.18.0.10']);
     assert.equal(serve.child.exitCode, null, 'serve is still running');
 
@@ -215,7 +292,11 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
     serve = undefined;
     assert.equal(stopped.code, 0);
     assert.ok(stopped.ms < 2_000, `SIGINT exits within 2 s (took ${stopped.ms} ms)`);
-    for (const [ns, name] of [['r2', 'two'], ['r3', 'three']] as const) await api.remove('HTTPRoute', ns, name);
+    for (const [ns, name] of [
+      ['r2', 'two'],
+      ['r3', 'three'],
+    ] as const)
+      await api.remove('HTTPRoute', ns, name);
   });
 
   test('-f manifests: SIGINT says goodbye for every name and exits 0 within 2 s, nothing left behind', async (t) => {
@@ -241,7 +322,10 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
     } finally {
       packets = await capture.stop();
     }
-    assert.ok(serve.lines.some((l) => /SIGINT: saying goodbye/.test(l)), serve.lines.join('\n'));
+    assert.ok(
+      serve.lines.some((l) => /SIGINT: saying goodbye/.test(l)),
+      serve.lines.join('\n'),
+    );
     const bye = goodbyes(packets, pair.ipA, intAt - 0.05);
     assert.deepEqual(bye.get('web.local'), ['10.77.0.1', 'fd00::77']);
     assert.deepEqual(bye.get('www.local'), ['10.77.0.1', 'fd00::77']);
@@ -259,16 +343,41 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
     });
     try {
       await api.apply([httpRoute('dev', 'app', ['app.dev.k8s', 'api.dev.k8s', 'taken.dev.k8s'], { namespace: 'infra', name: 'gw2' })]);
-      const flags = ['--kubeconfig', api.kubeconfig, '--zone', 'dev.k8s', '--dns-server', '127.0.0.1:53', '--tsig-key-name', named.key.name, '--tsig-secret-file', named.secretFile, '--owner-id', 'e2e'];
+      const flags = [
+        '--kubeconfig',
+        api.kubeconfig,
+        '--zone',
+        'dev.k8s',
+        '--dns-server',
+        '127.0.0.1:53',
+        '--tsig-key-name',
+        named.key.name,
+        '--tsig-secret-file',
+        named.secretFile,
+        '--owner-id',
+        'e2e',
+      ];
       serve = startServe(pair, pair.a, flags);
       await serve.waitForLine(/serving \d+ names?\b/, 20_000);
       const txt = owned('HTTPRoute/dev/app');
       await eventually(
         'the zone to hold exactly the desired records',
         () => named.zoneRecords('dev.k8s'),
-        (z) => JSON.stringify(z) === JSON.stringify(['api.dev.k8s A 172.18.0.20', `api.dev.k8s TXT ${txt}`, 'app.dev.k8s A 172.18.0.20', `app.dev.k8s TXT ${txt}`, 'ns.dev.k8s A 127.0.0.1', 'taken.dev.k8s A 10.9.9.9']),
+        (z) =>
+          JSON.stringify(z) ===
+          JSON.stringify([
+            'api.dev.k8s A 172.18.0.20',
+            `api.dev.k8s TXT ${txt}`,
+            'app.dev.k8s A 172.18.0.20',
+            `app.dev.k8s TXT ${txt}`,
+            'ns.dev.k8s A 127.0.0.1',
+            'taken.dev.k8s A 10.9.9.9',
+          ]),
       );
-      assert.ok(serve.lines.some((l) => /taken\.dev\.k8s/.test(l)), `the foreign record at taken.dev.k8s is reported:\n${serve.lines.join('\n')}`);
+      assert.ok(
+        serve.lines.some((l) => /taken\.dev\.k8s/.test(l)),
+        `the foreign record at taken.dev.k8s is reported:\n${serve.lines.join('\n')}`,
+      );
       assert.deepEqual(await digMdns(pair, pair.b, pair.ipA, 'shop.local', 'A'), ['172.18.0.10'], 'mDNS keeps working beside unicast');
 
       // A change in the cluster reaches the zone.
@@ -276,7 +385,16 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
       await eventually(
         'the zone to follow the changed route',
         () => named.zoneRecords('dev.k8s'),
-        (z) => JSON.stringify(z) === JSON.stringify(['app.dev.k8s A 172.18.0.20', `app.dev.k8s TXT ${txt}`, 'new.dev.k8s A 172.18.0.20', `new.dev.k8s TXT ${txt}`, 'ns.dev.k8s A 127.0.0.1', 'taken.dev.k8s A 10.9.9.9']),
+        (z) =>
+          JSON.stringify(z) ===
+          JSON.stringify([
+            'app.dev.k8s A 172.18.0.20',
+            `app.dev.k8s TXT ${txt}`,
+            'new.dev.k8s A 172.18.0.20',
+            `new.dev.k8s TXT ${txt}`,
+            'ns.dev.k8s A 127.0.0.1',
+            'taken.dev.k8s A 10.9.9.9',
+          ]),
       );
 
       // With serve in sync, diff has nothing to say about either target.

@@ -39,19 +39,39 @@ describe('tls ca --serve: rootCA.pem for phones at <hostname>-ca.local', { skip,
 
   test('URL and QR code printed; the name resolves over mDNS; the URL serves rootCA.pem and nothing else', async () => {
     const env = cliEnv({ CAROOT: caDir });
-    const child = pair.spawn(pair.a, process.execPath, [PLUGIN, 'tls', 'ca', '--serve', '--port', '8099', '--interface', pair.ifA], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = pair.spawn(pair.a, process.execPath, [PLUGIN, 'tls', 'ca', '--serve', '--port', '8099', '--interface', pair.ifA], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let stdout = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     try {
-      await eventually('the URL line', async () => stderr, (s) => /Serving rootCA\.pem at/.test(s) && /Android/.test(s), 20_000);
+      await eventually(
+        'the URL line',
+        async () => stderr,
+        (s) => /Serving rootCA\.pem at/.test(s) && /Android/.test(s),
+        20_000,
+      );
       assert.match(stderr, new RegExp(`Serving rootCA\\.pem at http://${name.replace(/\./g, '\\.')}:8099/`));
       assert.match(stderr, /[▀▄█]{5,}/, 'a QR code in half blocks');
       assert.match(stdout, /CA folder:\s+\S+ \(created\)/);
-      const found = await eventually('zeroconf sees the name', () => zeroconfLookup(pair, pair.b, [name]), (r) => (r[name]?.A ?? []).includes(pair.ipA), 20_000);
+      const found = await eventually(
+        'zeroconf sees the name',
+        () => zeroconfLookup(pair, pair.b, [name]),
+        (r) => (r[name]?.A ?? []).includes(pair.ipA),
+        20_000,
+      );
       assert.deepEqual(found[name]!.A, [pair.ipA]);
-      const curl = (url: string) => runIn(pair, pair.b, 'sh', ['-c', 'mount --bind "$0" /run/avahi-daemon && exec "$@"', avahi.runDir, 'curl', '-sS', '-o', '-', '-w', '\\n%{http_code} %{content_type}', url], { timeoutMs: 30_000 });
+      const curl = (url: string) =>
+        runIn(
+          pair,
+          pair.b,
+          'sh',
+          ['-c', 'mount --bind "$0" /run/avahi-daemon && exec "$@"', avahi.runDir, 'curl', '-sS', '-o', '-', '-w', '\\n%{http_code} %{content_type}', url],
+          { timeoutMs: 30_000 },
+        );
       const got = await curl(`http://${name}:8099/rootCA.pem`);
       assert.equal(got.code, 0, got.stderr);
       const pem = readFileSync(join(caDir, 'rootCA.pem'), 'utf8');

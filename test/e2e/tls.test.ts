@@ -85,11 +85,16 @@ describe('tls end to end: Chromium trusts https://shop.local/', { skip, timeout:
     assert.equal(tls.code, 0, tls.stderr + tls.stdout);
     const report = JSON.parse(tls.stdout) as { kind: string; items: { action: string; secret: { namespace: string; name: string }; hostnames: string[] }[] };
     assert.equal(report.kind, 'TLSReport');
-    assert.deepEqual(report.items.map((i) => [i.action, `${i.secret.namespace}/${i.secret.name}`, i.hostnames.join(',')]), [['created', 'infra/shop-cert', 'shop.local']]);
+    assert.deepEqual(
+      report.items.map((i) => [i.action, `${i.secret.namespace}/${i.secret.name}`, i.hostnames.join(',')]),
+      [['created', 'infra/shop-cert', 'shop.local']],
+    );
     assert.doesNotMatch(tls.stdout + tls.stderr, /PRIVATE KEY/);
 
     // 3. The gateway: a TLS server on the gateway address with the Secret's certificate and key.
-    const objs = (await api.admin('objects')) as { items: { kind: string; metadata: { namespace: string; name: string }; type?: string; data?: Record<string, string> }[] };
+    const objs = (await api.admin('objects')) as {
+      items: { kind: string; metadata: { namespace: string; name: string }; type?: string; data?: Record<string, string> }[];
+    };
     const secret = objs.items.find((o) => o.kind === 'Secret' && o.metadata.name === 'shop-cert');
     assert.equal(secret?.type, 'kubernetes.io/tls');
     const crt = join(tmp.dir, 'gw.crt');
@@ -124,7 +129,27 @@ describe('tls end to end: Chromium trusts https://shop.local/', { skip, timeout:
 
     // 7. openssl agrees: verified with the CA, refused without it.
     const sclient = (caArgs: string[]) =>
-      runIn(pair, pair.b, 'sh', ['-c', 'mount --bind "$0" /run/avahi-daemon && exec "$@"', avahi.runDir, 'openssl', 's_client', '-connect', 'shop.local:443', '-servername', 'shop.local', '-verify_return_error', '-verify_hostname', 'shop.local', ...caArgs], { timeoutMs: 30_000 });
+      runIn(
+        pair,
+        pair.b,
+        'sh',
+        [
+          '-c',
+          'mount --bind "$0" /run/avahi-daemon && exec "$@"',
+          avahi.runDir,
+          'openssl',
+          's_client',
+          '-connect',
+          'shop.local:443',
+          '-servername',
+          'shop.local',
+          '-verify_return_error',
+          '-verify_hostname',
+          'shop.local',
+          ...caArgs,
+        ],
+        { timeoutMs: 30_000 },
+      );
     const good = await sclient(['-CAfile', join(caDir, 'rootCA.pem'), '-no-CApath', '-no-CAstore']);
     assert.equal(good.code, 0, good.stderr);
     assert.match(good.stdout, /Verify return code: 0 \(ok\)/);

@@ -71,7 +71,10 @@ function serve(args: string[]): { child: ChildProcess; stderr(): string; waitFor
 
 /** The message of the one error line of a failed run (`error: …`, or its JSON line). */
 function errorMessage(r: Run): string {
-  const text = r.stderr.split('\n').filter((l) => l.startsWith('error: ')).map((l) => l.slice('error: '.length));
+  const text = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('error: '))
+    .map((l) => l.slice('error: '.length));
   const json = r.stderr
     .split('\n')
     .filter((l) => l.startsWith('{'))
@@ -151,8 +154,20 @@ test('every failure through the CLI, with -v and as JSON lines, prints no secret
 
     const cases: { what: string; port: number; key: string; error: RegExp; secret: Buffer }[] = [
       { what: 'wrong secret (BADSIG)', port: named.port, key: wrong, error: /BADSIG/, secret: wrongSecret },
-      { what: 'unknown key (BADKEY)', port: named.port, key: unknown, error: /does not know TSIG key "nobody" with algorithm hmac-sha512 \(BADKEY\)/, secret: named.secretBuffer },
-      { what: 'update refused (REFUSED)', port: refusing.port, key: refusingKey, error: /answered REFUSED to an update of zone dev\.k8s/, secret: refusing.secretBuffer },
+      {
+        what: 'unknown key (BADKEY)',
+        port: named.port,
+        key: unknown,
+        error: /does not know TSIG key "nobody" with algorithm hmac-sha512 \(BADKEY\)/,
+        secret: named.secretBuffer,
+      },
+      {
+        what: 'update refused (REFUSED)',
+        port: refusing.port,
+        key: refusingKey,
+        error: /answered REFUSED to an update of zone dev\.k8s/,
+        secret: refusing.secretBuffer,
+      },
       { what: 'nothing listening', port: await freePort(), key: good, error: /refused the TCP connection/, secret: named.secretBuffer },
       { what: 'no answer', port: silentPort, key: good, error: /did not answer within 3s/, secret: named.secretBuffer },
       { what: 'key clause without a secret', port: named.port, key: noSecret, error: /has a key clause without a secret/, secret: named.secretBuffer },

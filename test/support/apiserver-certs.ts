@@ -29,9 +29,21 @@ export function generatePki(dir: string, opts: { sans?: string[]; clientUser?: s
   const serial = () => `0x${randomBytes(8).toString('hex')}`;
 
   openssl([
-    'req', '-x509', ...ec, '-keyout', p('ca.key'), '-out', p('ca.crt'), '-days', '3',
-    '-subj', `/CN=${opts.caName ?? 'kubectl-mdns test CA'}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    p('ca.key'),
+    '-out',
+    p('ca.crt'),
+    '-days',
+    '3',
+    '-subj',
+    `/CN=${opts.caName ?? 'kubectl-mdns test CA'}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
 
   const sans = ['IP:127.0.0.1', 'IP:::1', 'DNS:localhost'];
@@ -42,15 +54,43 @@ export function generatePki(dir: string, opts: { sans?: string[]; clientUser?: s
   );
   openssl(['req', ...ec, '-keyout', p('server.key'), '-out', p('server.csr'), '-subj', '/CN=apiserver-double']);
   openssl([
-    'x509', '-req', '-in', p('server.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-set_serial', serial(),
-    '-days', '3', '-out', p('server.crt'), '-extfile', p('server.ext'),
+    'x509',
+    '-req',
+    '-in',
+    p('server.csr'),
+    '-CA',
+    p('ca.crt'),
+    '-CAkey',
+    p('ca.key'),
+    '-set_serial',
+    serial(),
+    '-days',
+    '3',
+    '-out',
+    p('server.crt'),
+    '-extfile',
+    p('server.ext'),
   ]);
 
   writeFileSync(p('client.ext'), 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n');
   openssl(['req', ...ec, '-keyout', p('client.key'), '-out', p('client.csr'), '-subj', `/O=test/CN=${clientUser}`]);
   openssl([
-    'x509', '-req', '-in', p('client.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-set_serial', serial(),
-    '-days', '3', '-out', p('client.crt'), '-extfile', p('client.ext'),
+    'x509',
+    '-req',
+    '-in',
+    p('client.csr'),
+    '-CA',
+    p('ca.crt'),
+    '-CAkey',
+    p('ca.key'),
+    '-set_serial',
+    serial(),
+    '-days',
+    '3',
+    '-out',
+    p('client.crt'),
+    '-extfile',
+    p('client.ext'),
   ]);
 
   return {

@@ -423,7 +423,11 @@ export class ApiServerDouble {
         if (!prev) throw new HttpError(404, 'NotFound', `${def.plural} "${name}" not found`);
         const rv = obj.metadata.resourceVersion;
         if (rv && rv !== prev.metadata?.resourceVersion) {
-          throw new HttpError(409, 'Conflict', `Operation cannot be fulfilled on ${def.plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+          throw new HttpError(
+            409,
+            'Conflict',
+            `Operation cannot be fulfilled on ${def.plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+          );
         }
         if (def.kind === 'Secret' && prev.type !== undefined && obj.type !== prev.type) {
           throw new HttpError(422, 'Invalid', `Secret "${name}" is invalid: type: Invalid value: "${String(obj.type)}": field is immutable`);
@@ -636,7 +640,13 @@ export class ApiServerDouble {
       });
     }
     if (p === '/apis') {
-      const groups = [...new Set(this.servedDefs().filter((d) => d.group !== '').map((d) => d.group))];
+      const groups = [
+        ...new Set(
+          this.servedDefs()
+            .filter((d) => d.group !== '')
+            .map((d) => d.group),
+        ),
+      ];
       return sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => this.groupDoc(g)) });
     }
     let group: string;
@@ -699,7 +709,8 @@ export class ApiServerDouble {
         `${def.plural}${def.group ? '.' + def.group : ''} is forbidden: User "${user || 'system:anonymous'}" cannot ${verb} resource "${def.plural}" in API group "${def.group}" ${scope}`,
       );
     }
-    if (namespace !== undefined && this.forbiddenIn.has(`${def.kind}/${namespace}`)) throw forbiddenError(def, name ? 'get' : watch ? 'watch' : 'list', user, namespace); // TLS (issue 12)
+    if (namespace !== undefined && this.forbiddenIn.has(`${def.kind}/${namespace}`))
+      throw forbiddenError(def, name ? 'get' : watch ? 'watch' : 'list', user, namespace); // TLS (issue 12)
     if (name !== undefined) {
       const o = this.storeOf(def).get(`${def.namespaced ? (namespace ?? '') : ''}/${name}`);
       if (!o || (def.namespaced && !namespace)) {
@@ -754,13 +765,7 @@ export class ApiServerDouble {
     sendJson(res, 200, { kind: `${def.kind}List`, apiVersion: apiVersion(def), metadata, items: page });
   }
 
-  private startWatch(
-    def: ResourceDef,
-    namespace: string | undefined,
-    matches: (o: Obj) => boolean,
-    q: URLSearchParams,
-    res: http.ServerResponse,
-  ): void {
+  private startWatch(def: ResourceDef, namespace: string | undefined, matches: (o: Obj) => boolean, q: URLSearchParams, res: http.ServerResponse): void {
     const rvParam = q.get('resourceVersion') ?? '';
     const from = rvParam === '' || rvParam === '0' ? undefined : Number(rvParam);
     if (from !== undefined && !Number.isFinite(from)) throw new HttpError(400, 'BadRequest', `invalid resourceVersion "${rvParam}"`);
@@ -819,7 +824,8 @@ export class ApiServerDouble {
     if (ev.type === 'ADDED') type = now ? 'ADDED' : undefined;
     else if (ev.type === 'DELETED') type = before ? 'DELETED' : undefined;
     else if (before && now) type = 'MODIFIED';
-    else if (now) type = 'ADDED'; // moved into the selector
+    else if (now)
+      type = 'ADDED'; // moved into the selector
     else if (before) type = 'DELETED'; // moved out of it
     if (type) this.write(w, { type, object: present(ev.object, w.def) });
   }
@@ -883,8 +889,7 @@ export class ApiServerDouble {
   private selectorFor(q: URLSearchParams, namespace: string | undefined): (o: Obj) => boolean {
     const labels = parseSelector(q.get('labelSelector') ?? '');
     const fields = parseFieldSelector(q.get('fieldSelector') ?? '');
-    return (o) =>
-      (namespace === undefined || o.metadata?.namespace === namespace) && labels(o.metadata?.labels ?? {}) && fields(o);
+    return (o) => (namespace === undefined || o.metadata?.namespace === namespace) && labels(o.metadata?.labels ?? {}) && fields(o);
   }
 
   private async admin(req: http.IncomingMessage, res: http.ServerResponse, op: string): Promise<void> {
@@ -968,9 +973,13 @@ export class ApiServerDouble {
 
   private groupDoc(group: string): Record<string, unknown> {
     const order = ['v1', 'v1beta1', 'v1alpha3', 'v1alpha2', 'v1alpha1'];
-    const versions = [...new Set(this.servedDefs().filter((d) => d.group === group).map((d) => d.version))].sort(
-      (a, b) => order.indexOf(a) - order.indexOf(b),
-    );
+    const versions = [
+      ...new Set(
+        this.servedDefs()
+          .filter((d) => d.group === group)
+          .map((d) => d.version),
+      ),
+    ].sort((a, b) => order.indexOf(a) - order.indexOf(b));
     const vs = versions.map((v) => ({ groupVersion: `${group}/${v}`, version: v }));
     return { name: group, versions: vs, preferredVersion: vs[0] };
   }
@@ -993,7 +1002,11 @@ export class ApiServerDouble {
     let m: ResourceDef[];
     if (parts.length === 1) {
       const byKind = KNOWN_RESOURCES.filter((d) => d.kind === what);
-      m = byKind.length ? byKind : /^v\d/.test(what) ? KNOWN_RESOURCES.filter((d) => d.group === '' && d.version === what) : KNOWN_RESOURCES.filter((d) => d.group === what);
+      m = byKind.length
+        ? byKind
+        : /^v\d/.test(what)
+          ? KNOWN_RESOURCES.filter((d) => d.group === '' && d.version === what)
+          : KNOWN_RESOURCES.filter((d) => d.group === what);
     } else if (/^v\d/.test(parts[0]!)) {
       m = KNOWN_RESOURCES.filter((d) => d.group === '' && d.version === parts[0] && (!parts[1] || d.plural === parts[1]));
     } else {
@@ -1100,7 +1113,10 @@ function parseSelector(sel: string): (labels: Record<string, string>) => boolean
 
 function parseFieldSelector(sel: string): (o: Obj) => boolean {
   const reqs: ((o: Obj) => boolean)[] = [];
-  for (const raw of sel.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of sel
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(metadata\.name|metadata\.namespace)\s*(==|=|!=)\s*(.*)$/.exec(raw);
     if (!m) throw new HttpError(400, 'BadRequest', `field label not supported: ${raw}`);
     const [, field, op, value] = m as unknown as [string, string, string, string];
@@ -1119,7 +1135,7 @@ function loadState(file: string): Obj[] {
   for (const d of docs) {
     if (!d) continue;
     if (Array.isArray(d)) out.push(...(d as Obj[]));
-    else if (Array.isArray((d as { items?: unknown }).items)) out.push(...((d as { items: Obj[] }).items));
+    else if (Array.isArray((d as { items?: unknown }).items)) out.push(...(d as { items: Obj[] }).items);
     else out.push(d as Obj);
   }
   return out;

@@ -55,7 +55,9 @@ export async function startAvahi(pair: NetnsPair, ns: string, iface: string): Pr
   mkdirSync(`${dir}/run`);
   const busPath = `${dir}/bus`;
   const busAddress = `unix:path=${busPath}`;
-  writeFileSync(`${dir}/dbus.conf`, `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+  writeFileSync(
+    `${dir}/dbus.conf`,
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>system</type>
@@ -68,8 +70,11 @@ export async function startAvahi(pair: NetnsPair, ns: string, iface: string): Pr
     <allow receive_sender="*"/>
   </policy>
 </busconfig>
-`);
-  writeFileSync(`${dir}/avahi.conf`, `[server]
+`,
+  );
+  writeFileSync(
+    `${dir}/avahi.conf`,
+    `[server]
 use-ipv4=yes
 use-ipv6=yes
 allow-interfaces=${iface}
@@ -83,7 +88,8 @@ disable-publishing=yes
 disable-user-service-publishing=yes
 [reflector]
 enable-reflector=no
-`);
+`,
+  );
   if (!existsSync('/run/avahi-daemon')) mkdirSync('/run/avahi-daemon', { recursive: true });
   const dbus = spawn('dbus-daemon', ['--config-file', `${dir}/dbus.conf`, '--nofork', '--nopidfile', '--print-address'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const env = { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: busAddress };
@@ -101,7 +107,12 @@ enable-reflector=no
   };
   try {
     await waitFor(dbus, /unix:path=/, 5000, 'dbus-daemon');
-    avahi = pair.spawn(ns, 'sh', ['-c', `mount --bind ${dir}/run /run/avahi-daemon && exec avahi-daemon --no-chroot --no-drop-root --no-rlimits -f ${dir}/avahi.conf`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    avahi = pair.spawn(
+      ns,
+      'sh',
+      ['-c', `mount --bind ${dir}/run /run/avahi-daemon && exec avahi-daemon --no-chroot --no-drop-root --no-rlimits -f ${dir}/avahi.conf`],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     await waitFor(avahi, /Server startup complete/, 10_000, 'avahi-daemon');
   } catch (err) {
     await stop();

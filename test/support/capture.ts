@@ -89,7 +89,9 @@ export function parseTshark(json: string): CapturedPacket[] {
 export async function startCapture(pair: NetnsPair, ns: string, iface: string): Promise<Capture> {
   const dir = mkdtempSync('/tmp/mdns-cap-');
   const file = `${dir}/cap.pcap`;
-  const child: ChildProcess = pair.spawn(ns, 'tcpdump', ['-i', iface, '-nn', '-U', '--immediate-mode', '-Z', 'root', '-w', file, 'udp port 5353'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = pair.spawn(ns, 'tcpdump', ['-i', iface, '-nn', '-U', '--immediate-mode', '-Z', 'root', '-w', file, 'udp port 5353'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   await new Promise<void>((resolve, reject) => {
     let err = '';
     const timer = setTimeout(() => reject(new Error(`tcpdump did not start: ${err}`)), 10_000);

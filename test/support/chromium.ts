@@ -95,9 +95,19 @@ export async function chromiumLoad(ns: string, url: string, opts: { home: string
   const netlog = join(opts.home, `netlog-${Date.now()}.json`);
   mkdirSync(profile, { recursive: true });
   const args = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-proxy-server', '--disable-dev-shm-usage',
-    '--disable-background-networking', '--disable-component-update', '--disable-features=DnsOverHttps',
-    `--user-data-dir=${profile}`, `--log-net-log=${netlog}`, '--dump-dom', url,
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--no-proxy-server',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-features=DnsOverHttps',
+    `--user-data-dir=${profile}`,
+    `--log-net-log=${netlog}`,
+    '--dump-dom',
+    url,
   ];
   const env = { ...process.env, HOME: opts.home, XDG_CONFIG_HOME: join(opts.home, '.config'), XDG_CACHE_HOME: join(opts.home, '.cache') };
   const child = spawn('ip', ['netns', 'exec', ns, 'sh', '-c', 'mount --bind "$0" /run/avahi-daemon && exec "$@"', opts.avahiRun, CHROMIUM, ...args], {

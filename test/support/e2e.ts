@@ -15,7 +15,6 @@ import { namedConfig, zoneFile, zoneLines } from './named.js';
 import { stopProcess } from './process.js';
 import type { ReadyLine } from './apiserver.js';
 
-
 export const ROOT = findRoot();
 export const PLUGIN = join(ROOT, 'plugin', 'kubectl-mdns');
 export const PLUGIN_DIR = join(ROOT, 'plugin');
@@ -60,7 +59,12 @@ export function gateway(ns: string, name: string, spec: GatewaySpec = {}): Recor
   };
 }
 
-export function httpRoute(ns: string, name: string, hostnames: string[], parent: { namespace: string; name: string } = { namespace: 'infra', name: 'gw' }): Record<string, unknown> {
+export function httpRoute(
+  ns: string,
+  name: string,
+  hostnames: string[],
+  parent: { namespace: string; name: string } = { namespace: 'infra', name: 'gw' },
+): Record<string, unknown> {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
@@ -88,7 +92,6 @@ export interface ApiDouble {
   stop(): Promise<void>;
 }
 
-
 /**
  * Starts `node dist/test/support/apiserver.js --tls --token …` inside `ns` (TLS + bearer token,
  * as kubectl sends tokens only over TLS). The admin calls are made from inside the namespace
@@ -99,7 +102,12 @@ export async function startApiDouble(pair: NetnsPair, ns: string, objects: unkno
   const state = join(dir, 'state.json');
   writeFileSync(state, JSON.stringify(objects));
   const token = `e2e-token-${process.pid}`;
-  const child = pair.spawn(ns, process.execPath, [DOUBLE, '--tls', '--token', token, '--state', state, '--kubeconfig-out', join(dir, 'kubeconfig'), '--dir', join(dir, 'double'), ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = pair.spawn(
+    ns,
+    process.execPath,
+    [DOUBLE, '--tls', '--token', token, '--state', state, '--kubeconfig-out', join(dir, 'kubeconfig'), '--dir', join(dir, 'double'), ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const line = await new Promise<string>((resolve, reject) => {
@@ -123,8 +131,17 @@ export async function startApiDouble(pair: NetnsPair, ns: string, objects: unkno
       });
       req.on('error', (e) => { console.error(e.message); process.exit(1); });
       req.end(body || undefined);`;
-    const method = body === undefined && op !== 'compact' && op !== 'restart' && op !== 'drop-watches' && op !== 'end-watches' && op !== 'bookmark' ? 'GET' : 'POST';
-    const out = await pair.exec(ns, process.execPath, ['-e', script, `${ready.url}/_admin/${op}`, ready.caFile ?? '', ready.token ?? '', method, body === undefined ? '' : JSON.stringify(body)]);
+    const method =
+      body === undefined && op !== 'compact' && op !== 'restart' && op !== 'drop-watches' && op !== 'end-watches' && op !== 'bookmark' ? 'GET' : 'POST';
+    const out = await pair.exec(ns, process.execPath, [
+      '-e',
+      script,
+      `${ready.url}/_admin/${op}`,
+      ready.caFile ?? '',
+      ready.token ?? '',
+      method,
+      body === undefined ? '' : JSON.stringify(body),
+    ]);
     return out ? (JSON.parse(out) as unknown) : null;
   };
   return {
@@ -148,7 +165,12 @@ export interface CliResult {
 }
 
 /** Runs `plugin/kubectl-mdns ARGS` inside `ns` to completion. */
-export function runCli(pair: NetnsPair, ns: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  pair: NetnsPair,
+  ns: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
+): Promise<CliResult> {
   return runIn(pair, ns, process.execPath, [PLUGIN, ...args], opts);
 }
 
@@ -163,7 +185,13 @@ export function pluginPath(path: string | undefined): string {
   return [PLUGIN_DIR, dirname(process.execPath), ...(path ?? '/usr/bin:/bin').split(delimiter)].join(delimiter);
 }
 
-export function runIn(pair: NetnsPair, ns: string, cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
+export function runIn(
+  pair: NetnsPair,
+  ns: string,
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = pair.spawn(ns, cmd, args, { env: opts.env ?? cliEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -219,7 +247,9 @@ export function startServe(pair: NetnsPair, ns: string, args: string[], env: Nod
     }
     for (const w of waiters) w();
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   void exited.then(() => {
     for (const w of waiters) w();
   });
@@ -293,7 +323,10 @@ export async function eventually<T>(what: string, fn: () => Promise<T>, ok: (v: 
  * the responder's address. Returns the answer section's data, sorted.
  */
 export async function digMdns(pair: NetnsPair, ns: string, responder: string, name: string, type: 'A' | 'AAAA'): Promise<string[]> {
-  return (await digLines(pair, ns, responder, name, type)).filter((f) => f[3] === type).map((f) => f[4]!).sort();
+  return (await digLines(pair, ns, responder, name, type))
+    .filter((f) => f[3] === type)
+    .map((f) => f[4]!)
+    .sort();
 }
 
 /**
@@ -308,7 +341,10 @@ export async function digLines(pair: NetnsPair, ns: string, responder: string, n
     if ((err as { code?: unknown }).code === 9) return [];
     throw err;
   }
-  return out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 5);
+  return out
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 5);
 }
 
 /** Processes still running inside a namespace (PIDs), for "no leftover process" checks. */
@@ -335,7 +371,12 @@ export interface NamedInNs {
  * machine), zones with allow-update and allow-transfer for one generated TSIG key.
  * docs/testing.md#bind-9: up in about 100 ms.
  */
-export async function startNamedIn(pair: NetnsPair, ns: string, dir: string, opts: { zones: string[]; records?: Record<string, string[]>; keyName?: string }): Promise<NamedInNs> {
+export async function startNamedIn(
+  pair: NetnsPair,
+  ns: string,
+  dir: string,
+  opts: { zones: string[]; records?: Record<string, string[]>; keyName?: string },
+): Promise<NamedInNs> {
   const { sh } = await import('./netns.js');
   mkdirSync(dir, { recursive: true });
   const keyName = opts.keyName ?? 'e2e-key';
@@ -351,7 +392,8 @@ export async function startNamedIn(pair: NetnsPair, ns: string, dir: string, opt
   const child = pair.spawn(ns, 'named', ['-g', '-4', '-c', join(dir, 'named.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-  const dig = (args: string[], signed = false) => pair.exec(ns, 'dig', ['@127.0.0.1', '-p', '53', '+time=2', '+tries=1', ...(signed ? ['-y', `hmac-sha256:${keyName}:${secret}`] : []), ...args]);
+  const dig = (args: string[], signed = false) =>
+    pair.exec(ns, 'dig', ['@127.0.0.1', '-p', '53', '+time=2', '+tries=1', ...(signed ? ['-y', `hmac-sha256:${keyName}:${secret}`] : []), ...args]);
   const soaSerial = async (zone: string) => {
     const out = await dig(['+short', '+norecurse', zone, 'SOA']);
     const serial = out.trim().split(/\s+/)[2];
@@ -418,7 +460,10 @@ export async function startStandIn(pair: NetnsPair, ns: string, ownAddress: stri
     });
     s.bind(5353, () => { s.addMembership('224.0.0.251', own); s.setMulticastInterface(own); s.setMulticastTTL(255); process.stdout.write('ready\\n'); });
     process.on('SIGTERM', () => s.close(() => process.exit(0)));`;
-  const child = pair.spawn(ns, process.execPath, ['-e', script, ownAddress, name.toLowerCase(), ...addresses], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = pair.spawn(ns, process.execPath, ['-e', script, ownAddress, name.toLowerCase(), ...addresses], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let answered = 0;
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));

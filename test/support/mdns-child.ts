@@ -67,8 +67,17 @@ export class MdnsChild {
     const found = this.events.find(pred);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${this.stderr}; events: ${JSON.stringify(this.events).slice(-2000)}`)), ms);
-      this.waiters.push({ pred, resolve: (e) => { clearTimeout(timer); resolve(e); } });
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}; stderr: ${this.stderr}; events: ${JSON.stringify(this.events).slice(-2000)}`)),
+        ms,
+      );
+      this.waiters.push({
+        pred,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      });
     });
   }
 
@@ -92,7 +101,10 @@ export class MdnsChild {
   async terminate(ms = 5000): Promise<{ code: number | null; signal: NodeJS.Signals | null; elapsedMs: number }> {
     const t0 = performance.now();
     this.child.kill('SIGTERM');
-    const r = await Promise.race([this.exited, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('fixture did not exit after SIGTERM')), ms).unref())]);
+    const r = await Promise.race([
+      this.exited,
+      new Promise<never>((_, rej) => setTimeout(() => rej(new Error('fixture did not exit after SIGTERM')), ms).unref()),
+    ]);
     return { ...r, elapsedMs: performance.now() - t0 };
   }
 

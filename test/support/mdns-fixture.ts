@@ -36,7 +36,12 @@ const reporter: Reporter = {
   },
 };
 
-const responder = await MdnsResponder.start({ reporter, ...(interfaces.length ? { interfaces } : {}), ...(ttl ? { ttl } : {}), ...(rescanMs !== undefined ? { rescanMs } : {}) });
+const responder = await MdnsResponder.start({
+  reporter,
+  ...(interfaces.length ? { interfaces } : {}),
+  ...(ttl ? { ttl } : {}),
+  ...(rescanMs !== undefined ? { rescanMs } : {}),
+});
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
@@ -63,5 +68,13 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   if (!line.trim()) return;
   const cmd = JSON.parse(line) as { sync?: RecordSet[]; stats?: boolean };
   if (cmd.sync) void sync(cmd.sync);
-  if (cmd.stats) out({ event: 'stats', dropped: responder.dropped, rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, conflicts: responder.conflicts(), current: responder.current().length });
+  if (cmd.stats)
+    out({
+      event: 'stats',
+      dropped: responder.dropped,
+      rss: process.memoryUsage().rss,
+      heapUsed: process.memoryUsage().heapUsed,
+      conflicts: responder.conflicts(),
+      current: responder.current().length,
+    });
 });

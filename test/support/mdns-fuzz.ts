@@ -37,18 +37,33 @@ function header(qd: number, an: number, ns: number, ar: number, flags = 0): Buff
 
 const ours = names.length ? names : ['x.local'];
 const bases = [
-  ...ours.map((n) => encodeMessage({ response: false }, { questions: [{ name: n, typeCode: RR.A, qclass: CLASS_IN, unicastResponse: false }, { name: n, typeCode: RR.AAAA, qclass: CLASS_IN, unicastResponse: true }] })),
+  ...ours.map((n) =>
+    encodeMessage(
+      { response: false },
+      {
+        questions: [
+          { name: n, typeCode: RR.A, qclass: CLASS_IN, unicastResponse: false },
+          { name: n, typeCode: RR.AAAA, qclass: CLASS_IN, unicastResponse: true },
+        ],
+      },
+    ),
+  ),
   encodeMessage({ response: false }, { questions: [{ name: '_http._tcp.local', typeCode: RR.PTR, qclass: CLASS_IN, unicastResponse: false }] }),
 ];
 const foreign = [
-  encodeMessage({ response: true, authoritative: true }, { answers: [{ name: 'fuzz-other.local', type: 'A', data: '10.66.0.1', rclass: CLASS_IN, flush: true, ttl: 120 }] }),
+  encodeMessage(
+    { response: true, authoritative: true },
+    { answers: [{ name: 'fuzz-other.local', type: 'A', data: '10.66.0.1', rclass: CLASS_IN, flush: true, ttl: 120 }] },
+  ),
   encodeMessage({ response: false }, { questions: [{ name: 'fuzz-other.local', typeCode: RR.ANY, qclass: CLASS_IN, unicastResponse: true }] }),
 ];
 
 function packet(kind: number): { buf: Buffer; mentionsOurs: boolean } {
   switch (kind) {
-    case 0: return { buf: bytes(int(600)), mentionsOurs: false };
-    case 1: { // mutated query for our names
+    case 0:
+      return { buf: bytes(int(600)), mentionsOurs: false };
+    case 1: {
+      // mutated query for our names
       const b = Buffer.from(bases[int(bases.length)]!);
       for (let i = 0, n = 1 + int(8); i < n; i++) b[int(b.length)] = int(256);
       return { buf: rnd() < 0.3 ? b.subarray(0, int(b.length)) : b, mentionsOurs: true };
@@ -58,16 +73,21 @@ function packet(kind: number): { buf: Buffer; mentionsOurs: boolean } {
     case 3: // huge counts
       return { buf: Buffer.concat([header(65535, 65535, 65535, 65535, rnd() < 0.5 ? 0x8400 : 0), bytes(int(200))]), mentionsOurs: false };
     case 4: // bad label types and over-long names
-      return { buf: Buffer.concat([header(1, 0, 0, 0), Buffer.from([0x40 | int(64), 0x61]), Buffer.alloc(300, 63), Buffer.from([0, 0, 1, 0, 1])]), mentionsOurs: false };
+      return {
+        buf: Buffer.concat([header(1, 0, 0, 0), Buffer.from([0x40 | int(64), 0x61]), Buffer.alloc(300, 63), Buffer.from([0, 0, 1, 0, 1])]),
+        mentionsOurs: false,
+      };
     case 5: // oversized
       return { buf: Buffer.concat([bases[0]!, bytes(2000 + int(7000))]), mentionsOurs: true };
-    case 6: { // TC queries promising more known answers that never come
+    case 6: {
+      // TC queries promising more known answers that never come
       const b = Buffer.from(bases[int(bases.length)]!);
       b.writeUInt16BE(0x0200, 2);
       b.writeUInt16BE(int(65536), 0);
       return { buf: b, mentionsOurs: true };
     }
-    default: { // mutated foreign traffic, any port
+    default: {
+      // mutated foreign traffic, any port
       const b = Buffer.from(foreign[int(foreign.length)]!);
       for (let i = 0, n = int(6); i < n; i++) b[int(b.length)] = int(256);
       return { buf: b, mentionsOurs: false };
@@ -89,7 +109,14 @@ for (let i = 0; i < count; i++) {
   const { buf, mentionsOurs } = packet(int(8));
   const sock = mentionsOurs || rnd() < 0.5 ? eph : mdns;
   const dest = rnd() < 0.5 ? '224.0.0.251' : target;
-  inflight.push(new Promise((r) => sock.send(buf, 5353, dest, () => { sent++; r(); })));
+  inflight.push(
+    new Promise((r) =>
+      sock.send(buf, 5353, dest, () => {
+        sent++;
+        r();
+      }),
+    ),
+  );
   if (inflight.length >= 256) {
     await Promise.all(inflight.splice(0));
     // pace a little so the kernel queues are not simply overrun

@@ -19,7 +19,11 @@ s.on('message', (buf, rinfo) => {
     const m = decodeMessage(buf);
     if (m.response || !m.questions.some((q) => q.name.toLowerCase() === name)) return;
     if (rinfo.port !== 5353) {
-      s.send(encodeMessage({ response: true, authoritative: true, id: m.id }, { questions: m.questions, answers: [{ ...record(10), flush: false }] }), rinfo.port, rinfo.address);
+      s.send(
+        encodeMessage({ response: true, authoritative: true, id: m.id }, { questions: m.questions, answers: [{ ...record(10), flush: false }] }),
+        rinfo.port,
+        rinfo.address,
+      );
     } else {
       s.send(encodeMessage({ response: true, authoritative: true }, { answers: [record(120)] }), 5353, '224.0.0.251');
     }

@@ -165,13 +165,20 @@ export class Named {
   /** Sorted record data (`dig +short`) for one name and type. */
   async lookup(name: string, type: string): Promise<string[]> {
     const out = await this.dig(['+short', '+norecurse', name, type]);
-    return out.split('\n').map((l) => l.trim()).filter(Boolean).sort();
+    return out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .sort();
   }
 
   /** TTLs of the answer records for one name and type. */
   async ttls(name: string, type: string): Promise<number[]> {
     const out = await this.dig(['+noall', '+answer', '+norecurse', name, type]);
-    return out.split('\n').filter(Boolean).map((l) => Number(l.split(/\s+/)[1]));
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => Number(l.split(/\s+/)[1]));
   }
 
   async soaSerial(zone: string): Promise<number> {
@@ -212,7 +219,16 @@ function writeConfig(dir: string, port: number, key: NamedKey, inspector: NamedK
   const acl = (policy: 'key' | 'none' | undefined) => (policy === 'none' ? 'none;' : `key "${key.name}";`);
   const transferAcl = `${opts.allowTransfer === 'none' ? '' : `key "${key.name}"; `}key "${inspector.name}";`;
   const extraOptions = opts.transferMessageSize ? [`transfer-message-size ${opts.transferMessageSize};`] : [];
-  writeFileSync(join(dir, 'named.conf'), namedConfig({ dir, port, keys: [key, inspector], zones: zones.map((name) => ({ name, update: acl(opts.allowUpdate), transfer: transferAcl })), extraOptions }));
+  writeFileSync(
+    join(dir, 'named.conf'),
+    namedConfig({
+      dir,
+      port,
+      keys: [key, inspector],
+      zones: zones.map((name) => ({ name, update: acl(opts.allowUpdate), transfer: transferAcl })),
+      extraOptions,
+    }),
+  );
   for (const z of zones) writeFileSync(join(dir, z + '.db'), zoneFile(z, opts.records?.[z] ?? [], { ttl: 3600, serial: 1 }));
 }
 
@@ -221,7 +237,13 @@ function writeConfig(dir: string, port: number, key: NamedKey, inspector: NamedK
  * notify, no control channel), the keys, and primary zones with the given ACL bodies
  * (`key "k";`, `none;`) for update and transfer. Zone files are `<dir>/<zone>.db`.
  */
-export function namedConfig(o: { dir: string; port: number; keys: readonly NamedKey[]; zones: readonly { name: string; update: string; transfer: string }[]; extraOptions?: readonly string[] }): string {
+export function namedConfig(o: {
+  dir: string;
+  port: number;
+  keys: readonly NamedKey[];
+  zones: readonly { name: string; update: string; transfer: string }[];
+  extraOptions?: readonly string[];
+}): string {
   return [
     'options {',
     `  directory "${o.dir}";`,
@@ -238,14 +260,23 @@ export function namedConfig(o: { dir: string; port: number; keys: readonly Named
     '};',
     'controls { };',
     ...o.keys.map((k) => `key "${k.name}" { algorithm ${k.algorithm}; secret "${k.secret}"; };`),
-    ...o.zones.map((z) => `zone "${z.name}" { type primary; file "${join(o.dir, z.name + '.db')}"; allow-update { ${z.update} }; allow-transfer { ${z.transfer} }; };`),
+    ...o.zones.map(
+      (z) => `zone "${z.name}" { type primary; file "${join(o.dir, z.name + '.db')}"; allow-update { ${z.update} }; allow-transfer { ${z.transfer} }; };`,
+    ),
     '',
   ].join('\n');
 }
 
 /** A zone file: SOA, NS, the name server's A record, then `records` (zone-file lines). */
 export function zoneFile(zone: string, records: readonly string[], o: { ttl: number; serial: number }): string {
-  return [`$TTL ${o.ttl}`, `@ IN SOA ns.${zone}. hostmaster.${zone}. ( ${o.serial} 3600 600 86400 60 )`, `@ IN NS ns.${zone}.`, 'ns IN A 127.0.0.1', ...records, ''].join('\n');
+  return [
+    `$TTL ${o.ttl}`,
+    `@ IN SOA ns.${zone}. hostmaster.${zone}. ( ${o.serial} 3600 600 86400 60 )`,
+    `@ IN NS ns.${zone}.`,
+    'ns IN A 127.0.0.1',
+    ...records,
+    '',
+  ].join('\n');
 }
 
 /** A port free on 127.0.0.1 for both TCP and UDP (named needs both). */

@@ -61,7 +61,11 @@ export async function namespacePids(ns: string): Promise<number[]> {
 export async function removeNamespace(ns: string): Promise<void> {
   try {
     for (const pid of await namespacePids(ns)) {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
   } catch {
     // namespace already gone
@@ -92,7 +96,14 @@ export async function createPair(tag: string, subnet: number): Promise<NetnsPair
   await quiet('ip', ['netns', 'del', b]);
   const children: ChildProcess[] = [];
   const pair: NetnsPair = {
-    a, b, ifA, ifB, ipA, ipB, ll6A, ll6B,
+    a,
+    b,
+    ifA,
+    ifB,
+    ipA,
+    ipB,
+    ll6A,
+    ll6B,
     exec: (ns, cmd, args, opts) => sh('ip', ['netns', 'exec', ns, cmd, ...args], opts),
     spawn(ns, cmd, args, opts = {}) {
       const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...opts });
@@ -102,7 +113,11 @@ export async function createPair(tag: string, subnet: number): Promise<NetnsPair
     async destroy() {
       for (const c of children) {
         if (c.exitCode === null && c.signalCode === null) {
-          try { c.kill('SIGKILL'); } catch { /* gone */ }
+          try {
+            c.kill('SIGKILL');
+          } catch {
+            /* gone */
+          }
         }
       }
       // Killing every process left in the namespaces, by their own PIDs, then deleting them.
@@ -113,7 +128,10 @@ export async function createPair(tag: string, subnet: number): Promise<NetnsPair
     await sh('ip', ['netns', 'add', a]);
     await sh('ip', ['netns', 'add', b]);
     await sh('ip', ['link', 'add', ifA, 'netns', a, 'type', 'veth', 'peer', 'name', ifB, 'netns', b]);
-    for (const [ns, ifc, ip, ll] of [[a, ifA, ipA, ll6A], [b, ifB, ipB, ll6B]] as const) {
+    for (const [ns, ifc, ip, ll] of [
+      [a, ifA, ipA, ll6A],
+      [b, ifB, ipB, ll6B],
+    ] as const) {
       await sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
       await quiet('ip', ['netns', 'exec', ns, 'sysctl', '-qw', `net.ipv6.conf.${ifc}.addr_gen_mode=1`]);
       await sh('ip', ['-n', ns, 'addr', 'add', `${ip}/24`, 'dev', ifc]);
@@ -165,7 +183,13 @@ export async function addPeer(pair: NetnsPair, tag: string, subnet: number, opts
   const ll6A = `fe80::${subnet.toString(16)}:a`;
   const ll6Peer = `fe80::${subnet.toString(16)}:c`;
   const peer: NetnsPeer = {
-    ns, ifA, ifPeer, ipA, ipPeer, ll6A, ll6Peer,
+    ns,
+    ifA,
+    ifPeer,
+    ipA,
+    ipPeer,
+    ll6A,
+    ll6Peer,
     async setA(state) {
       await sh('ip', ['-n', pair.a, 'link', 'set', ifA, state]);
       if (state === 'up') await sh('ip', ['-n', pair.a, 'route', 'replace', '224.0.0.0/4', 'dev', ifA]);
@@ -182,7 +206,10 @@ export async function addPeer(pair: NetnsPair, tag: string, subnet: number, opts
     await sh('ip', ['netns', 'add', ns]);
     await sh('ip', ['-n', pair.a, 'link', 'add', ifA, 'type', 'veth', 'peer', 'name', ifPeer, 'netns', ns]);
     await sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-    for (const [n, ifc, ip, ll, up] of [[pair.a, ifA, ipA, ll6A, opts.upA === true], [ns, ifPeer, ipPeer, ll6Peer, true]] as const) {
+    for (const [n, ifc, ip, ll, up] of [
+      [pair.a, ifA, ipA, ll6A, opts.upA === true],
+      [ns, ifPeer, ipPeer, ll6Peer, true],
+    ] as const) {
       await quiet('ip', ['netns', 'exec', n, 'sysctl', '-qw', `net.ipv6.conf.${ifc}.addr_gen_mode=1`]);
       await sh('ip', ['-n', n, 'addr', 'add', `${ip}/24`, 'dev', ifc]);
       await sh('ip', ['-n', n, 'addr', 'add', `${ll}/64`, 'dev', ifc, 'nodad']);

@@ -19,7 +19,8 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
   const options = bindingOptions(flags);
   const reporter = stderrReporter({ format: 'text', verbose: Boolean(flags.verbose) });
   const timeout = flags.timeout ?? 1;
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 60) throw new UserError(`--timeout ${String(flags.timeout)} is not a number of seconds between 0 and 60, e.g. --timeout 1`);
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 60)
+    throw new UserError(`--timeout ${String(flags.timeout)} is not a number of seconds between 0 and 60, e.g. --timeout 1`);
   // Flag, key-file and interface problems first, before any request or packet (a bad --tsig-*
   // is reported even when the cluster is unreachable); the owner id defaults to the context
   // name, known only after connecting.
@@ -29,7 +30,9 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
   const links = scanLinks(flags.interface);
   const missing = (flags.interface ?? []).filter((name) => !links.some((l) => l.name === name));
   if (missing.length) {
-    throw new UserError(`--interface ${missing.join(', ')}: no such interface that is up and multicast-capable${links.length ? ` (usable: ${links.map((l) => l.name).join(', ')})` : ''}`);
+    throw new UserError(
+      `--interface ${missing.join(', ')}: no such interface that is up and multicast-capable${links.length ? ` (usable: ${links.map((l) => l.name).join(', ')})` : ''}`,
+    );
   }
 
   const loaded = await readOnce(await openSource(sourceOptions(flags)), options);
@@ -43,7 +46,10 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
     const mdnsDesired = desired.filter((r) => r.target === 'mdns');
     const title = `mdns on ${links.map((l) => l.name).join(', ') || 'no interface'}`;
     if (links.length === 0) {
-      if (mdnsDesired.length > 0) throw new UserError('no network interface is up and multicast-capable, so what the link answers cannot be read; bring one up or choose one with --interface');
+      if (mdnsDesired.length > 0)
+        throw new UserError(
+          'no network interface is up and multicast-capable, so what the link answers cannot be read; bring one up or choose one with --interface',
+        );
       return { target: 'mdns', title, changes: [], summary: emptySummary() };
     }
     const queryOptions: QueryOptions = { timeoutMs: Math.round(timeout * 1000), ...(flags.interface?.length ? { interfaces: flags.interface } : {}) };
@@ -60,7 +66,12 @@ export async function runDiff(flags: DiffFlags): Promise<number> {
     const { host, port } = unicast.server;
     const server = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     const note = state.axfr ? '' : '; zone transfer refused, owned records no longer desired cannot be found';
-    return { target: 'unicast', title: `unicast ${server} zone ${unicast.zones.join(', ')} (owner ${unicast.ownerId}${note})`, changes: plan.changes, summary: plan.summary };
+    return {
+      target: 'unicast',
+      title: `unicast ${server} zone ${unicast.zones.join(', ')} (owner ${unicast.ownerId}${note})`,
+      changes: plan.changes,
+      summary: plan.summary,
+    };
   };
 
   // Concurrently: the mDNS answers take --timeout whatever happens; a unicast error need not wait.

@@ -26,6 +26,8 @@ export async function runList(flags: CommonFlags): Promise<number> {
     process.stderr.write(flags.namespace && !flags.allNamespaces ? `No bindings found in ${flags.namespace} namespace.\n` : 'No bindings found.\n');
     return 0;
   }
-  process.stdout.write(renderBindingTable(bindings, { wide: flags.output === 'wide', headers: !flags.noHeaders, chalk: colorsFor(process.stdout), ...(tls ? { tls } : {}) }));
+  process.stdout.write(
+    renderBindingTable(bindings, { wide: flags.output === 'wide', headers: !flags.noHeaders, chalk: colorsFor(process.stdout), ...(tls ? { tls } : {}) }),
+  );
   return 0;
 }

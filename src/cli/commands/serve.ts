@@ -43,7 +43,8 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   let tlsKeeper: import('../../tls/keeper.js').TlsKeeper | undefined;
   if (flags.tls && fromFiles) throw new UserError('--tls writes Secrets to the cluster: it does not work with -f');
   // serve sees only the selected routes; a shared listener's certificate would lose the others' names.
-  if (flags.tls && (flags.namespace || flags.selector)) throw new UserError("--tls with -n or -l would issue certificates for only part of a listener's names: run serve --tls without them");
+  if (flags.tls && (flags.namespace || flags.selector))
+    throw new UserError("--tls with -n or -l would issue certificates for only part of a listener's names: run serve --tls without them");
 
   try {
     const { unicastConfigFor, unicastSettingsFromFlags } = await import('../../unicast/config.js');
@@ -143,7 +144,11 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     }
     if (!abort.signal.aborted) {
       const context = source?.context;
-      reporter.report({ kind: 'info', source: 'serve', message: `serving ${plural(reconciler.desired().length, 'name')}${context ? ` from context ${context}` : ''}; press Ctrl-C to stop` });
+      reporter.report({
+        kind: 'info',
+        source: 'serve',
+        message: `serving ${plural(reconciler.desired().length, 'name')}${context ? ` from context ${context}` : ''}; press Ctrl-C to stop`,
+      });
       await new Promise<void>((resolve) => (abort.signal.aborted ? resolve() : abort.signal.addEventListener('abort', () => resolve(), { once: true })));
     }
   } catch (err) {

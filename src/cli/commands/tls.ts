@@ -26,7 +26,8 @@ export function caDirChoice(flag: string | undefined): CaDirChoice {
 
 export async function runTls(flags: TlsFlags): Promise<number> {
   const days = flags.days ?? 90;
-  if (!Number.isInteger(days) || days < 1 || days > MAX_LEAF_DAYS) throw new UserError(`--days must be a whole number from 1 to ${MAX_LEAF_DAYS} (got ${days})`);
+  if (!Number.isInteger(days) || days < 1 || days > MAX_LEAF_DAYS)
+    throw new UserError(`--days must be a whole number from 1 to ${MAX_LEAF_DAYS} (got ${days})`);
   const fromFiles = Boolean(flags.filename && flags.filename.length > 0);
   if (fromFiles && !flags.dryRun) throw new UserError('-f works with --dry-run only: tls writes Secrets to the cluster (or drop -f)');
   const choice = caDirChoice(flags.caDir);
@@ -65,11 +66,17 @@ export async function runTls(flags: TlsFlags): Promise<number> {
     if (g.warning) warn.push(g.warning);
   }
   printWarnings(warn);
-  const listenerKey = (t: { owner: { kind: string; namespace: string; name: string }; listener: string }) => `${t.owner.kind}/${t.owner.namespace}/${t.owner.name}#${t.listener}`;
+  const listenerKey = (t: { owner: { kind: string; namespace: string; name: string }; listener: string }) =>
+    `${t.owner.kind}/${t.owner.namespace}/${t.owner.name}#${t.listener}`;
   const wanted = new Set(tlsTargets(loaded.objects, selected, grants).map(listenerKey));
   const targets = tlsTargets(loaded.objects, bindings, grants).filter((t) => wanted.has(listenerKey(t)));
   const caForPlan = ca ?? placeholderCA(choice.dir);
-  const { items, errors } = await reconcileTargets(targets, store, caForPlan, { dryRun: Boolean(flags.dryRun), force: Boolean(flags.force), days, who: whoami() });
+  const { items, errors } = await reconcileTargets(targets, store, caForPlan, {
+    dryRun: Boolean(flags.dryRun),
+    force: Boolean(flags.force),
+    days,
+    who: whoami(),
+  });
   const report: TLSReport = {
     apiVersion: 'kubectl-mdns/v1alpha1',
     kind: 'TLSReport',
@@ -168,7 +175,9 @@ async function serveCa(ca: LocalCA, flags: TlsCaFlags): Promise<number> {
   const url = `http://${name}${server.port === 80 ? '' : `:${server.port}`}/`;
   process.stderr.write(`\nServing rootCA.pem at ${url} (also http://${a[0] ?? aaaa[0] ?? 'this-host'}:${server.port}/); press Ctrl-C to stop\n`);
   process.stderr.write(await terminalQr(url));
-  process.stderr.write('\niOS: open the URL in Safari, install the profile (Settings › General › VPN & Device Management), then enable full trust in Settings › General › About › Certificate Trust Settings.\n');
+  process.stderr.write(
+    '\niOS: open the URL in Safari, install the profile (Settings › General › VPN & Device Management), then enable full trust in Settings › General › About › Certificate Trust Settings.\n',
+  );
   process.stderr.write('Android: Settings › Security › Encryption & credentials › Install a certificate › CA certificate, and pick rootCA.pem.\n');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -181,7 +190,11 @@ async function serveCa(ca: LocalCA, flags: TlsCaFlags): Promise<number> {
 }
 
 /** serve --tls: a TlsKeeper on the cluster's Secrets with the local CA (created if missing). */
-export async function startTlsKeeper(client: import('../../cluster/http.js').ApiClient, caDirFlag: string | undefined, reporter: import('../../util/reporter.js').Reporter) {
+export async function startTlsKeeper(
+  client: import('../../cluster/http.js').ApiClient,
+  caDirFlag: string | undefined,
+  reporter: import('../../util/reporter.js').Reporter,
+) {
   const { SecretClient } = await import('../../cluster/secrets.js');
   const { TlsKeeper } = await import('../../tls/keeper.js');
   const choice = caDirChoice(caDirFlag);

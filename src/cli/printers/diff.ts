@@ -54,7 +54,16 @@ export function dnsDiff(context: string, targets: readonly DiffTarget[]): DNSDif
     kind: 'DNSDiff',
     context,
     changes: targets.flatMap((t) =>
-      t.changes.map((c) => ({ target: c.target, action: c.action, name: c.name, type: c.type, before: [...c.before], after: [...c.after], detail: c.detail, routes: [...c.routes] })),
+      t.changes.map((c) => ({
+        target: c.target,
+        action: c.action,
+        name: c.name,
+        type: c.type,
+        before: [...c.before],
+        after: [...c.after],
+        detail: c.detail,
+        routes: [...c.routes],
+      })),
     ),
     summary: sumSummaries(targets),
   };
@@ -103,7 +112,10 @@ export function renderDiffText(targets: readonly DiffTarget[], chalk: ChalkInsta
       const from = c.routes.length ? `${' '.repeat(Math.max(2, width - text.length + 2))}${chalk.dim(`# ${c.routes.join(', ')}`)}` : '';
       lines.push(paint(c.action, chalk)(text) + from);
     });
-    if (t.changes.length === 0) lines.push(chalk.dim(`  no differences${t.summary.unchanged ? ` (${t.summary.unchanged} ${t.summary.unchanged === 1 ? 'name' : 'names'} up to date)` : ''}`));
+    if (t.changes.length === 0)
+      lines.push(
+        chalk.dim(`  no differences${t.summary.unchanged ? ` (${t.summary.unchanged} ${t.summary.unchanged === 1 ? 'name' : 'names'} up to date)` : ''}`),
+      );
   }
   const s = sumSummaries(targets);
   lines.push(`Summary: ${s.add} to add, ${s.remove} to remove, ${s.change} to change, ${s.conflict} in conflict, ${s.unchanged} unchanged.`);

@@ -33,7 +33,14 @@ export class MacKeychainStore implements TrustStore {
     if (check.code === 0) return [{ store: kc.label, status: 'already', detail: 'already trusted' }];
     const r = await this.opts.runner.run('security', add);
     if (r.code === 0) return [{ store: kc.label, status: 'done', detail: `added to ${kc.path} (trusted for SSL)` }];
-    return [{ store: kc.label, status: 'failed', detail: `security: ${firstLine(r.stderr || r.stdout)}`, command: `${this.opts.isRoot ? '' : 'sudo '}${shellLine('security', ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', SYSTEM_KEYCHAIN, ca.certFile])}` }];
+    return [
+      {
+        store: kc.label,
+        status: 'failed',
+        detail: `security: ${firstLine(r.stderr || r.stdout)}`,
+        command: `${this.opts.isRoot ? '' : 'sudo '}${shellLine('security', ['add-trusted-cert', '-d', '-r', 'trustRoot', '-k', SYSTEM_KEYCHAIN, ca.certFile])}`,
+      },
+    ];
   }
 
   async uninstall(ca: LocalCA): Promise<StoreResult[]> {
@@ -47,6 +54,13 @@ export class MacKeychainStore implements TrustStore {
     const d = await this.opts.runner.run('security', del);
     if (t.code === 0 && d.code === 0) return [{ store: kc.label, status: 'done', detail: `removed from ${kc.path}` }];
     const bad = t.code !== 0 ? t : d;
-    return [{ store: kc.label, status: 'failed', detail: `security: ${firstLine(bad.stderr || bad.stdout)}`, command: `${shellLine('security', removeTrust)} && ${shellLine('security', del)}` }];
+    return [
+      {
+        store: kc.label,
+        status: 'failed',
+        detail: `security: ${firstLine(bad.stderr || bad.stdout)}`,
+        command: `${shellLine('security', removeTrust)} && ${shellLine('security', del)}`,
+      },
+    ];
   }
 }

@@ -74,7 +74,12 @@ export class NssStore implements TrustStore {
         mkdirSync(db.dir, { recursive: true, mode: 0o700 });
         const made = await this.opts.runner.run(certutil, ['-N', '-d', db.db, '--empty-password']);
         if (made.code !== 0) {
-          out.push({ store: db.label, status: 'failed', detail: `certutil -N: ${firstLine(made.stderr || made.stdout)}`, command: shellLine('certutil', ['-N', '-d', db.db, '--empty-password']) });
+          out.push({
+            store: db.label,
+            status: 'failed',
+            detail: `certutil -N: ${firstLine(made.stderr || made.stdout)}`,
+            command: shellLine('certutil', ['-N', '-d', db.db, '--empty-password']),
+          });
           continue;
         }
       }
@@ -126,9 +131,17 @@ export class NssStore implements TrustStore {
 }
 
 function normalizePem(s: string): string {
-  return s.replace(/\r/g, '').replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+  return s
+    .replace(/\r/g, '')
+    .replace(/-----[A-Z ]+-----/g, '')
+    .replace(/\s+/g, '');
 }
 
 export function firstLine(s: string): string {
-  return (s.split('\n').map((l) => l.trim()).find(Boolean) ?? '').slice(0, 300);
+  return (
+    s
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? ''
+  ).slice(0, 300);
 }

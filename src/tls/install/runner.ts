@@ -20,7 +20,7 @@ export const execRunner: Runner = {
   run(cmd, args, opts = {}) {
     return new Promise((resolve) => {
       execFile(cmd, [...args], { env: opts.env ?? process.env, timeout: 60_000, maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 127) : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr || (err && !stderr ? err.message : '')) });
       });
     });

@@ -36,7 +36,18 @@ function flavors(root: string): Flavor[] {
       ext: '.crt', // update-ca-certificates only picks up *.crt
       bundle: r('etc/ssl/certs/ca-certificates.crt'),
       refreshArgs: scratch
-        ? ['--certsconf', r('etc/ca-certificates.conf'), '--certsdir', r('usr/share/ca-certificates'), '--localcertsdir', r('usr/local/share/ca-certificates'), '--etccertsdir', r('etc/ssl/certs'), '--hooksdir', r('etc/ca-certificates/update.d')]
+        ? [
+            '--certsconf',
+            r('etc/ca-certificates.conf'),
+            '--certsdir',
+            r('usr/share/ca-certificates'),
+            '--localcertsdir',
+            r('usr/local/share/ca-certificates'),
+            '--etccertsdir',
+            r('etc/ssl/certs'),
+            '--hooksdir',
+            r('etc/ca-certificates/update.d'),
+          ]
         : [],
     },
     {
@@ -63,7 +74,14 @@ export class SystemStore implements TrustStore {
   async install(ca: LocalCA): Promise<StoreResult[]> {
     const found = this.flavor();
     if (!found) {
-      return [{ store: 'system', status: 'skipped', detail: 'no update-ca-certificates or update-ca-trust anchor folder here; add rootCA.pem to your distribution\'s trust store by hand', command: `trust anchor ${shellArg(ca.certFile)}` }];
+      return [
+        {
+          store: 'system',
+          status: 'skipped',
+          detail: "no update-ca-certificates or update-ca-trust anchor folder here; add rootCA.pem to your distribution's trust store by hand",
+          command: `trust anchor ${shellArg(ca.certFile)}`,
+        },
+      ];
     }
     const { flavor } = found;
     const dest = join(flavor.anchorDir, caFileStem(ca) + flavor.ext);
@@ -73,11 +91,21 @@ export class SystemStore implements TrustStore {
       return [{ store: flavor.name, status: 'already', detail: `already trusted (${dest})` }];
     }
     if (!this.opts.isRoot) return [{ store: flavor.name, status: 'skipped', detail: 'needs root', command: `sudo ${copy} && sudo ${refresh}` }];
-    if (!found.tool) return [{ store: flavor.name, status: 'skipped', detail: `${flavor.tool} not found (install the ca-certificates package)`, command: `${copy} && ${refresh}` }];
+    if (!found.tool)
+      return [
+        { store: flavor.name, status: 'skipped', detail: `${flavor.tool} not found (install the ca-certificates package)`, command: `${copy} && ${refresh}` },
+      ];
     try {
       copyFileSync(ca.certFile, dest);
     } catch (err) {
-      return [{ store: flavor.name, status: 'failed', detail: `cannot write ${dest}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, command: `sudo ${copy} && sudo ${refresh}` }];
+      return [
+        {
+          store: flavor.name,
+          status: 'failed',
+          detail: `cannot write ${dest}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+          command: `sudo ${copy} && sudo ${refresh}`,
+        },
+      ];
     }
     const r = await this.opts.runner.run(found.tool, flavor.refreshArgs);
     if (r.code !== 0) return [{ store: flavor.name, status: 'failed', detail: `${flavor.tool}: ${firstLine(r.stderr || r.stdout)}`, command: refresh }];

@@ -44,14 +44,25 @@ test('list -w: a new route is one more row, without headers', async () => {
   api.apply(httpRoute('blog', 'blog', ['blog.local']) as never);
   await until('the blog row', () => rows().length > before);
   assert.match(rows()[before]!, /^blog\s+HTTPRoute\/blog\s+blog\.local\s+10\.0\.0\.10\s+infra\/gw\s+\S+\s+Ready$/);
-  assert.ok(!rows().slice(1).some((r) => r.startsWith('NAMESPACE')), 'headers only once');
+  assert.ok(
+    !rows()
+      .slice(1)
+      .some((r) => r.startsWith('NAMESPACE')),
+    'headers only once',
+  );
 });
 
 test('list -w: a gateway address change re-prints the rows it affects; a deleted route says so', async () => {
   let before = rows().length;
   api.apply(gateway('infra', 'gw', { addresses: ['10.0.0.11'] }) as never);
   await until('two changed rows', () => rows().length >= before + 2);
-  assert.deepEqual(rows().slice(before).map((r) => r.split(/\s+/).slice(1, 4).join(' ')).sort(), ['HTTPRoute/blog blog.local 10.0.0.11', 'HTTPRoute/shop shop.local 10.0.0.11']);
+  assert.deepEqual(
+    rows()
+      .slice(before)
+      .map((r) => r.split(/\s+/).slice(1, 4).join(' '))
+      .sort(),
+    ['HTTPRoute/blog blog.local 10.0.0.11', 'HTTPRoute/shop shop.local 10.0.0.11'],
+  );
   before = rows().length;
   api.delete('HTTPRoute', 'blog', 'blog');
   await until('the deleted row', () => rows().length > before);

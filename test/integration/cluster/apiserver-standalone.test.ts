@@ -43,7 +43,20 @@ test('standalone double: ready line, admin apply/delete/restart, state file, SIG
   writeFileSync(state, JSON.stringify([gateway('infra', 'gw')]));
   const child = spawn(
     process.execPath,
-    [script, '--tls', '--token', 'standalone-token', '--state', state, '--kubeconfig-out', join(dir, 'kubeconfig'), '--dir', join(dir, 'double'), '--unserve', 'TLSRoute'],
+    [
+      script,
+      '--tls',
+      '--token',
+      'standalone-token',
+      '--state',
+      state,
+      '--kubeconfig-out',
+      join(dir, 'kubeconfig'),
+      '--dir',
+      join(dir, 'double'),
+      '--unserve',
+      'TLSRoute',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -63,8 +76,14 @@ test('standalone double: ready line, admin apply/delete/restart, state file, SIG
 
     const source = await ClusterSource.connect({ kubeconfig: ready.kubeconfig, env: {} });
     const { objects, warnings } = await source.list();
-    assert.deepEqual(objects.gateways.map((g) => g.metadata?.name), ['gw']);
-    assert.deepEqual(objects.routes.map((r) => r.metadata?.name), ['shop']);
+    assert.deepEqual(
+      objects.gateways.map((g) => g.metadata?.name),
+      ['gw'],
+    );
+    assert.deepEqual(
+      objects.routes.map((r) => r.metadata?.name),
+      ['shop'],
+    );
     assert.equal(warnings.length, 1, 'TLSRoute unserved by --unserve');
     source.close();
 

@@ -120,17 +120,17 @@ test('a failing exec plugin: one line naming user and context', async () => {
   writeFileSync(plugin, '#!/bin/sh\necho "error: you must be logged in" >&2\necho "second line" >&2\nexit 1\n');
   chmodSync(plugin, 0o755);
   const c = await clientFor(api, { context: 'prod', auth: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin } } });
-  await rejectsOneLine(
-    c.getJson('/apis'),
-    /^cannot get credentials for user "double-user" of context "prod": error: you must be logged in$/,
-    CredentialsError,
-  );
+  await rejectsOneLine(c.getJson('/apis'), /^cannot get credentials for user "double-user" of context "prod": error: you must be logged in$/, CredentialsError);
   c.close();
 });
 
 test('a wrong token: 401 names context, server and user, never the token', async () => {
   const c = await clientFor(api, { token: 'wrong-secret-token' });
-  const msg = await rejectsOneLine(c.getJson('/apis'), /^unauthorized: the API server of context "double" at https:\/\/127\.0\.0\.1:\d+ rejected the credentials of user "double-user" \(401\)/, ApiStatusError);
+  const msg = await rejectsOneLine(
+    c.getJson('/apis'),
+    /^unauthorized: the API server of context "double" at https:\/\/127\.0\.0\.1:\d+ rejected the credentials of user "double-user" \(401\)/,
+    ApiStatusError,
+  );
   assert.ok(!msg.includes('wrong-secret-token'));
   c.close();
 });
@@ -158,7 +158,10 @@ test('unreachable server: one line naming context and server', async () => {
   const source = await ClusterSource.connect({ kubeconfig, env: {} });
   const msg = await rejectsOneLine(source.list(), /^cannot reach/, ApiUnreachableError);
   assert.equal(msg, `cannot reach the API server of context "kind-dev" at ${url}: connect ECONNREFUSED`);
-  await rejectsOneLine(source.watch(() => {}, new AbortController().signal), /^cannot reach the API server of context "kind-dev"/);
+  await rejectsOneLine(
+    source.watch(() => {}, new AbortController().signal),
+    /^cannot reach the API server of context "kind-dev"/,
+  );
   source.close();
 });
 

@@ -33,8 +33,7 @@ after(async () => {
   await api.close();
 });
 
-const names = (objs: { metadata?: { namespace?: string; name?: string } }[]) =>
-  objs.map((o) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name}`).sort();
+const names = (objs: { metadata?: { namespace?: string; name?: string } }[]) => objs.map((o) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name}`).sort();
 
 test('list reads every kind, with kind and apiVersion filled in', async () => {
   const source = new ClusterSource(await clientFor(api, { context: 'kind-dev' }));
@@ -46,15 +45,12 @@ test('list reads every kind, with kind and apiVersion filled in', async () => {
   assert.deepEqual(names(objects.routes), ['blog/blog', 'shop/grpc', 'shop/shop', 'shop/tls']);
   assert.deepEqual(names(objects.namespaces), ['/blog', '/infra', '/shop']);
   assert.deepEqual(names(objects.ingresses), ['blog/old-blog', 'shop/legacy']);
-  assert.deepEqual(
-    objects.routes.map((r) => `${r.kind} ${r.apiVersion}`).sort(),
-    [
-      'GRPCRoute gateway.networking.k8s.io/v1',
-      'HTTPRoute gateway.networking.k8s.io/v1',
-      'HTTPRoute gateway.networking.k8s.io/v1',
-      'TLSRoute gateway.networking.k8s.io/v1',
-    ],
-  );
+  assert.deepEqual(objects.routes.map((r) => `${r.kind} ${r.apiVersion}`).sort(), [
+    'GRPCRoute gateway.networking.k8s.io/v1',
+    'HTTPRoute gateway.networking.k8s.io/v1',
+    'HTTPRoute gateway.networking.k8s.io/v1',
+    'TLSRoute gateway.networking.k8s.io/v1',
+  ]);
   assert.equal(objects.namespaces.find((n) => n.metadata?.name === 'shop')?.metadata?.labels?.team, 'shop');
   source.close();
 });
@@ -94,7 +90,10 @@ test('pagination: limit/continue until the last page', async () => {
     const before = api.requests.length;
     const { items, resourceVersion } = await listAll(c, httproutes, { namespace: 'many', pageSize: 10 });
     assert.equal(items.length, 23);
-    assert.deepEqual(items.map((o) => o.metadata?.name), [...Array(23).keys()].map((i) => `r${String(i).padStart(2, '0')}`));
+    assert.deepEqual(
+      items.map((o) => o.metadata?.name),
+      [...Array(23).keys()].map((i) => `r${String(i).padStart(2, '0')}`),
+    );
     assert.ok(items.every((o) => o.kind === 'HTTPRoute'));
     assert.equal(resourceVersion, api.resourceVersion);
     const pages = api.requests.slice(before);
@@ -125,7 +124,10 @@ test('an expired continue token (compaction between pages) restarts the list', a
     const before = api.requests.length;
     const { items } = await listAll(c, httproutes, { namespace: 'pages', pageSize: 2 });
     assert.ok(compacted);
-    assert.deepEqual(items.map((o) => o.metadata?.name), ['late', 'p0', 'p1', 'p2', 'p3', 'p4']);
+    assert.deepEqual(
+      items.map((o) => o.metadata?.name),
+      ['late', 'p0', 'p1', 'p2', 'p3', 'p4'],
+    );
     const firstPages = api.requests.slice(before).filter((r) => !r.query.continue);
     assert.equal(firstPages.length, 2, 'started over once');
     c.close();
@@ -141,7 +143,10 @@ test('403 on one kind: one warning naming it, everything else is read', async ()
     const source = new ClusterSource(await clientFor(api));
     const { objects, warnings } = await source.list();
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /^GRPCRoute skipped: grpcroutes\.gateway\.networking\.k8s\.io is forbidden: User "token-user" cannot list resource "grpcroutes"/);
+    assert.match(
+      warnings[0]!,
+      /^GRPCRoute skipped: grpcroutes\.gateway\.networking\.k8s\.io is forbidden: User "token-user" cannot list resource "grpcroutes"/,
+    );
     assert.deepEqual(names(objects.routes), ['blog/blog', 'shop/shop', 'shop/tls']);
     assert.equal(objects.gateways.length, 2);
     source.close();

@@ -63,7 +63,10 @@ async function harness(
       events.slice(from).flatMap((e) => (e.type === 'SYNCED' ? [] : [`${e.type} ${e.object.metadata?.namespace ?? ''}/${e.object.metadata?.name}`])),
     syncs: () => events.filter((e) => e.type === 'SYNCED').length,
     lists: () => forKind().filter((r) => r.query.watch === undefined).length,
-    watches: () => forKind().filter((r) => r.query.watch !== undefined).map((r) => r.query),
+    watches: () =>
+      forKind()
+        .filter((r) => r.query.watch !== undefined)
+        .map((r) => r.query),
     stop: async () => {
       abort.abort();
       await running;
@@ -143,11 +146,16 @@ test('bookmarks move the resourceVersion a resumed watch starts from', async () 
 
 for (const goneAs of ['event', 'status'] as const) {
   test(`410 Gone (${goneAs === 'event' ? 'ERROR event in the stream' : 'HTTP 410'}) relists and emits deletes for vanished objects`, async () => {
-    const h = await harness('Gateway', (api) => {
-      api.apply(gw('stays'));
-      api.apply(gw('goes'));
-      api.apply(gw('changes'));
-    }, {}, { goneAs });
+    const h = await harness(
+      'Gateway',
+      (api) => {
+        api.apply(gw('stays'));
+        api.apply(gw('goes'));
+        api.apply(gw('changes'));
+      },
+      {},
+      { goneAs },
+    );
     try {
       await waitFor(() => h.syncs() === 1 && h.api.openWatches() === 1, 'a watch');
       await h.api.stop();
@@ -183,7 +191,10 @@ test('reconnects after the server restarts and resumes (no relist); the outage i
     await waitFor(() => h.reporter.events.some((e) => e.kind === 'info'), 'the recovery line');
     const warnings = h.reporter.events.filter((e) => e.kind === 'warning');
     assert.equal(warnings.length, 1, JSON.stringify(h.reporter.events));
-    assert.match(warnings[0]!.message, /cannot reach the API server of context "double" at https:\/\/127\.0\.0\.1:\d+: .*; retrying$|lost the connection to the API server of context "double"/);
+    assert.match(
+      warnings[0]!.message,
+      /cannot reach the API server of context "double" at https:\/\/127\.0\.0\.1:\d+: .*; retrying$|lost the connection to the API server of context "double"/,
+    );
   } finally {
     await h.stop();
   }
@@ -203,11 +214,15 @@ test('watchdog: a stream silent for longer than idleTimeoutMs is replaced', asyn
 });
 
 test('periodic relist repairs what the watch missed and emits only the differences', async () => {
-  const h = await harness('Gateway', (api) => {
-    api.apply(gw('a'));
-    api.apply(gw('b'));
-    api.apply(gw('c'));
-  }, { relistIntervalMs: 400 });
+  const h = await harness(
+    'Gateway',
+    (api) => {
+      api.apply(gw('a'));
+      api.apply(gw('b'));
+      api.apply(gw('c'));
+    },
+    { relistIntervalMs: 400 },
+  );
   try {
     await waitFor(() => h.syncs() === 1 && h.api.openWatches() === 1, 'a watch');
     const n = h.events.length;

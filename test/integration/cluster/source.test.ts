@@ -9,8 +9,7 @@ import type { ClusterObjects } from '../../../src/gateway-api/objects.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
 import { clientFor, fastBackoff, gateway, ingress, namespace, route, waitFor } from './helpers.js';
 
-const names = (objs: { metadata?: { namespace?: string; name?: string } }[]) =>
-  objs.map((o) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name}`).sort();
+const names = (objs: { metadata?: { namespace?: string; name?: string } }[]) => objs.map((o) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name}`).sort();
 
 function seed(api: ApiServerDouble): void {
   api.apply(namespace('infra'));

@@ -54,7 +54,10 @@ test('a cluster without Services, TCPRoute and UDPRoute: one warning, no error, 
     const { resources, warnings } = await discoverResources(c);
     c.close();
     assert.equal(warnings.length, 1, warnings.join('\n'));
-    assert.match(warnings[0]!, /^TCPRoute, UDPRoute, Service are not served by the cluster \(no tcproutes\.gateway\.networking\.k8s\.io, udproutes\.gateway\.networking\.k8s\.io, services\): skipped$/);
+    assert.match(
+      warnings[0]!,
+      /^TCPRoute, UDPRoute, Service are not served by the cluster \(no tcproutes\.gateway\.networking\.k8s\.io, udproutes\.gateway\.networking\.k8s\.io, services\): skipped$/,
+    );
     assert.ok(!resources.some((r) => ['Service', 'TCPRoute', 'UDPRoute'].includes(r.kind)));
 
     const source = new ClusterSource(await clientFor(api));
@@ -62,7 +65,10 @@ test('a cluster without Services, TCPRoute and UDPRoute: one warning, no error, 
     source.close();
     assert.deepEqual(listed.warnings, warnings);
     assert.deepEqual(listed.objects.services, []);
-    assert.deepEqual(computeBindings(listed.objects, { zones: [], anyPort: false }).bindings.map((b) => `${b.hostname} ${b.status}`), ['shop.local Ready']);
+    assert.deepEqual(
+      computeBindings(listed.objects, { zones: [], anyPort: false }).bindings.map((b) => `${b.hostname} ${b.status}`),
+      ['shop.local Ready'],
+    );
   } finally {
     await api.close();
   }
@@ -80,11 +86,16 @@ test('Services and TCPRoute/UDPRoute are listed (routes and Services filtered by
     const { objects, warnings } = await source.list({ namespace: 'shop' });
     source.close();
     assert.deepEqual(warnings, []);
-    assert.deepEqual(objects.services.map((s) => `${s.kind} ${s.metadata?.namespace}/${s.metadata?.name}`), ['Service shop/web']);
+    assert.deepEqual(
+      objects.services.map((s) => `${s.kind} ${s.metadata?.namespace}/${s.metadata?.name}`),
+      ['Service shop/web'],
+    );
     assert.deepEqual(objects.routes.map((r) => `${r.kind} ${r.metadata?.name}`).sort(), ['TCPRoute pg', 'UDPRoute dns']);
     assert.ok(api.requests.some((r) => r.path === '/api/v1/namespaces/shop/services'));
     assert.ok(api.requests.some((r) => r.path === '/apis/gateway.networking.k8s.io/v1alpha2/namespaces/shop/tcproutes'));
-    const rows = computeBindings(objects, { zones: [], anyPort: false }).bindings.map((b) => `${b.route.kind}/${b.route.name} ${b.hostname} ${b.status} ${b.addresses.join(',')} ${b.port} ${b.dnsSdType ?? '-'}`);
+    const rows = computeBindings(objects, { zones: [], anyPort: false }).bindings.map(
+      (b) => `${b.route.kind}/${b.route.name} ${b.hostname} ${b.status} ${b.addresses.join(',')} ${b.port} ${b.dnsSdType ?? '-'}`,
+    );
     assert.deepEqual(rows, [
       'Service/web web.local Ready 172.18.0.30 443 -',
       'TCPRoute/pg pg.local Ready 172.18.0.10 5432 _postgres._tcp',

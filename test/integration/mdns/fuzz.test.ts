@@ -9,16 +9,31 @@ import { MdnsChild } from '../../support/mdns-child.js';
 import { createPair, hasNetns } from '../../support/netns.js';
 
 const FUZZ = fileURLToPath(new URL('../../support/mdns-fuzz.js', import.meta.url));
-const set = (name: string, a: string[], aaaa: string[]): RecordSet => ({ name, target: 'mdns', a, aaaa, services: [{ instance: name.split('.')[0]!, type: '_http._tcp', port: 80, txt: ['path=/'] }], owners: [] });
+const set = (name: string, a: string[], aaaa: string[]): RecordSet => ({
+  name,
+  target: 'mdns',
+  a,
+  aaaa,
+  services: [{ instance: name.split('.')[0]!, type: '_http._tcp', port: 80, txt: ['path=/'] }],
+  owners: [],
+});
 
-test('fuzz: 100,000 hostile packets, no crash, bounded memory, still correct', { skip: !hasNetns() && 'needs root and Linux network namespaces', timeout: 120_000 }, async () => {
+test('fuzz: 100,000 hostile packets, no crash, bounded memory, still correct', {
+  skip: !hasNetns() && 'needs root and Linux network namespaces',
+  timeout: 120_000,
+}, async () => {
   const pair = await createPair('mf', 13);
   let child: MdnsChild | undefined;
   try {
     child = MdnsChild.start(pair, pair.a, pair.ifA, [set('shop.local', ['10.1.2.3'], ['fd00::3']), set('cart.local', ['10.1.2.4'], [])]);
     await child.settled();
     const before = await child.stats();
-    const out = await pair.exec(pair.b, process.execPath, [FUZZ, pair.ipA, pair.ipB, '100000', process.env['MDNS_FUZZ_SEED'] ?? '4242', 'shop.local', 'cart.local', '_http._tcp.local'], { timeoutMs: 90_000 });
+    const out = await pair.exec(
+      pair.b,
+      process.execPath,
+      [FUZZ, pair.ipA, pair.ipB, '100000', process.env['MDNS_FUZZ_SEED'] ?? '4242', 'shop.local', 'cart.local', '_http._tcp.local'],
+      { timeoutMs: 90_000 },
+    );
     assert.ok((JSON.parse(out) as { sent: number }).sent >= 100_000);
     await new Promise((r) => setTimeout(r, 700)); // let TC waits (400–500 ms) run out
     const after = await child.stats();
@@ -36,7 +51,11 @@ test('fuzz: 100,000 hostile packets, no crash, bounded memory, still correct', {
     assert.equal(r.code, 0, child.stderr);
   } finally {
     if (child) {
-      try { await child.terminate(); } catch { /* gone */ }
+      try {
+        await child.terminate();
+      } catch {
+        /* gone */
+      }
     }
     await pair.destroy();
   }

@@ -26,7 +26,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function dig(exec: (cmd: string, args: string[]) => Promise<string>, server: string, name: string): Promise<string[]> {
   try {
     const out = await exec('dig', ['+short', '+time=1', '+tries=1', '-p', '5353', `@${server}`, name, 'A']);
-    return out.split('\n').filter((l) => /^\d+\.\d+\.\d+\.\d+$/.test(l.trim())).sort();
+    return out
+      .split('\n')
+      .filter((l) => /^\d+\.\d+\.\d+\.\d+$/.test(l.trim()))
+      .sort();
   } catch {
     return []; // timed out: dig exits 9
   }
@@ -42,7 +45,10 @@ async function until<T>(what: string, ms: number, probe: () => Promise<T | undef
   }
 }
 
-test('links that appear, vanish, go down and come back while the responder runs', { skip: !hasNetns() && 'needs root and Linux network namespaces', timeout: 90_000 }, async (t) => {
+test('links that appear, vanish, go down and come back while the responder runs', {
+  skip: !hasNetns() && 'needs root and Linux network namespaces',
+  timeout: 90_000,
+}, async (t) => {
   const pair = await createPair('ml', 15);
   let peer: NetnsPeer | undefined;
   let child: MdnsChild | undefined;
@@ -53,8 +59,10 @@ test('links that appear, vanish, go down and come back while the responder runs'
     await ch.settled();
     const inB = (cmd: string, args: string[]) => pair.exec(pair.b, cmd, args);
     assert.deepEqual(await dig(inB, pair.ipA, 'shop.local'), ['10.1.2.3']);
-    const debugSince = (t0: number) => ch.events.filter((e): e is FixtureEvent & { t: number } => e.event === 'debug' && typeof e['t'] === 'number' && e['t'] >= t0);
-    const debugAfter = (t0: number, text: string, what: string) => ch.waitFor((e) => e.event === 'debug' && (e['t'] as number) >= t0 && String(e.message).startsWith(text), 5000, what);
+    const debugSince = (t0: number) =>
+      ch.events.filter((e): e is FixtureEvent & { t: number } => e.event === 'debug' && typeof e['t'] === 'number' && e['t'] >= t0);
+    const debugAfter = (t0: number, text: string, what: string) =>
+      ch.waitFor((e) => e.event === 'debug' && (e['t'] as number) >= t0 && String(e.message).startsWith(text), 5000, what);
 
     const p = await addPeer(pair, 'mlc', 16);
     peer = p;
@@ -79,14 +87,18 @@ test('links that appear, vanish, go down and come back while the responder runs'
       const firstResponse = fromA.findIndex((x) => x.response);
       assert.ok(firstResponse >= 0, JSON.stringify(fromA));
       const probes = fromA.slice(0, firstResponse);
-      const summary = (x: CapturedPacket) => `${x.time.toFixed(3)} ${x.response ? 'response' : 'query'} ${x.questions.map((q) => `${q.name}/${q.type}${q.qu ? '/QU' : ''}`).join(',')} ${x.answers.map((r) => `${r.name}=${r.data}/${r.ttl}`).join(',')}`;
+      const summary = (x: CapturedPacket) =>
+        `${x.time.toFixed(3)} ${x.response ? 'response' : 'query'} ${x.questions.map((q) => `${q.name}/${q.type}${q.qu ? '/QU' : ''}`).join(',')} ${x.answers.map((r) => `${r.name}=${r.data}/${r.ttl}`).join(',')}`;
       assert.equal(probes.length, 3, fromA.map(summary).join('\n'));
       for (const pr of probes) {
         assert.deepEqual(pr.questions.map((q) => `${q.name} ${q.type} ${q.qu}`).sort(), ['cart.local 255 true', 'shop.local 255 true']);
         assert.ok(pr.authorities.some((r) => r.name === 'shop.local' && r.data === '10.1.2.3'));
       }
       for (const gap of [probes[1]!.time - probes[0]!.time, probes[2]!.time - probes[1]!.time]) assert.ok(gap > 0.2 && gap < 0.4, `probe gap ${gap}`);
-      const announcements = fromA.filter((x) => x.response && x.answers.some((r) => r.name === 'shop.local' && r.data === '10.1.2.3' && r.ttl > 0) && x.answers.some((r) => r.name === 'cart.local'));
+      const announcements = fromA.filter(
+        (x) =>
+          x.response && x.answers.some((r) => r.name === 'shop.local' && r.data === '10.1.2.3' && r.ttl > 0) && x.answers.some((r) => r.name === 'cart.local'),
+      );
       assert.ok(announcements.length >= 2, fromA.map(summary).join('\n'));
       assert.ok(announcements[0]!.time > probes[2]!.time);
       // nothing from A on the new link before its probes: the names were not answered there early
@@ -107,7 +119,7 @@ test('links that appear, vanish, go down and come back while the responder runs'
       assert.equal(ch.stderr, '');
     });
 
-    await t.test('the link to B loses its carrier (B\'s end down) and gets it back: probed there again, answering', async () => {
+    await t.test("the link to B loses its carrier (B's end down) and gets it back: probed there again, answering", async () => {
       const t0 = Date.now();
       await sh('ip', ['-n', pair.b, 'link', 'set', pair.ifB, 'down']);
       await debugAfter(t0, `links gone: ${pair.ifA}`, 'the responder noticing the carrier is gone');
@@ -135,7 +147,12 @@ test('links that appear, vanish, go down and come back while the responder runs'
         return r.length ? r : undefined;
       });
       assert.deepEqual(back.value, ['10.1.2.3']);
-      assert.ok(ch.events.some((e) => e.event === 'debug' && String(e.message).startsWith('probed 2 names on') && String(e.message).includes(pair.ifA) && (e['t'] as number) >= t0), 'probed on the link when it came back');
+      assert.ok(
+        ch.events.some(
+          (e) => e.event === 'debug' && String(e.message).startsWith('probed 2 names on') && String(e.message).includes(pair.ifA) && (e['t'] as number) >= t0,
+        ),
+        'probed on the link when it came back',
+      );
       // multicast too: the group was joined again
       const zc = await zeroconfLookup(pair, pair.b, ['shop.local', 'cart.local']);
       assert.deepEqual(zc['shop.local']?.A, ['10.1.2.3']);
@@ -149,7 +166,11 @@ test('links that appear, vanish, go down and come back while the responder runs'
     assert.equal(r.code, 0, ch.stderr);
   } finally {
     if (child) {
-      try { await child.terminate(); } catch { /* gone */ }
+      try {
+        await child.terminate();
+      } catch {
+        /* gone */
+      }
     }
     if (capture) await capture.stop().catch(() => []);
     await pair.destroy();

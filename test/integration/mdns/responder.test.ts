@@ -29,7 +29,12 @@ const UPDATED: RecordSet[] = [
   set('v4only.local', ['10.1.2.5'], [], [{ instance: 'v4only', type: '_http._tcp', port: 80, txt: ['path=/'] }]),
 ];
 
-async function dig(pair: NetnsPair, server: string, name: string, type: string): Promise<{ status: string; answers: { name: string; ttl: number; type: string; value: string }[]; raw: string }> {
+async function dig(
+  pair: NetnsPair,
+  server: string,
+  name: string,
+  type: string,
+): Promise<{ status: string; answers: { name: string; ttl: number; type: string; value: string }[]; raw: string }> {
   let raw: string;
   try {
     raw = await pair.exec(pair.b, 'dig', ['+time=2', '+tries=1', '+nocookie', '+noedns', '-p', '5353', `@${server}`, name, type]);
@@ -38,14 +43,20 @@ async function dig(pair: NetnsPair, server: string, name: string, type: string):
   }
   const status = /status: (\w+)/.exec(raw)?.[1] ?? 'none';
   const section = raw.split(';; ANSWER SECTION:')[1]?.split('\n\n')[0] ?? '';
-  const answers = section.split('\n').filter((l) => l.trim() && !l.startsWith(';')).map((l) => {
-    const [n, ttl, , t, ...rest] = l.trim().split(/\s+/);
-    return { name: n!, ttl: Number(ttl), type: t!, value: rest.join(' ') };
-  });
+  const answers = section
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith(';'))
+    .map((l) => {
+      const [n, ttl, , t, ...rest] = l.trim().split(/\s+/);
+      return { name: n!, ttl: Number(ttl), type: t!, value: rest.join(' ') };
+    });
   return { status, answers, raw };
 }
 
-test('mDNS responder in a namespace, as avahi, zeroconf, dig and tshark see it', { skip: !hasNetns() && 'needs root and Linux network namespaces', timeout: 120_000 }, async (t) => {
+test('mDNS responder in a namespace, as avahi, zeroconf, dig and tshark see it', {
+  skip: !hasNetns() && 'needs root and Linux network namespaces',
+  timeout: 120_000,
+}, async (t) => {
   const pair = await createPair('mr', 11);
   let avahi: Avahi | undefined;
   let capture: Capture | undefined;
@@ -60,7 +71,16 @@ test('mDNS responder in a namespace, as avahi, zeroconf, dig and tshark see it',
     const ch = child;
 
     await t.test('avahi (RecordBrowser) holds exactly the published A and AAAA sets; nothing for other names', async () => {
-      const r = await av.records(['shop.local:A', 'shop.local:AAAA', 'v4only.local:A', 'v4only.local:AAAA', 'v6only.local:A', 'v6only.local:AAAA', 'nothere.local:A', 'nothere.local:AAAA']);
+      const r = await av.records([
+        'shop.local:A',
+        'shop.local:AAAA',
+        'v4only.local:A',
+        'v4only.local:AAAA',
+        'v6only.local:A',
+        'v6only.local:AAAA',
+        'nothere.local:A',
+        'nothere.local:AAAA',
+      ]);
       assert.deepEqual(r, {
         'shop.local:A': ['10.1.2.3', '10.1.2.4'],
         'shop.local:AAAA': ['fd00::3'],
@@ -87,12 +107,23 @@ test('mDNS responder in a namespace, as avahi, zeroconf, dig and tshark see it',
       const a = await dig(pair, pair.ipA, 'shop.local', 'A');
       assert.equal(a.status, 'NOERROR', a.raw);
       assert.deepEqual(a.answers.map((x) => x.value).sort(), ['10.1.2.3', '10.1.2.4']);
-      assert.ok(a.answers.every((x) => x.ttl <= 10 && x.ttl > 0), a.raw);
+      assert.ok(
+        a.answers.every((x) => x.ttl <= 10 && x.ttl > 0),
+        a.raw,
+      );
       assert.match(a.raw, /flags: qr aa/);
       const v6 = await dig(pair, `${pair.ll6A}%${pair.ifB}`, 'shop.local', 'AAAA');
-      assert.deepEqual(v6.answers.map((x) => x.value), ['fd00::3'], v6.raw);
+      assert.deepEqual(
+        v6.answers.map((x) => x.value),
+        ['fd00::3'],
+        v6.raw,
+      );
       const nsec = await dig(pair, pair.ipA, 'v4only.local', 'AAAA');
-      assert.deepEqual(nsec.answers.map((x) => `${x.type} ${x.value}`), ['NSEC v4only.local. A'], nsec.raw);
+      assert.deepEqual(
+        nsec.answers.map((x) => `${x.type} ${x.value}`),
+        ['NSEC v4only.local. A'],
+        nsec.raw,
+      );
       const none = await dig(pair, pair.ipA, 'nothere.local', 'A');
       assert.equal(none.status, 'no answer', none.raw);
     });
@@ -109,22 +140,25 @@ test('mDNS responder in a namespace, as avahi, zeroconf, dig and tshark see it',
       assert.ok(has('v4only', '_http._tcp', 'v4only.local', '80'), lines.join('\n'));
     });
 
-    await t.test('queryLink (diff) collects the responder\'s answers over IPv4 and IPv6', async () => {
+    await t.test("queryLink (diff) collects the responder's answers over IPv4 and IPv6", async () => {
       const out = await pair.exec(pair.b, process.execPath, [QUERY, '1000', '--interface', pair.ifB, 'shop.local', 'v4only.local', 'nothere.local']);
       const answers = JSON.parse(out) as ObservedAnswer[];
       const fromA = answers.filter((x) => x.responder === pair.ipA);
-      assert.deepEqual(fromA.map((x) => `${x.name} ${x.type} ${x.values.join(',')} ${x.local}`), [
-        'shop.local A 10.1.2.3,10.1.2.4 false',
-        'shop.local AAAA fd00::3 false',
-        'v4only.local A 10.1.2.5 false',
-      ]);
-      assert.ok(answers.some((x) => x.responder === pair.ll6A && x.name === 'shop.local'), JSON.stringify(answers));
+      assert.deepEqual(
+        fromA.map((x) => `${x.name} ${x.type} ${x.values.join(',')} ${x.local}`),
+        ['shop.local A 10.1.2.3,10.1.2.4 false', 'shop.local AAAA fd00::3 false', 'v4only.local A 10.1.2.5 false'],
+      );
+      assert.ok(
+        answers.some((x) => x.responder === pair.ll6A && x.name === 'shop.local'),
+        JSON.stringify(answers),
+      );
       assert.ok(!answers.some((x) => x.name === 'nothere.local'));
     });
 
     await t.test('updates: avahi sees the new addresses; a removed name leaves its cache within ~1 s (goodbye, not TTL)', async () => {
       const watch = await av.watch(['v6only.local:AAAA', 'shop.local:A']);
-      const gone = (key: string, value?: string) => watch.events.some((e) => e.key === key && e.event === 'remove' && (value === undefined || e.value === value));
+      const gone = (key: string, value?: string) =>
+        watch.events.some((e) => e.key === key && e.event === 'remove' && (value === undefined || e.value === value));
       try {
         await new Promise((r) => setTimeout(r, 300));
         const t0 = Date.now();
@@ -186,7 +220,8 @@ test('mDNS responder in a namespace, as avahi, zeroconf, dig and tshark see it',
       }
       const gaps = [probes[1]!.time - probes[0]!.time, probes[2]!.time - probes[1]!.time];
       for (const g of gaps) assert.ok(g > 0.2 && g < 0.4, `probe gap ${g}`);
-      const full = (p: CapturedPacket) => ['10.1.2.3', '10.1.2.4', 'fd00::3', '10.1.2.5', 'fd00::6'].every((v) => p.answers.some((r) => r.data === v && r.ttl > 0));
+      const full = (p: CapturedPacket) =>
+        ['10.1.2.3', '10.1.2.4', 'fd00::3', '10.1.2.5', 'fd00::6'].every((v) => p.answers.some((r) => r.data === v && r.ttl > 0));
       const announcements = multicastV4.filter((p) => p.response && full(p));
       assert.ok(announcements.length >= 2);
       const [a1, a2] = announcements;
@@ -211,7 +246,10 @@ test('mDNS responder in a namespace, as avahi, zeroconf, dig and tshark see it',
           continue;
         }
         assert.ok(reply, `reply to ${JSON.stringify(q.questions)}`);
-        assert.deepEqual(reply.questions.map((x) => `${x.name} ${x.type}`), q.questions.map((x) => `${x.name} ${x.type}`));
+        assert.deepEqual(
+          reply.questions.map((x) => `${x.name} ${x.type}`),
+          q.questions.map((x) => `${x.name} ${x.type}`),
+        );
         for (const r of [...reply.answers, ...reply.additionals]) {
           assert.ok(r.ttl <= 10, `ttl ${r.ttl}`);
           assert.equal(r.cacheFlush, false);
@@ -225,17 +263,32 @@ test('mDNS responder in a namespace, as avahi, zeroconf, dig and tshark see it',
       const bye = multicastV4.filter((p) => p.time >= termAt - 0.05 && p.response && p.answers.length > 0 && p.answers.every((r) => r.ttl === 0));
       const said = new Set(bye.flatMap((p) => p.answers.map((r) => `${r.name} ${r.type} ${r.data}`)));
       for (const want of [
-        'shop.local A 10.1.2.3', 'shop.local A 10.1.2.9', 'shop.local AAAA fd00::3', 'v4only.local A 10.1.2.5',
-        'shop._https._tcp.local SRV shop.local', 'v4only._http._tcp.local SRV v4only.local', 'shop._https._tcp.local TXT ',
-        '_https._tcp.local PTR shop._https._tcp.local', '_http._tcp.local PTR v4only._http._tcp.local',
-        '_services._dns-sd._udp.local PTR _https._tcp.local', '_services._dns-sd._udp.local PTR _http._tcp.local',
-      ]) assert.ok(said.has(want), `${want} in ${[...said].join(' | ')}; termAt ${termAt}; last: ${JSON.stringify(packets.slice(-6).map((p) => [p.time, p.src, p.dst, p.answers.map((r) => r.ttl)]))}`);
+        'shop.local A 10.1.2.3',
+        'shop.local A 10.1.2.9',
+        'shop.local AAAA fd00::3',
+        'v4only.local A 10.1.2.5',
+        'shop._https._tcp.local SRV shop.local',
+        'v4only._http._tcp.local SRV v4only.local',
+        'shop._https._tcp.local TXT ',
+        '_https._tcp.local PTR shop._https._tcp.local',
+        '_http._tcp.local PTR v4only._http._tcp.local',
+        '_services._dns-sd._udp.local PTR _https._tcp.local',
+        '_services._dns-sd._udp.local PTR _http._tcp.local',
+      ])
+        assert.ok(
+          said.has(want),
+          `${want} in ${[...said].join(' | ')}; termAt ${termAt}; last: ${JSON.stringify(packets.slice(-6).map((p) => [p.time, p.src, p.dst, p.answers.map((r) => r.ttl)]))}`,
+        );
       // the removed name got its goodbye at update time, before SIGTERM
       assert.ok(multicastV4.some((p) => p.time < termAt && p.answers.some((r) => r.name === 'v6only.local' && r.ttl === 0)));
     });
   } finally {
     if (child) {
-      try { await child.terminate(); } catch { /* already gone */ }
+      try {
+        await child.terminate();
+      } catch {
+        /* already gone */
+      }
     }
     await avahi?.stop();
     if (capture) await capture.stop().catch(() => []);

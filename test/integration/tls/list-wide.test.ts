@@ -40,7 +40,13 @@ describe('list -o wide: the TLS column', { timeout: 120_000 }, () => {
       const l = await issueLeaf({ caCertPem: ca.certPem, caKey: ca.key, hostnames: names, days: 90, who: 'test', now });
       return { 'tls.crt': Buffer.from(l.certPem + ca.certPem).toString('base64'), 'tls.key': Buffer.from(l.key.pem()).toString('base64') };
     };
-    const secret = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { namespace: 'infra', name }, type: 'kubernetes.io/tls', data });
+    const secret = (name: string, data: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: 'infra', name },
+      type: 'kubernetes.io/tls',
+      data,
+    });
     const cases: [string, string, Record<string, string> | undefined][] = [
       ['good', 'good.local', await leaf(trusted, ['good.local'])],
       ['untrusted', 'untrusted.local', await leaf(other, ['untrusted.local'])],
@@ -49,7 +55,12 @@ describe('list -o wide: the TLS column', { timeout: 120_000 }, () => {
       ['missing', 'missing.local', undefined],
     ];
     for (const [name, host, data] of cases) {
-      objects.push(gateway('infra', `gw-${name}`, { addresses: ['10.0.0.1'], listeners: [{ name: 'https', port: 443, protocol: 'HTTPS', tls: { certificateRefs: [{ name: `${name}-cert` }] } } as never] }));
+      objects.push(
+        gateway('infra', `gw-${name}`, {
+          addresses: ['10.0.0.1'],
+          listeners: [{ name: 'https', port: 443, protocol: 'HTTPS', tls: { certificateRefs: [{ name: `${name}-cert` }] } } as never],
+        }),
+      );
       objects.push(httpRoute('web', name, [host], { namespace: 'infra', name: `gw-${name}` }));
       if (data) objects.push(secret(`${name}-cert`, data));
     }
@@ -100,7 +111,9 @@ describe('list -o wide: the TLS column', { timeout: 120_000 }, () => {
   test('cluster: -o json items carry tls {status, issuer, notAfter, reason}; HTTP items none', async () => {
     const r = await cli(['list', '--kubeconfig', api.writeKubeconfig(), '-o', 'json'], env);
     assert.equal(r.code, 0, r.stderr);
-    const items = (JSON.parse(r.stdout) as { items: { hostname: string; tls?: { status: string; issuer: string | null; notAfter: string | null; reason: string } }[] }).items;
+    const items = (
+      JSON.parse(r.stdout) as { items: { hostname: string; tls?: { status: string; issuer: string | null; notAfter: string | null; reason: string } }[] }
+    ).items;
     const by = Object.fromEntries(items.map((i) => [i.hostname, i.tls]));
     assert.deepEqual(Object.fromEntries(Object.entries(by).map(([h, t]) => [h, t?.status])), {
       'good.local': 'trusted',

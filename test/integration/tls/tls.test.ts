@@ -34,7 +34,15 @@ function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
 function httpsGateway(name: string, listeners: { name: string; certificateRefs?: { name: string; namespace?: string }[] }[]): Record<string, unknown> {
   return gateway('infra', name, {
     addresses: ['10.0.0.10'],
-    listeners: listeners.map((l) => ({ name: l.name, port: 443, protocol: 'HTTPS', ...(l.certificateRefs ? { tls: { mode: 'Terminate', certificateRefs: l.certificateRefs } } : {}) }) as never),
+    listeners: listeners.map(
+      (l) =>
+        ({
+          name: l.name,
+          port: 443,
+          protocol: 'HTTPS',
+          ...(l.certificateRefs ? { tls: { mode: 'Terminate', certificateRefs: l.certificateRefs } } : {}),
+        }) as never,
+    ),
   });
 }
 
@@ -42,7 +50,10 @@ function sans(secret: unknown): string[] {
   const data = (secret as { data?: Record<string, string> } | undefined)?.data;
   const pem = Buffer.from(data?.['tls.crt'] ?? '', 'base64').toString('utf8');
   const leaf = new X509Certificate(pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + 25));
-  return (leaf.subjectAltName ?? '').split(', ').map((s) => s.replace(/^DNS:/, '')).sort();
+  return (leaf.subjectAltName ?? '')
+    .split(', ')
+    .map((s) => s.replace(/^DNS:/, ''))
+    .sort();
 }
 
 describe('kubectl mdns tls against the API server double', { timeout: 120_000 }, () => {
@@ -88,7 +99,11 @@ describe('kubectl mdns tls against the API server double', { timeout: 120_000 },
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^GATEWAY\s+LISTENER\s+SECRET\s+ACTION/m);
     assert.match(r.stdout, /infra\/gw\s+https\s+infra\/shop-cert\s+created\s+shop\.local/);
-    const s = api.get('Secret', 'infra', 'shop-cert') as { type?: string; metadata: { labels: Record<string, string>; annotations: Record<string, string>; resourceVersion: string }; data?: Record<string, string> };
+    const s = api.get('Secret', 'infra', 'shop-cert') as {
+      type?: string;
+      metadata: { labels: Record<string, string>; annotations: Record<string, string>; resourceVersion: string };
+      data?: Record<string, string>;
+    };
     assert.equal(s.type, 'kubernetes.io/tls');
     assert.equal(s.metadata.labels['app.kubernetes.io/managed-by'], 'kubectl-mdns');
     assert.equal(s.metadata.annotations['kubectl-mdns/ca-fingerprint-sha256'], new X509Certificate(readFileSync(join(caDir, 'rootCA.pem'))).fingerprint256);
@@ -120,13 +135,21 @@ describe('kubectl mdns tls against the API server double', { timeout: 120_000 },
   });
 
   test('a Secret someone else made is left byte-for-byte unchanged (foreign, exit 1); --force replaces it', async () => {
-    api.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { namespace: 'infra', name: 'theirs', labels: { 'app.kubernetes.io/managed-by': 'Helm' } }, type: 'kubernetes.io/tls', data: { 'tls.crt': 'bm90IGEgY2VydA==', 'tls.key': 'bm90IGEga2V5' } });
+    api.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: 'infra', name: 'theirs', labels: { 'app.kubernetes.io/managed-by': 'Helm' } },
+      type: 'kubernetes.io/tls',
+      data: { 'tls.crt': 'bm90IGEgY2VydA==', 'tls.key': 'bm90IGEga2V5' },
+    });
     api.apply(httpsGateway('gw2', [{ name: 'https', certificateRefs: [{ name: 'theirs' }] }]) as never);
     api.apply(httpRoute('blog', 'blog', ['blog.local'], { namespace: 'infra', name: 'gw2' }) as never);
     const before = JSON.stringify(api.get('Secret', 'infra', 'theirs'));
     const r = await cli(['tls', '--kubeconfig', kubeconfig, '-o', 'json'], env);
     assert.equal(r.code, 1, r.stderr);
-    const item = (JSON.parse(r.stdout) as { items: { action: string; reason: string; secret: { name: string } }[] }).items.find((i) => i.secret.name === 'theirs')!;
+    const item = (JSON.parse(r.stdout) as { items: { action: string; reason: string; secret: { name: string } }[] }).items.find(
+      (i) => i.secret.name === 'theirs',
+    )!;
     assert.equal(item.action, 'foreign');
     assert.match(item.reason, /owned by Helm/);
     assert.equal(JSON.stringify(api.get('Secret', 'infra', 'theirs')), before);
@@ -140,7 +163,9 @@ describe('kubectl mdns tls against the API server double', { timeout: 120_000 },
     api.apply(httpRoute('docs', 'docs', ['docs.local'], { namespace: 'infra', name: 'gw3' }) as never);
     const r = await cli(['tls', '--kubeconfig', kubeconfig, '-o', 'json'], env);
     assert.equal(r.code, 1);
-    const item = (JSON.parse(r.stdout) as { items: { action: string; reason: string; gateway: { name: string } }[] }).items.find((i) => i.gateway.name === 'gw3')!;
+    const item = (JSON.parse(r.stdout) as { items: { action: string; reason: string; gateway: { name: string } }[] }).items.find(
+      (i) => i.gateway.name === 'gw3',
+    )!;
     assert.equal(item.action, 'skipped');
     assert.match(item.reason, /no tls\.certificateRefs; add to it: tls: \{mode: Terminate, certificateRefs: \[\{kind: Secret, name: gw3-bare-tls\}\]\}/);
     api.delete('Gateway', 'infra', 'gw3');
@@ -159,7 +184,29 @@ describe('kubectl mdns tls against the API server double', { timeout: 120_000 },
   test('an mkcert-layout CA folder (RSA, PKCS#8 key) is reused, not replaced; --ca-dir wins over $CAROOT', async () => {
     const mk = join(tmp.dir, 'mkcert');
     mkdirSync(mk);
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-keyout', join(mk, 'rootCA-key.pem'), '-out', join(mk, 'rootCA.pem'), '-days', '3650', '-subj', '/O=mkcert development CA/OU=someone@host/CN=mkcert someone@host', '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0', '-addext', 'keyUsage=critical,keyCertSign'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:3072',
+        '-nodes',
+        '-keyout',
+        join(mk, 'rootCA-key.pem'),
+        '-out',
+        join(mk, 'rootCA.pem'),
+        '-days',
+        '3650',
+        '-subj',
+        '/O=mkcert development CA/OU=someone@host/CN=mkcert someone@host',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE,pathlen:0',
+        '-addext',
+        'keyUsage=critical,keyCertSign',
+      ],
+      { stdio: 'ignore' },
+    );
     const cert = readFileSync(join(mk, 'rootCA.pem'));
     const key = readFileSync(join(mk, 'rootCA-key.pem'));
     const r = await cli(['tls', 'ca', '--ca-dir', mk, '-o', 'json'], env); // env has CAROOT=caDir
@@ -219,10 +266,13 @@ describe('kubectl mdns tls against the API server double', { timeout: 120_000 },
     const r = await cli(['tls', '--kubeconfig', kubeconfig, '-n', 'shop', '-o', 'json'], env);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const items = (JSON.parse(r.stdout) as { items: { action: string; secret: { name: string }; hostnames: string[] }[] }).items;
-    assert.deepEqual(items.map((i) => [i.secret.name, i.action, i.hostnames.join(',')]), [
-      ['shop-cert', 'renewed', 'api.local,cart.local,extra.local,shop.local'],
-      ['new-cert', 'unchanged', 'new.local'], // route shop/new; gw2's Secret (route blog/blog) is not looked at
-    ]);
+    assert.deepEqual(
+      items.map((i) => [i.secret.name, i.action, i.hostnames.join(',')]),
+      [
+        ['shop-cert', 'renewed', 'api.local,cart.local,extra.local,shop.local'],
+        ['new-cert', 'unchanged', 'new.local'], // route shop/new; gw2's Secret (route blog/blog) is not looked at
+      ],
+    );
     assert.deepEqual(sans(api.get('Secret', 'infra', 'shop-cert')), ['api.local', 'cart.local', 'extra.local', 'shop.local']);
     const s = await cli(['serve', '--tls', '--no-mdns', '--kubeconfig', kubeconfig, '-n', 'shop'], env);
     assert.equal(s.code, 2);

@@ -37,13 +37,20 @@ const cnameRs = (name: string, target: string, route = name.split('.')[0]!): Rec
 test('a Hostname address lands in BIND as a CNAME with its TXT at cname-<name>, and is removed with its route', () =>
   withNamed({}, async (named, sinkFor) => {
     const wanted = desired(true);
-    assert.deepEqual(wanted.map((r) => [r.target, r.name, r.cname]), [['unicast', 'shop.dev.k8s', 'lb.example.com']]);
+    assert.deepEqual(
+      wanted.map((r) => [r.target, r.name, r.cname]),
+      [['unicast', 'shop.dev.k8s', 'lb.example.com']],
+    );
     const config = configFor(named);
     const sink = sinkFor(config);
     await sink.start();
     sink.sync(wanted);
     await sink.whenIdle();
-    assert.deepEqual(await named.zoneRecords('dev.k8s'), ['cname-shop.dev.k8s TXT ' + txtFor('shop'), 'ns.dev.k8s A 127.0.0.1', 'shop.dev.k8s CNAME lb.example.com.']);
+    assert.deepEqual(await named.zoneRecords('dev.k8s'), [
+      'cname-shop.dev.k8s TXT ' + txtFor('shop'),
+      'ns.dev.k8s A 127.0.0.1',
+      'shop.dev.k8s CNAME lb.example.com.',
+    ]);
 
     // A second run reads it back as ours: nothing to write.
     const againConfig = configFor(named);
@@ -52,7 +59,13 @@ test('a Hostname address lands in BIND as a CNAME with its TXT at cname-<name>, 
     again.sync(wanted);
     await again.whenIdle();
     assert.ok(!againConfig.reporter.debugLines.some((l) => l.includes('UPDATE')), transcript(againConfig.reporter));
-    assert.deepEqual(again.current().filter((s) => !s.foreign).map((s) => [s.name, s.cname, s.foreign, s.ownerId]), [['shop.dev.k8s', 'lb.example.com', undefined, 'test-owner']]);
+    assert.deepEqual(
+      again
+        .current()
+        .filter((s) => !s.foreign)
+        .map((s) => [s.name, s.cname, s.foreign, s.ownerId]),
+      [['shop.dev.k8s', 'lb.example.com', undefined, 'test-owner']],
+    );
 
     // The route is deleted: the CNAME and its TXT go, nothing else.
     again.sync(desired(false));
@@ -85,7 +98,11 @@ test('a name moves from A records to a CNAME and back, its TXT moving with it', 
     await sink.whenIdle();
     sink.sync([cnameRs('shop.dev.k8s', 'lb.example.com')]);
     await sink.whenIdle();
-    assert.deepEqual(await named.zoneRecords('dev.k8s'), ['cname-shop.dev.k8s TXT ' + txtFor('shop'), 'ns.dev.k8s A 127.0.0.1', 'shop.dev.k8s CNAME lb.example.com.']);
+    assert.deepEqual(await named.zoneRecords('dev.k8s'), [
+      'cname-shop.dev.k8s TXT ' + txtFor('shop'),
+      'ns.dev.k8s A 127.0.0.1',
+      'shop.dev.k8s CNAME lb.example.com.',
+    ]);
     sink.sync([rs('shop.dev.k8s', ['10.0.0.2'])]);
     await sink.whenIdle();
     assert.deepEqual(await named.zoneRecords('dev.k8s'), ['ns.dev.k8s A 127.0.0.1', 'shop.dev.k8s A 10.0.0.2', 'shop.dev.k8s TXT ' + txtFor('shop')]);
@@ -98,7 +115,11 @@ test('a wildcard name gets a wildcard CNAME; its TXT sits at cname-*.<rest>', ()
     sink.sync([cnameRs('*.apps.dev.k8s', 'lb.example.com', 'apps')]);
     await sink.whenIdle();
     assert.deepEqual(await named.lookup('anything.apps.dev.k8s', 'CNAME'), ['lb.example.com.'], 'the wildcard answers for any name under it');
-    assert.deepEqual(await named.zoneRecords('dev.k8s'), ['*.apps.dev.k8s CNAME lb.example.com.', 'cname-*.apps.dev.k8s TXT ' + txtFor('apps'), 'ns.dev.k8s A 127.0.0.1']);
+    assert.deepEqual(await named.zoneRecords('dev.k8s'), [
+      '*.apps.dev.k8s CNAME lb.example.com.',
+      'cname-*.apps.dev.k8s TXT ' + txtFor('apps'),
+      'ns.dev.k8s A 127.0.0.1',
+    ]);
     sink.sync([]);
     await sink.whenIdle();
     assert.deepEqual(await named.zoneRecords('dev.k8s'), ['ns.dev.k8s A 127.0.0.1']);

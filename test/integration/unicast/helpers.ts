@@ -64,7 +64,12 @@ export async function withNamed(
   try {
     // As serve runs it: the unicast sink behind the reconcile stage's driver (plan, apply, retry).
     await body(named, (config, driver = {}) => {
-      const sink = new SinkDriver(new UnicastSink(config), { reporter: config.reporter, guardDeletes: true, ...(config.backoff ? { backoff: config.backoff } : {}), ...driver });
+      const sink = new SinkDriver(new UnicastSink(config), {
+        reporter: config.reporter,
+        guardDeletes: true,
+        ...(config.backoff ? { backoff: config.backoff } : {}),
+        ...driver,
+      });
       sinks.push(sink);
       return sink;
     });

@@ -43,7 +43,12 @@ test('a server whose policy allows no key to update: REFUSED, a clear error, not
     const serial = await named.soaSerial('dev.k8s');
     await assert.rejects(sink.start(), (e: unknown) => {
       assert.ok(e instanceof UserError);
-      assert.match(e.message, new RegExp(`DNS server 127\\.0\\.0\\.1:${named.port} answered REFUSED to an update of zone dev\\.k8s: its policy does not let key "kubectl-mdns-test" update this zone`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `DNS server 127\\.0\\.0\\.1:${named.port} answered REFUSED to an update of zone dev\\.k8s: its policy does not let key "kubectl-mdns-test" update this zone`,
+        ),
+      );
       return true;
     });
     assert.ok(config.reporter.events.some((e) => e.kind === 'error' && /REFUSED/.test(e.message)));
@@ -70,13 +75,19 @@ test('zone transfer refused: per-name queries, with the warning; creates and upd
     second.sync([rs('a.dev.k8s', ['10.0.0.9'])]);
     await second.start();
     const warned = config.reporter.events.find((e) => e.kind === 'warning');
-    assert.match(warned!.message, /the server refused a zone transfer of dev\.k8s \(REFUSED\): owned records whose routes were deleted while serve was not running cannot be found/);
+    assert.match(
+      warned!.message,
+      /the server refused a zone transfer of dev\.k8s \(REFUSED\): owned records whose routes were deleted while serve was not running cannot be found/,
+    );
     assert.deepEqual(await named.lookup('a.dev.k8s', 'A'), ['10.0.0.9']);
     assert.deepEqual(await named.lookup('a.dev.k8s', 'TXT'), [txtFor('a')]);
     assert.ok(!config.reporter.events.some((e) => e.kind === 'conflict'));
     assert.deepEqual(await named.lookup('b.dev.k8s', 'A'), ['10.0.0.2'], 'the orphan stays: it cannot be seen');
     const updates = config.reporter.debugLines.filter((l) => l.includes(': UPDATE '));
-    assert.deepEqual(updates.map((l) => /UPDATE dev\.k8s: ([^(]*) \(/.exec(l)![1]), ['update a.dev.k8s']);
+    assert.deepEqual(
+      updates.map((l) => /UPDATE dev\.k8s: ([^(]*) \(/.exec(l)![1]),
+      ['update a.dev.k8s'],
+    );
   }));
 
 test('a name outside every zone is never sent', () =>
@@ -129,7 +140,10 @@ test('readUnicastState without AXFR: per-name, axfr false, the warning returned'
     const state = await readUnicastState(configFor(named), ['shop.dev.k8s', 'free.dev.k8s']);
     assert.equal(state.axfr, false);
     assert.match(state.warnings[0]!, /refused a zone transfer of dev\.k8s.*cannot be found/);
-    assert.deepEqual(state.current.map((s) => [s.name, s.foreign]), [['shop.dev.k8s', 'record not created by kubectl-mdns']]);
+    assert.deepEqual(
+      state.current.map((s) => [s.name, s.foreign]),
+      [['shop.dev.k8s', 'record not created by kubectl-mdns']],
+    );
     assert.equal(await named.soaSerial('dev.k8s'), serial);
   }));
 

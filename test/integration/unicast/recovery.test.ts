@@ -29,7 +29,11 @@ test('restart reconcile: owned records no longer wanted are removed at the next 
       'ns.dev.k8s A 127.0.0.1',
     ]);
     const updates = config.reporter.debugLines.filter((l) => l.includes(': UPDATE '));
-    assert.deepEqual(updates.map((l) => /UPDATE dev\.k8s: ([^(]*) \(/.exec(l)![1]), ['delete c.dev.k8s'], 'one message, the orphan only');
+    assert.deepEqual(
+      updates.map((l) => /UPDATE dev\.k8s: ([^(]*) \(/.exec(l)![1]),
+      ['delete c.dev.k8s'],
+      'one message, the orphan only',
+    );
     assert.equal(await named.soaSerial('dev.k8s'), serial + 1);
   }));
 
@@ -134,8 +138,19 @@ test('a lost reply: the retry finds our own TXT (YXDOMAIN, then "our TXT exists"
       assert.equal(proxy.dropped, 1);
       assert.ok(config.reporter.events.some((e) => e.kind === 'error' && /did not answer within 0\.3s/.test(e.message)));
       assert.ok(!config.reporter.events.some((e) => e.kind === 'conflict'), 'our own earlier write is not a conflict');
-      assert.deepEqual(await named.zoneRecords('dev.k8s'), ['lost.dev.k8s A 10.0.5.1', 'lost.dev.k8s A 10.0.5.2', `lost.dev.k8s TXT ${txtFor('lost')}`, 'ns.dev.k8s A 127.0.0.1']);
-      assert.deepEqual(sink.current().filter((s) => s.name === 'lost.dev.k8s').map((s) => s.foreign), [undefined]);
+      assert.deepEqual(await named.zoneRecords('dev.k8s'), [
+        'lost.dev.k8s A 10.0.5.1',
+        'lost.dev.k8s A 10.0.5.2',
+        `lost.dev.k8s TXT ${txtFor('lost')}`,
+        'ns.dev.k8s A 127.0.0.1',
+      ]);
+      assert.deepEqual(
+        sink
+          .current()
+          .filter((s) => s.name === 'lost.dev.k8s')
+          .map((s) => s.foreign),
+        [undefined],
+      );
 
       // A lost reply to an update: the retry is guarded by the TXT and ends with the wanted RRset.
       proxy.dropReplies = 1;
@@ -151,7 +166,10 @@ test('a lost reply: the retry finds our own TXT (YXDOMAIN, then "our TXT exists"
 
 test('--cleanup-on-exit removes only our records', () =>
   withNamed({ records: { 'dev.k8s': ['shop A 10.9.9.9', 'spf TXT "v=spf1 -all"'] } }, async (named, sinkFor) => {
-    await named.nsupdate('dev.k8s', ['update add other.dev.k8s 300 A 10.6.6.6', 'update add other.dev.k8s 300 TXT "heritage=kubectl-mdns,owner=other-cluster,resource=HTTPRoute/x/y"']);
+    await named.nsupdate('dev.k8s', [
+      'update add other.dev.k8s 300 A 10.6.6.6',
+      'update add other.dev.k8s 300 TXT "heritage=kubectl-mdns,owner=other-cluster,resource=HTTPRoute/x/y"',
+    ]);
     const config = configFor(named);
     const sink = sinkFor(config);
     await sink.start();

@@ -112,7 +112,10 @@ test('a working sink, its client and config print no secret, before and after re
       assertNoSecretIn(String(value), named.secretBuffer, `String() of the ${what}`);
     }
     assertNoSecretIn(transcript(config.reporter), named.secretBuffer, 'events and debug lines');
-    assert.ok(config.reporter.debugLines.some((l) => l.includes('UPDATE')), 'the debug lines are there to search');
+    assert.ok(
+      config.reporter.debugLines.some((l) => l.includes('UPDATE')),
+      'the debug lines are there to search',
+    );
   }));
 
 test('server-side failures: BADSIG, BADKEY, REFUSED (update), and readUnicastState for diff', () =>
@@ -131,7 +134,10 @@ test('server-side failures: BADSIG, BADKEY, REFUSED (update), and readUnicastSta
     assert.match(String((e2 as Error).message), /BADKEY/);
     assertQuiet(named.secretBuffer, 'BADKEY', e2, badkey, s2);
 
-    for (const [what, config] of [['BADSIG (diff)', badsig], ['BADKEY (diff)', badkey]] as const) {
+    for (const [what, config] of [
+      ['BADSIG (diff)', badsig],
+      ['BADKEY (diff)', badkey],
+    ] as const) {
       const e = await rejection(readUnicastState(config, ['a.dev.k8s']));
       assertQuiet(what === 'BADSIG (diff)' ? wrong : named.secretBuffer, what, e, config);
     }

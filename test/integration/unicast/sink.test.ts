@@ -37,7 +37,13 @@ test('routes become A, AAAA and ownership TXT with the configured TTL; changes r
     ]);
     const kinds = config.reporter.events.filter((e) => e.kind !== 'info').map((e) => `${e.kind} ${e.fields?.hostname ?? ''}`);
     assert.deepEqual(kinds, ['added shop.dev.k8s', 'added multi.dev.k8s', 'changed shop.dev.k8s', 'removed shop.dev.k8s']);
-    assert.deepEqual(sink.current().filter((s) => !s.foreign).map((s) => [s.name, s.a, s.ownerId]), [['multi.dev.k8s', ['10.0.0.1', '10.0.0.2', '10.0.0.3'], 'test-owner']]);
+    assert.deepEqual(
+      sink
+        .current()
+        .filter((s) => !s.foreign)
+        .map((s) => [s.name, s.a, s.ownerId]),
+      [['multi.dev.k8s', ['10.0.0.1', '10.0.0.2', '10.0.0.3'], 'test-owner']],
+    );
   }));
 
 test('a foreign record is never changed: conflict reported, the other names of the batch land', () =>
@@ -48,7 +54,10 @@ test('a foreign record is never changed: conflict reported, the other names of t
     // Added after our zone transfer: the sink does not know, sends it in one batch with the
     // others, gets YXDOMAIN, bisects, and finds it.
     await named.nsupdate('dev.k8s', ['update add shop.dev.k8s 3600 A 10.9.9.9']);
-    await named.nsupdate('dev.k8s', ['update add theirs.dev.k8s 3600 A 10.7.7.7', 'update add theirs.dev.k8s 3600 TXT "heritage=kubectl-mdns,owner=someone-else,resource=HTTPRoute/x/y"']);
+    await named.nsupdate('dev.k8s', [
+      'update add theirs.dev.k8s 3600 A 10.7.7.7',
+      'update add theirs.dev.k8s 3600 TXT "heritage=kubectl-mdns,owner=someone-else,resource=HTTPRoute/x/y"',
+    ]);
     const names = ['a', 'b', 'shop', 'c', 'd', 'theirs', 'e', 'known'];
     sink.sync(names.map((n, i) => rs(`${n}.dev.k8s`, [`10.0.1.${i + 1}`])));
     await sink.whenIdle();
@@ -98,12 +107,15 @@ test('names are batched: batchSize names per UPDATE message, one zone per messag
     sink.sync([...['a', 'b', 'c', 'd', 'e'].map((n) => rs(`${n}.dev.k8s`, ['10.0.3.1'])), rs('p.prod.k8s', ['10.0.3.2'])]);
     await sink.whenIdle();
     const updates = config.reporter.debugLines.filter((l) => l.includes(': UPDATE '));
-    assert.deepEqual(updates.map((l) => /UPDATE (\S+): (.*) \(/.exec(l)!.slice(1, 3).join(' | ')), [
-      'dev.k8s | create a.dev.k8s, create b.dev.k8s',
-      'dev.k8s | create c.dev.k8s, create d.dev.k8s',
-      'dev.k8s | create e.dev.k8s',
-      'prod.k8s | create p.prod.k8s',
-    ]);
+    assert.deepEqual(
+      updates.map((l) => /UPDATE (\S+): (.*) \(/.exec(l)!.slice(1, 3).join(' | ')),
+      [
+        'dev.k8s | create a.dev.k8s, create b.dev.k8s',
+        'dev.k8s | create c.dev.k8s, create d.dev.k8s',
+        'dev.k8s | create e.dev.k8s',
+        'prod.k8s | create p.prod.k8s',
+      ],
+    );
     assert.deepEqual(await named.lookup('p.prod.k8s', 'A'), ['10.0.3.2']);
     assert.equal((await named.zoneRecords('dev.k8s')).filter((l) => / A 10\.0\.3\.1$/.test(l)).length, 5);
   }));

@@ -13,7 +13,8 @@ import { indexObjects } from '../../../src/bindings/object-index.js';
 import { desiredRecords } from '../../../src/records/desired.js';
 import { assertStatusSemantics, edgeGateway, gateway, listener, objects, options, route, row } from './fixtures.js';
 
-const appRoute = (o: Parameters<typeof route>[2] = {}) => route('app', 'r', { hostnames: ['app.local'], parentRefs: [{ name: 'gw', namespace: 'edge' }], ...o });
+const appRoute = (o: Parameters<typeof route>[2] = {}) =>
+  route('app', 'r', { hostnames: ['app.local'], parentRefs: [{ name: 'gw', namespace: 'edge' }], ...o });
 
 function bind(parts: Partial<ClusterObjects>, o: Parameters<typeof options>[0] = {}): Binding[] {
   const { bindings } = computeBindings(objects(parts), options(o));
@@ -26,22 +27,38 @@ describe('cloud-provider-mdns README: one-to-one, many-to-one, many-to-many', ()
     const bs = bind({ gateways: [edgeGateway(['172.18.0.2', '172.18.0.3', 'fd00::2'])], routes: [appRoute({ hostnames: ['app.local', 'www.app.local'] })] });
     assert.deepEqual(bs.map(row), ['app.local Ready edge/gw https 443 mdns', 'www.app.local Ready edge/gw https 443 mdns']);
     const records = desiredRecords(bs);
-    assert.deepEqual(records.map((r) => [r.name, r.a, r.aaaa]), [
-      ['app.local', ['172.18.0.2', '172.18.0.3'], ['fd00::2']],
-      ['www.app.local', ['172.18.0.2', '172.18.0.3'], ['fd00::2']],
-    ]);
+    assert.deepEqual(
+      records.map((r) => [r.name, r.a, r.aaaa]),
+      [
+        ['app.local', ['172.18.0.2', '172.18.0.3'], ['fd00::2']],
+        ['www.app.local', ['172.18.0.2', '172.18.0.3'], ['fd00::2']],
+      ],
+    );
   });
 
   it('many-to-one: several routes on one gateway, each name on the gateway’s addresses', () => {
-    const routes = [appRoute(), route('blog', 'b', { hostnames: ['blog.local'], parentRefs: [{ name: 'gw', namespace: 'edge' }] }), route('wiki', 'w', { hostnames: ['wiki.local'], parentRefs: [{ name: 'gw', namespace: 'edge' }] })];
+    const routes = [
+      appRoute(),
+      route('blog', 'b', { hostnames: ['blog.local'], parentRefs: [{ name: 'gw', namespace: 'edge' }] }),
+      route('wiki', 'w', { hostnames: ['wiki.local'], parentRefs: [{ name: 'gw', namespace: 'edge' }] }),
+    ];
     const bs = bind({ gateways: [edgeGateway()], routes });
-    assert.deepEqual(bs.map(row), ['app.local Ready edge/gw https 443 mdns', 'blog.local Ready edge/gw https 443 mdns', 'wiki.local Ready edge/gw https 443 mdns']);
+    assert.deepEqual(bs.map(row), [
+      'app.local Ready edge/gw https 443 mdns',
+      'blog.local Ready edge/gw https 443 mdns',
+      'wiki.local Ready edge/gw https 443 mdns',
+    ]);
     assert.ok(bs.every((b) => b.addresses.join() === '172.18.0.2'));
   });
 
   it('many-to-many: one route on two gateways → one binding per gateway, records are the union (round robin)', () => {
     const gw2 = gateway('edge', 'gw2', [listener('http', 80, { from: 'All' })], { addresses: ['172.18.0.9'] });
-    const r = appRoute({ parentRefs: [{ name: 'gw', namespace: 'edge' }, { name: 'gw2', namespace: 'edge' }] });
+    const r = appRoute({
+      parentRefs: [
+        { name: 'gw', namespace: 'edge' },
+        { name: 'gw2', namespace: 'edge' },
+      ],
+    });
     const bs = bind({ gateways: [edgeGateway(), gw2], routes: [r] });
     assert.deepEqual(bs.map(row), ['app.local Ready edge/gw https 443 mdns', 'app.local Ready edge/gw2 http 80 mdns']);
     const [record] = desiredRecords(bs);
@@ -78,12 +95,22 @@ describe('cases derived from cloud-provider-mdns', () => {
 
   const sectionCases: [string, object, string, RegExp?][] = [
     ['4 sectionName https → 443', { sectionName: 'https' }, 'app.local Ready edge/gw https 443 mdns'],
-    ['4 sectionName naming nothing → decided Skipped (cloud-provider-mdns used 80)', { sectionName: 'nope' }, 'app.local Skipped edge/gw - - -', /sectionName "nope" matches no listener/],
+    [
+      '4 sectionName naming nothing → decided Skipped (cloud-provider-mdns used 80)',
+      { sectionName: 'nope' },
+      'app.local Skipped edge/gw - - -',
+      /sectionName "nope" matches no listener/,
+    ],
     ['4 port 8443 with a sectionName → 8443', { sectionName: 'alt', port: 8443 }, 'app.local Ready edge/gw alt 8443 mdns'],
   ];
   for (const [name, ref, want, reason] of sectionCases) {
     it(name, () => {
-      const gw = gateway('edge', 'gw', [listener('http', 80, { from: 'All' }), listener('https', 443, { from: 'All' }), listener('alt', 8443, { from: 'All', protocol: 'HTTPS' })], { addresses: ['172.18.0.2'] });
+      const gw = gateway(
+        'edge',
+        'gw',
+        [listener('http', 80, { from: 'All' }), listener('https', 443, { from: 'All' }), listener('alt', 8443, { from: 'All', protocol: 'HTTPS' })],
+        { addresses: ['172.18.0.2'] },
+      );
       const [b] = bind({ gateways: [gw], routes: [appRoute({ parentRefs: [{ name: 'gw', namespace: 'edge', ...ref }] })] });
       assert.equal(b && row(b), want);
       if (reason) assert.match(b?.reason ?? '', reason);
@@ -111,7 +138,13 @@ describe('cases derived from cloud-provider-mdns', () => {
   it('8 two parentRefs and two hostnames → 4 bindings; deleting gw1 leaves 2 Ready', () => {
     const gw1 = gateway('edge', 'gw1', [listener('http', 80, { from: 'All' })], { addresses: ['172.18.0.2'] });
     const gw2 = gateway('edge', 'gw2', [listener('http', 80, { from: 'All' })], { addresses: ['172.18.0.3'] });
-    const r = appRoute({ hostnames: ['a.local', 'b.local'], parentRefs: [{ name: 'gw1', namespace: 'edge' }, { name: 'gw2', namespace: 'edge' }] });
+    const r = appRoute({
+      hostnames: ['a.local', 'b.local'],
+      parentRefs: [
+        { name: 'gw1', namespace: 'edge' },
+        { name: 'gw2', namespace: 'edge' },
+      ],
+    });
     assert.equal(bind({ gateways: [gw1, gw2], routes: [r] }).filter((b) => b.status === 'Ready').length, 4);
     const after = bind({ gateways: [gw2], routes: [r] });
     assert.deepEqual(after.filter((b) => b.status === 'Ready').map(row), ['a.local Ready edge/gw2 http 80 mdns', 'b.local Ready edge/gw2 http 80 mdns']);
@@ -143,13 +176,18 @@ describe('cases derived from cloud-provider-mdns', () => {
   });
 
   it('16 Accepted=False → decided Skipped; Unknown does not break anything', () => {
-    const status = (s: string) => ({ parents: [{ parentRef: { name: 'gw', namespace: 'edge' }, conditions: [{ type: 'Accepted', status: s, reason: 'NotAllowedByListeners', message: 'm' }] }] });
+    const status = (s: string) => ({
+      parents: [{ parentRef: { name: 'gw', namespace: 'edge' }, conditions: [{ type: 'Accepted', status: s, reason: 'NotAllowedByListeners', message: 'm' }] }],
+    });
     assert.equal(bind({ gateways: [edgeGateway()], routes: [appRoute({ status: status('False') })] })[0]?.status, 'Skipped');
     assert.equal(bind({ gateways: [edgeGateway()], routes: [appRoute({ status: status('Unknown') })] })[0]?.status, 'Ready');
   });
 
   it('17 two routes with the same hostname: two Ready bindings, one record set', () => {
-    const bs = bind({ gateways: [edgeGateway()], routes: [appRoute(), route('app', 'r2', { hostnames: ['app.local'], parentRefs: [{ name: 'gw', namespace: 'edge' }] })] });
+    const bs = bind({
+      gateways: [edgeGateway()],
+      routes: [appRoute(), route('app', 'r2', { hostnames: ['app.local'], parentRefs: [{ name: 'gw', namespace: 'edge' }] })],
+    });
     assert.equal(bs.filter((b) => b.status === 'Ready').length, 2);
     const records = desiredRecords(bs);
     assert.equal(records.length, 1);

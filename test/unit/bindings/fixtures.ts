@@ -76,7 +76,11 @@ export function listenerSet(ns: string, name: string, parent: ParentReference, l
   return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'ListenerSet', metadata: { name, namespace: ns }, spec: { parentRef: parent, listeners } };
 }
 
-export function ingress(ns: string, name: string, o: { hosts?: unknown[]; tls?: unknown[][]; ips?: unknown[]; hostnames?: string[]; annotations?: Record<string, string> } = {}): Ingress {
+export function ingress(
+  ns: string,
+  name: string,
+  o: { hosts?: unknown[]; tls?: unknown[][]; ips?: unknown[]; hostnames?: string[]; annotations?: Record<string, string> } = {},
+): Ingress {
   const ing: Ingress = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',

@@ -13,11 +13,20 @@ import { routeParents, routesAffectedBy } from '../../../src/bindings/affected.j
 import { compareBindings } from '../../../src/bindings/order.js';
 import { gateway, ingress, listener, listenerSet, namespace, objects, options, route, row } from './fixtures.js';
 
-const gwA = gateway('infra', 'a', [listener('http', 80, { selector: { matchLabels: { team: 'x' } } })], { addresses: ['10.0.0.1'], allowedListeners: { namespaces: { from: 'All' } } });
+const gwA = gateway('infra', 'a', [listener('http', 80, { selector: { matchLabels: { team: 'x' } } })], {
+  addresses: ['10.0.0.1'],
+  allowedListeners: { namespaces: { from: 'All' } },
+});
 const gwB = gateway('infra', 'b', [listener('http', 80, { from: 'All' })], { addresses: ['10.0.0.2'] });
 const ls = listenerSet('team', 'ls', { name: 'a', namespace: 'infra' }, [listener('docs', 80, { hostname: 'docs.local' })]);
 const rA = route('shop', 'ra', { hostnames: ['a.local'], parentRefs: [{ name: 'a', namespace: 'infra' }] });
-const rB = route('blog', 'rb', { hostnames: ['b.local'], parentRefs: [{ name: 'b', namespace: 'infra' }, { kind: 'Service', group: '', name: 'svc' }] });
+const rB = route('blog', 'rb', {
+  hostnames: ['b.local'],
+  parentRefs: [
+    { name: 'b', namespace: 'infra' },
+    { kind: 'Service', group: '', name: 'svc' },
+  ],
+});
 const rLs = route('team', 'rl', { parentRefs: [{ kind: 'ListenerSet', name: 'ls' }] });
 const routes = [rA, rB, rLs];
 const names = (rs: { metadata?: { name?: string } }[]) => rs.map((r) => r.metadata?.name).sort();

@@ -20,7 +20,11 @@ describe('supportedKinds (rule 3: allowedRoutes.kinds, else the protocol default
     ['unknown protocol, no kinds: none', listener('x', 80, { protocol: 'example.com/PROXY' }), []],
     ['lower-case protocol still works', { name: 'h', port: 80, protocol: 'http' }, ['HTTPRoute', 'GRPCRoute']],
     ['empty kinds list = protocol default', { name: 'h', port: 80, protocol: 'HTTP', allowedRoutes: { kinds: [] } }, ['HTTPRoute', 'GRPCRoute']],
-    ['kind of another group is not ours', { name: 'h', port: 80, protocol: 'HTTP', allowedRoutes: { kinds: [{ group: 'example.com', kind: 'HTTPRoute' }] } }, []],
+    [
+      'kind of another group is not ours',
+      { name: 'h', port: 80, protocol: 'HTTP', allowedRoutes: { kinds: [{ group: 'example.com', kind: 'HTTPRoute' }] } },
+      [],
+    ],
   ];
   for (const [name, l, want] of cases) it(name, () => assert.deepEqual(supportedKinds(usable(l)), want));
 });
@@ -74,7 +78,13 @@ describe('usableListeners / listenerProblem (malformed listeners are left out)',
   }
   it('not a list gives no listeners', () => assert.deepEqual(usableListeners({ name: 'http' }), []));
   it('a repeated name keeps the first', () => {
-    const ls = usableListeners([{ name: 'a', port: 80 }, { name: 'a', port: 443 }]);
-    assert.deepEqual(ls.map((l) => l.port), [80]);
+    const ls = usableListeners([
+      { name: 'a', port: 80 },
+      { name: 'a', port: 443 },
+    ]);
+    assert.deepEqual(
+      ls.map((l) => l.port),
+      [80],
+    );
   });
 });

@@ -13,7 +13,13 @@ describe('choosePort (rule 5: docs/design.md#rule-5-port)', () => {
     ['no 443 or 80: skipped', ls(['alt', 8080], ['alt2', 8443]), false, false, null],
     ['no 443 or 80, --any-port: lowest', ls(['alt2', 8443], ['alt', 8080]), false, true, [8080, 'alt']],
     ['pinned (sectionName/port): that listener', ls(['alt', 8080]), true, false, [8080, 'alt']],
-    ['several on 443: the most specific hostname', ls(['https', 443], ['https-shop', 443, 'shop.local'], ['https-wild', 443, '*.local']), false, false, [443, 'https-shop']],
+    [
+      'several on 443: the most specific hostname',
+      ls(['https', 443], ['https-shop', 443, 'shop.local'], ['https-wild', 443, '*.local']),
+      false,
+      false,
+      [443, 'https-shop'],
+    ],
     ['wildcard beats no hostname', ls(['https', 443], ['https-wild', 443, '*.local']), false, false, [443, 'https-wild']],
   ];
   for (const [name, listeners, pinned, anyPort, want] of cases) {
@@ -23,6 +29,9 @@ describe('choosePort (rule 5: docs/design.md#rule-5-port)', () => {
     });
   }
   it('the Skipped message is docs/design.md’s, word for word', () => {
-    assert.equal(noStandardPortReason('gateway infra/gw'), 'gateway infra/gw has no listener on 443 or 80; set sectionName or port in parentRefs, or use --any-port');
+    assert.equal(
+      noStandardPortReason('gateway infra/gw'),
+      'gateway infra/gw has no listener on 443 or 80; set sectionName or port in parentRefs, or use --any-port',
+    );
   });
 });

@@ -15,13 +15,37 @@ describe('publishDecision (rule 7)', () => {
     ['wildcard without zone', '*.apps.local', [], [], [], undefined, /mDNS has no wildcards/],
     ['wildcard in a zone → unicast only', '*.apps.k8s', ['k8s'], [], ['unicast'], 'k8s', null],
     ['.local inside a zone → both', 'a.home.local', ['home.local'], [], ['mdns', 'unicast'], 'home.local', null],
-    ['annotation none', 'shop.local', [], [ann('HTTPRoute shop/shop', 'none')], [], undefined, /publishing disabled by annotation kubectl-mdns\/publish=none on HTTPRoute shop\/shop/],
+    [
+      'annotation none',
+      'shop.local',
+      [],
+      [ann('HTTPRoute shop/shop', 'none')],
+      [],
+      undefined,
+      /publishing disabled by annotation kubectl-mdns\/publish=none on HTTPRoute shop\/shop/,
+    ],
     ['annotation mdns keeps mdns', 'shop.local', [], [ann('r', 'mdns')], ['mdns'], undefined, null],
-    ['annotation unicast drops mdns → nowhere', 'shop.local', [], [ann('HTTPRoute shop/shop', 'unicast')], [], undefined, /leaves nowhere to publish shop\.local/],
+    [
+      'annotation unicast drops mdns → nowhere',
+      'shop.local',
+      [],
+      [ann('HTTPRoute shop/shop', 'unicast')],
+      [],
+      undefined,
+      /leaves nowhere to publish shop\.local/,
+    ],
     ['annotation unicast narrows both to unicast', 'a.home.local', ['home.local'], [ann('r', 'unicast')], ['unicast'], 'home.local', null],
     ['annotation all changes nothing', 'app.test.org', [], [ann('r', 'all')], [], undefined, /not a \.local name/],
     ['annotation case-insensitive', 'shop.local', [], [ann('r', ' MDNS ')], ['mdns'], undefined, null],
-    ['unknown annotation value', 'shop.local', [], [ann('gateway infra/gw', 'multicast')], [], undefined, /unknown value "multicast".*use none, mdns, unicast or all/],
+    [
+      'unknown annotation value',
+      'shop.local',
+      [],
+      [ann('gateway infra/gw', 'multicast')],
+      [],
+      undefined,
+      /unknown value "multicast".*use none, mdns, unicast or all/,
+    ],
     ['route and gateway annotations both narrow', 'a.home.local', ['home.local'], [ann('r', 'mdns'), ann('g', 'unicast')], [], undefined, /leaves nowhere/],
   ];
   for (const [name, host, zones, sources, publish, zone, reason] of cases) {
@@ -37,7 +61,10 @@ describe('publishDecision (rule 7)', () => {
   it('warns on .local names with more than two labels (docs/decisions.md, Multi-label .local names), only when they go to mDNS', () => {
     assert.match(publishDecision('static.blog.local', [], []).warnings.join(), /more than two labels.*static-blog\.local/);
     assert.deepEqual(publishDecision('blog.local', [], []).warnings, []);
-    assert.deepEqual(publishDecision('a.b.home.local', ['home.local'], [ann('r', 'unicast')]).warnings.filter((w) => w.includes('labels')), []);
+    assert.deepEqual(
+      publishDecision('a.b.home.local', ['home.local'], [ann('r', 'unicast')]).warnings.filter((w) => w.includes('labels')),
+      [],
+    );
   });
 
   it('warns when a --zone is under .local', () => {

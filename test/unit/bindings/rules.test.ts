@@ -23,13 +23,24 @@ const shop = (o: Parameters<typeof route>[2] = {}) =>
 
 const cases: Case[] = [
   // Rule 1: which parentRefs count.
-  { name: 'rule 1 holds: Gateway parent (group/kind defaulted)', objects: { gateways: [infraGw()], routes: [shop()] }, rows: [['shop.local Ready infra/gw https 443 mdns']] },
   {
-    name: 'rule 1 holds: explicit group and kind',
-    objects: { gateways: [infraGw()], routes: [shop({ parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'infra' }] })] },
+    name: 'rule 1 holds: Gateway parent (group/kind defaulted)',
+    objects: { gateways: [infraGw()], routes: [shop()] },
     rows: [['shop.local Ready infra/gw https 443 mdns']],
   },
-  { name: 'rule 1 stops: a Service parent (mesh) is ignored, no row', objects: { gateways: [infraGw()], routes: [shop({ parentRefs: [{ group: '', kind: 'Service', name: 'shop' }] })] }, rows: [] },
+  {
+    name: 'rule 1 holds: explicit group and kind',
+    objects: {
+      gateways: [infraGw()],
+      routes: [shop({ parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'infra' }] })],
+    },
+    rows: [['shop.local Ready infra/gw https 443 mdns']],
+  },
+  {
+    name: 'rule 1 stops: a Service parent (mesh) is ignored, no row',
+    objects: { gateways: [infraGw()], routes: [shop({ parentRefs: [{ group: '', kind: 'Service', name: 'shop' }] })] },
+    rows: [],
+  },
   {
     name: 'rule 1: namespace defaults to the route’s, so the gateway is not found',
     objects: { gateways: [infraGw()], routes: [shop({ parentRefs: [{ name: 'gw' }] })] },
@@ -44,24 +55,46 @@ const cases: Case[] = [
   // Rule 2: Accepted=False in the route's status.
   {
     name: 'rule 2 holds: Accepted=True',
-    objects: { gateways: [infraGw()], routes: [shop({ status: { parents: [{ parentRef: { name: 'gw', namespace: 'infra' }, conditions: [{ type: 'Accepted', status: 'True' }] }] } })] },
+    objects: {
+      gateways: [infraGw()],
+      routes: [shop({ status: { parents: [{ parentRef: { name: 'gw', namespace: 'infra' }, conditions: [{ type: 'Accepted', status: 'True' }] }] } })],
+    },
     rows: [['shop.local Ready infra/gw https 443 mdns']],
   },
   {
     name: 'rule 2 holds: Accepted=Unknown goes on',
-    objects: { gateways: [infraGw()], routes: [shop({ status: { parents: [{ parentRef: { name: 'gw', namespace: 'infra' }, conditions: [{ type: 'Accepted', status: 'Unknown' }] }] } })] },
+    objects: {
+      gateways: [infraGw()],
+      routes: [shop({ status: { parents: [{ parentRef: { name: 'gw', namespace: 'infra' }, conditions: [{ type: 'Accepted', status: 'Unknown' }] }] } })],
+    },
     rows: [['shop.local Ready infra/gw https 443 mdns']],
   },
   {
     name: 'rule 2 holds: Accepted=False for another parent does not count',
-    objects: { gateways: [infraGw()], routes: [shop({ status: { parents: [{ parentRef: { name: 'other', namespace: 'infra' }, conditions: [{ type: 'Accepted', status: 'False', reason: 'X' }] }] } })] },
+    objects: {
+      gateways: [infraGw()],
+      routes: [
+        shop({ status: { parents: [{ parentRef: { name: 'other', namespace: 'infra' }, conditions: [{ type: 'Accepted', status: 'False', reason: 'X' }] }] } }),
+      ],
+    },
     rows: [['shop.local Ready infra/gw https 443 mdns']],
   },
   {
     name: 'rule 2 stops: Accepted=False, with the condition’s reason and message',
     objects: {
       gateways: [infraGw()],
-      routes: [shop({ status: { parents: [{ parentRef: { name: 'gw', namespace: 'infra' }, conditions: [{ type: 'Accepted', status: 'False', reason: 'NotAllowedByListeners', message: 'no listener allows it' }] }] } })],
+      routes: [
+        shop({
+          status: {
+            parents: [
+              {
+                parentRef: { name: 'gw', namespace: 'infra' },
+                conditions: [{ type: 'Accepted', status: 'False', reason: 'NotAllowedByListeners', message: 'no listener allows it' }],
+              },
+            ],
+          },
+        }),
+      ],
     },
     rows: [['shop.local Skipped infra/gw - - -', /Accepted=False, NotAllowedByListeners: no listener allows it.*kubectl describe httproute -n shop shop/]],
   },
@@ -74,7 +107,11 @@ const cases: Case[] = [
           status: {
             parents: [
               { parentRef: { name: 'gw', namespace: 'infra' }, controllerName: 'a', conditions: [{ type: 'Accepted', status: 'False', reason: 'X' }] },
-              { parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'infra' }, controllerName: 'b', conditions: [{ type: 'Accepted', status: 'True' }] },
+              {
+                parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'infra' },
+                controllerName: 'b',
+                conditions: [{ type: 'Accepted', status: 'True' }],
+              },
             ],
           },
         }),
@@ -84,13 +121,26 @@ const cases: Case[] = [
   },
 
   // Rule 3: sectionName, port, allowedRoutes.
-  { name: 'rule 3 holds: sectionName names a listener', objects: { gateways: [infraGw()], routes: [shop({ parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'http' }] })] }, rows: [['shop.local Ready infra/gw http 80 mdns']] },
+  {
+    name: 'rule 3 holds: sectionName names a listener',
+    objects: { gateways: [infraGw()], routes: [shop({ parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'http' }] })] },
+    rows: [['shop.local Ready infra/gw http 80 mdns']],
+  },
   {
     name: 'rule 3 stops: sectionName names no listener',
     objects: { gateways: [infraGw()], routes: [shop({ parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'tls' }] })] },
-    rows: [['shop.local Skipped infra/gw - - -', /^parentRef sectionName "tls" matches no listener of gateway infra\/gw \(listeners: http, https\); use one of those names$/]],
+    rows: [
+      [
+        'shop.local Skipped infra/gw - - -',
+        /^parentRef sectionName "tls" matches no listener of gateway infra\/gw \(listeners: http, https\); use one of those names$/,
+      ],
+    ],
   },
-  { name: 'rule 3 holds: port selects listeners', objects: { gateways: [infraGw()], routes: [shop({ parentRefs: [{ name: 'gw', namespace: 'infra', port: 80 }] })] }, rows: [['shop.local Ready infra/gw http 80 mdns']] },
+  {
+    name: 'rule 3 holds: port selects listeners',
+    objects: { gateways: [infraGw()], routes: [shop({ parentRefs: [{ name: 'gw', namespace: 'infra', port: 80 }] })] },
+    rows: [['shop.local Ready infra/gw http 80 mdns']],
+  },
   {
     name: 'rule 3 stops: port matches no listener',
     objects: { gateways: [infraGw()], routes: [shop({ parentRefs: [{ name: 'gw', namespace: 'infra', port: 8443 }] })] },
@@ -109,21 +159,39 @@ const cases: Case[] = [
   {
     name: 'rule 3 stops: allowedRoutes Same (default) from another namespace',
     objects: { gateways: [infraGw([listener('http', 80)])], routes: [shop()] },
-    rows: [['shop.local Skipped infra/gw - - -', /no listener of gateway infra\/gw accepts HTTPRoute shop\/shop: "http" allows routes from namespace infra only.*change the listener's allowedRoutes/]],
+    rows: [
+      [
+        'shop.local Skipped infra/gw - - -',
+        /no listener of gateway infra\/gw accepts HTTPRoute shop\/shop: "http" allows routes from namespace infra only.*change the listener's allowedRoutes/,
+      ],
+    ],
   },
   {
     name: 'rule 3 holds: Selector matches the route namespace labels',
-    objects: { gateways: [infraGw([listener('http', 80, { selector: { matchLabels: { team: 'shop' } } })])], namespaces: [namespace('shop', { team: 'shop' })], routes: [shop()] },
+    objects: {
+      gateways: [infraGw([listener('http', 80, { selector: { matchLabels: { team: 'shop' } } })])],
+      namespaces: [namespace('shop', { team: 'shop' })],
+      routes: [shop()],
+    },
     rows: [['shop.local Ready infra/gw http 80 mdns']],
   },
   {
     name: 'rule 3 stops: Selector does not match',
-    objects: { gateways: [infraGw([listener('http', 80, { selector: { matchLabels: { team: 'blog' } } })])], namespaces: [namespace('shop', { team: 'shop' })], routes: [shop()] },
+    objects: {
+      gateways: [infraGw([listener('http', 80, { selector: { matchLabels: { team: 'blog' } } })])],
+      namespaces: [namespace('shop', { team: 'shop' })],
+      routes: [shop()],
+    },
     rows: [['shop.local Skipped infra/gw - - -', /namespace shop does not match/]],
   },
   {
     name: 'rule 3 holds: Selector on kubernetes.io/metadata.name works without a Namespace object',
-    objects: { gateways: [infraGw([listener('http', 80, { selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop'] }] } })])], routes: [shop()] },
+    objects: {
+      gateways: [
+        infraGw([listener('http', 80, { selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop'] }] } })]),
+      ],
+      routes: [shop()],
+    },
     rows: [['shop.local Ready infra/gw http 80 mdns']],
   },
   {
@@ -165,7 +233,10 @@ const cases: Case[] = [
   },
   {
     name: 'rule 4 holds: wildcard route on an exact listener takes the listener’s (more specific) name',
-    objects: { gateways: [infraGw([listener('http', 80, { from: 'All', hostname: 'very.specific.local' })])], routes: [shop({ hostnames: ['*.specific.local'] })] },
+    objects: {
+      gateways: [infraGw([listener('http', 80, { from: 'All', hostname: 'very.specific.local' })])],
+      routes: [shop({ hostnames: ['*.specific.local'] })],
+    },
     rows: [['very.specific.local Ready infra/gw http 80 mdns']],
   },
   {
@@ -176,7 +247,9 @@ const cases: Case[] = [
   {
     name: 'rule 4 stops: neither route nor listener has a hostname',
     objects: { gateways: [infraGw([listener('http', 80, { from: 'All' })])], routes: [shop({ hostnames: [] })] },
-    rows: [['- Skipped infra/gw - - -', /no hostname: the route has no spec\.hostnames and listener "http" of gateway infra\/gw has none; add spec\.hostnames/]],
+    rows: [
+      ['- Skipped infra/gw - - -', /no hostname: the route has no spec\.hostnames and listener "http" of gateway infra\/gw has none; add spec\.hostnames/],
+    ],
   },
   {
     name: 'rule 4: normalised (case, trailing dot) and de-duplicated',
@@ -190,7 +263,10 @@ const cases: Case[] = [
   },
   {
     name: 'rule 4: one route name on two listeners of one gateway gives ONE binding',
-    objects: { gateways: [infraGw([listener('http', 80, { from: 'All', hostname: '*.local' }), listener('https', 443, { from: 'All', hostname: 'shop.local' })])], routes: [shop()] },
+    objects: {
+      gateways: [infraGw([listener('http', 80, { from: 'All', hostname: '*.local' }), listener('https', 443, { from: 'All', hostname: 'shop.local' })])],
+      routes: [shop()],
+    },
     rows: [['shop.local Ready infra/gw https 443 mdns']],
   },
   {
@@ -204,23 +280,50 @@ const cases: Case[] = [
 
   // Rule 5: port.
   { name: 'rule 5: 443 when a listener has it', objects: { gateways: [infraGw()], routes: [shop()] }, rows: [['shop.local Ready infra/gw https 443 mdns']] },
-  { name: 'rule 5: else 80', objects: { gateways: [infraGw([listener('http', 80, { from: 'All' }), listener('alt', 8080, { from: 'All' })])], routes: [shop()] }, rows: [['shop.local Ready infra/gw http 80 mdns']] },
+  {
+    name: 'rule 5: else 80',
+    objects: { gateways: [infraGw([listener('http', 80, { from: 'All' }), listener('alt', 8080, { from: 'All' })])], routes: [shop()] },
+    rows: [['shop.local Ready infra/gw http 80 mdns']],
+  },
   {
     name: 'rule 5 stops: no 443 or 80',
     objects: { gateways: [infraGw([listener('alt', 8080, { from: 'All' })])], routes: [shop()] },
     rows: [['shop.local Skipped infra/gw - - -', /^gateway infra\/gw has no listener on 443 or 80; set sectionName or port in parentRefs, or use --any-port$/]],
   },
-  { name: 'rule 5: --any-port takes the lowest', objects: { gateways: [infraGw([listener('b', 9090, { from: 'All' }), listener('a', 8080, { from: 'All' })])], routes: [shop()] }, options: { anyPort: true }, rows: [['shop.local Ready infra/gw a 8080 mdns']] },
-  { name: 'rule 5: sectionName pins a non-standard port', objects: { gateways: [infraGw([listener('alt', 8443, { from: 'All' })])], routes: [shop({ parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'alt' }] })] }, rows: [['shop.local Ready infra/gw alt 8443 mdns']] },
+  {
+    name: 'rule 5: --any-port takes the lowest',
+    objects: { gateways: [infraGw([listener('b', 9090, { from: 'All' }), listener('a', 8080, { from: 'All' })])], routes: [shop()] },
+    options: { anyPort: true },
+    rows: [['shop.local Ready infra/gw a 8080 mdns']],
+  },
+  {
+    name: 'rule 5: sectionName pins a non-standard port',
+    objects: {
+      gateways: [infraGw([listener('alt', 8443, { from: 'All' })])],
+      routes: [shop({ parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'alt' }] })],
+    },
+    rows: [['shop.local Ready infra/gw alt 8443 mdns']],
+  },
   {
     name: 'rule 5: only listeners that serve the name count (443 listener for another name)',
-    objects: { gateways: [infraGw([listener('http', 80, { from: 'All' }), listener('https', 443, { from: 'All', hostname: 'blog.local' })])], routes: [shop()] },
+    objects: {
+      gateways: [infraGw([listener('http', 80, { from: 'All' }), listener('https', 443, { from: 'All', hostname: 'blog.local' })])],
+      routes: [shop()],
+    },
     rows: [['shop.local Ready infra/gw http 80 mdns']],
   },
 
   // Rule 6: addresses.
-  { name: 'rule 6 holds: IPv4 and IPv6', objects: { gateways: [infraGw(undefined, ['fd00::10', '172.18.0.10'])], routes: [shop()] }, rows: [['shop.local Ready infra/gw https 443 mdns']] },
-  { name: 'rule 6 stops: no addresses yet → Pending', objects: { gateways: [infraGw(undefined, [])], routes: [shop()] }, rows: [['shop.local Pending infra/gw https 443 mdns', /^gateway infra\/gw has no addresses yet/]] },
+  {
+    name: 'rule 6 holds: IPv4 and IPv6',
+    objects: { gateways: [infraGw(undefined, ['fd00::10', '172.18.0.10'])], routes: [shop()] },
+    rows: [['shop.local Ready infra/gw https 443 mdns']],
+  },
+  {
+    name: 'rule 6 stops: no addresses yet → Pending',
+    objects: { gateways: [infraGw(undefined, [])], routes: [shop()] },
+    rows: [['shop.local Pending infra/gw https 443 mdns', /^gateway infra\/gw has no addresses yet/]],
+  },
   {
     name: 'rule 6 stops: only a Hostname address → Pending, and says so',
     objects: { gateways: [infraGw(undefined, ['host:lb.example.com'])], routes: [shop()] },
@@ -233,13 +336,23 @@ const cases: Case[] = [
   },
   {
     name: 'rule 6: annotation override with only garbage → Pending naming the annotation',
-    objects: { gateways: [gateway('infra', 'gw', [listener('http', 80, { from: 'All' })], { addresses: ['10.0.0.1'], annotations: { 'kubectl-mdns/addresses': 'nope' } })], routes: [shop()] },
+    objects: {
+      gateways: [
+        gateway('infra', 'gw', [listener('http', 80, { from: 'All' })], { addresses: ['10.0.0.1'], annotations: { 'kubectl-mdns/addresses': 'nope' } }),
+      ],
+      routes: [shop()],
+    },
     rows: [['shop.local Pending infra/gw http 80 mdns', /no usable address in annotation kubectl-mdns\/addresses/]],
   },
 
   // Rule 7: where it goes.
   { name: 'rule 7: .local → mdns', objects: { gateways: [infraGw()], routes: [shop()] }, rows: [['shop.local Ready infra/gw https 443 mdns']] },
-  { name: 'rule 7: in a --zone → unicast', objects: { gateways: [infraGw()], routes: [shop({ hostnames: ['shop.dev.k8s'] })] }, options: { zones: ['dev.k8s'] }, rows: [['shop.dev.k8s Ready infra/gw https 443 unicast']] },
+  {
+    name: 'rule 7: in a --zone → unicast',
+    objects: { gateways: [infraGw()], routes: [shop({ hostnames: ['shop.dev.k8s'] })] },
+    options: { zones: ['dev.k8s'] },
+    rows: [['shop.dev.k8s Ready infra/gw https 443 unicast']],
+  },
   {
     name: 'rule 7 stops: not .local, no zone',
     objects: { gateways: [infraGw()], routes: [shop({ hostnames: ['shop.dev.k8s'] })] },
@@ -249,7 +362,10 @@ const cases: Case[] = [
     name: 'rule 7 stops: wildcard without zone; with a zone → unicast only',
     objects: { gateways: [infraGw()], routes: [shop({ hostnames: ['*.apps.local', '*.apps.dev.k8s'] })] },
     options: { zones: ['dev.k8s'] },
-    rows: [['*.apps.dev.k8s Ready infra/gw https 443 unicast'], ['*.apps.local Skipped infra/gw https 443 -', /mDNS has no wildcards and no --zone covers \*\.apps\.local/]],
+    rows: [
+      ['*.apps.dev.k8s Ready infra/gw https 443 unicast'],
+      ['*.apps.local Skipped infra/gw https 443 -', /mDNS has no wildcards and no --zone covers \*\.apps\.local/],
+    ],
   },
   {
     name: 'rule 7 stops: kubectl-mdns/publish=none on the route',
@@ -258,7 +374,12 @@ const cases: Case[] = [
   },
   {
     name: 'rule 7 stops: kubectl-mdns/publish=unicast on the Gateway leaves a .local name nowhere',
-    objects: { gateways: [gateway('infra', 'gw', [listener('http', 80, { from: 'All' })], { addresses: ['10.0.0.1'], annotations: { 'kubectl-mdns/publish': 'unicast' } })], routes: [shop()] },
+    objects: {
+      gateways: [
+        gateway('infra', 'gw', [listener('http', 80, { from: 'All' })], { addresses: ['10.0.0.1'], annotations: { 'kubectl-mdns/publish': 'unicast' } }),
+      ],
+      routes: [shop()],
+    },
     rows: [['shop.local Skipped infra/gw http 80 -', /kubectl-mdns\/publish=unicast on gateway infra\/gw leaves nowhere/]],
   },
   {
@@ -276,7 +397,9 @@ const cases: Case[] = [
   {
     name: 'ListenerSet holds: route binds through its listeners to the parent gateway’s addresses',
     objects: {
-      gateways: [gateway('infra', 'gw', [listener('http', 80, { from: 'All' })], { addresses: ['172.18.0.10'], allowedListeners: { namespaces: { from: 'All' } } })],
+      gateways: [
+        gateway('infra', 'gw', [listener('http', 80, { from: 'All' })], { addresses: ['172.18.0.10'], allowedListeners: { namespaces: { from: 'All' } } }),
+      ],
       listenerSets: [listenerSet('team', 'ls', { name: 'gw', namespace: 'infra' }, [listener('docs', 443, { hostname: 'docs.local' })])],
       routes: [route('team', 'docs', { parentRefs: [{ kind: 'ListenerSet', name: 'ls' }] })],
     },
@@ -320,7 +443,10 @@ describe('binding rules (docs/design.md#bindings)', () => {
     it(c.name, () => {
       const result = computeBindings(objects(c.objects), options(c.options));
       assertStatusSemantics(result.bindings);
-      assert.deepEqual(result.bindings.map(row), c.rows.map(([r]) => r));
+      assert.deepEqual(
+        result.bindings.map(row),
+        c.rows.map(([r]) => r),
+      );
       c.rows.forEach(([, reason], i) => {
         const b = result.bindings[i]!;
         if (reason) assert.match(b.reason, reason);
@@ -368,7 +494,10 @@ describe('binding details', () => {
   }
 
   it('zone is set to the most specific --zone for unicast names', () => {
-    const [b] = computeBindings(objects({ gateways: [infraGw()], routes: [shop({ hostnames: ['a.dev.k8s'] })] }), options({ zones: ['k8s', 'dev.k8s'] })).bindings;
+    const [b] = computeBindings(
+      objects({ gateways: [infraGw()], routes: [shop({ hostnames: ['a.dev.k8s'] })] }),
+      options({ zones: ['k8s', 'dev.k8s'] }),
+    ).bindings;
     assert.equal(b?.zone, 'dev.k8s');
   });
 
@@ -386,13 +515,23 @@ describe('binding details', () => {
   });
 
   it('two parentRefs to one gateway (http and https) give one binding on 443, the other kept as nothing lost', () => {
-    const r = shop({ parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'http' }, { name: 'gw', namespace: 'infra', sectionName: 'https' }] });
+    const r = shop({
+      parentRefs: [
+        { name: 'gw', namespace: 'infra', sectionName: 'http' },
+        { name: 'gw', namespace: 'infra', sectionName: 'https' },
+      ],
+    });
     const bs = computeBindings(objects({ gateways: [infraGw()], routes: [r] }), options()).bindings;
     assert.deepEqual(bs.map(row), ['shop.local Ready infra/gw https 443 mdns']);
   });
 
   it('a failing parentRef to the same gateway is kept as a warning on the Ready binding', () => {
-    const r = shop({ parentRefs: [{ name: 'gw', namespace: 'infra', sectionName: 'typo' }, { name: 'gw', namespace: 'infra', sectionName: 'http' }] });
+    const r = shop({
+      parentRefs: [
+        { name: 'gw', namespace: 'infra', sectionName: 'typo' },
+        { name: 'gw', namespace: 'infra', sectionName: 'http' },
+      ],
+    });
     const bs = computeBindings(objects({ gateways: [infraGw()], routes: [r] }), options()).bindings;
     assert.deepEqual(bs.map(row), ['shop.local Ready infra/gw http 80 mdns']);
     assert.match(bs[0]?.warnings?.join() ?? '', /sectionName "typo" matches no listener/);
@@ -409,13 +548,26 @@ describe('binding details', () => {
     const gwA = gateway('infra', 'a', [listener('http', 80, { from: 'All' })], { addresses: ['10.0.0.1'] });
     const routes = [
       route('z', 'r', { hostnames: ['a.local'], parentRefs: [{ name: 'a', namespace: 'infra' }] }),
-      route('a', 'r2', { hostnames: ['b.local', 'a.local'], parentRefs: [{ name: 'b', namespace: 'infra' }, { name: 'a', namespace: 'infra' }] }),
+      route('a', 'r2', {
+        hostnames: ['b.local', 'a.local'],
+        parentRefs: [
+          { name: 'b', namespace: 'infra' },
+          { name: 'a', namespace: 'infra' },
+        ],
+      }),
       route('a', 'r1', { kind: 'GRPCRoute', hostnames: ['z.local'], parentRefs: [{ name: 'a', namespace: 'infra' }] }),
     ];
     const bs = computeBindings(objects({ gateways: [gwB, gwA], routes }), options()).bindings;
     assert.deepEqual(
       bs.map((b) => `${b.route.namespace}/${b.route.kind}/${b.route.name} ${b.hostname} ${b.gateway?.name}`),
-      ['a/GRPCRoute/r1 z.local a', 'a/HTTPRoute/r2 a.local a', 'a/HTTPRoute/r2 a.local b', 'a/HTTPRoute/r2 b.local a', 'a/HTTPRoute/r2 b.local b', 'z/HTTPRoute/r a.local a'],
+      [
+        'a/GRPCRoute/r1 z.local a',
+        'a/HTTPRoute/r2 a.local a',
+        'a/HTTPRoute/r2 a.local b',
+        'a/HTTPRoute/r2 b.local a',
+        'a/HTTPRoute/r2 b.local b',
+        'z/HTTPRoute/r a.local a',
+      ],
     );
   });
 });

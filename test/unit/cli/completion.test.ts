@@ -4,7 +4,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { COMMANDS, complete, completionScript, kubeconfigFiles, kubeconfigNames, kubectlNamespaces, type CompletionContext } from '../../../src/cli/completion.js';
+import {
+  COMMANDS,
+  complete,
+  completionScript,
+  kubeconfigFiles,
+  kubeconfigNames,
+  kubectlNamespaces,
+  type CompletionContext,
+} from '../../../src/cli/completion.js';
 import { repoRoot } from '../../support/repo.js';
 
 const root = repoRoot();
@@ -24,8 +32,14 @@ function hasWhich(cmd: string): boolean {
 test('completion: subcommands with descriptions, then the NoFileComp directive', async () => {
   const lines = await complete([''], noCluster);
   assert.equal(lines.at(-1), ':4');
-  assert.deepEqual(lines.slice(0, -1).map((l) => l.split('\t')[0]), ['list', 'diff', 'serve', 'tls', 'doctor', 'version', 'completion']);
-  assert.ok(lines.slice(0, -1).every((l) => /^[a-z]+\t\S/.test(l)), 'every subcommand has a description');
+  assert.deepEqual(
+    lines.slice(0, -1).map((l) => l.split('\t')[0]),
+    ['list', 'diff', 'serve', 'tls', 'doctor', 'version', 'completion'],
+  );
+  assert.ok(
+    lines.slice(0, -1).every((l) => /^[a-z]+\t\S/.test(l)),
+    'every subcommand has a description',
+  );
   assert.deepEqual(await values(['se']), { values: ['serve'], directive: ':4' });
   assert.deepEqual(await values([]), await values(['']));
 });
@@ -75,8 +89,14 @@ test('completion: contexts, clusters and users from the kubeconfig files kubectl
   try {
     const a = join(dir, 'a.yaml');
     const b = join(dir, 'b.yaml');
-    writeFileSync(a, 'apiVersion: v1\nkind: Config\ncurrent-context: kind-dev\ncontexts:\n- name: kind-dev\n  context: {cluster: kind-dev, user: kind-dev}\n- name: prod\n  context: {cluster: prod, user: admin}\nclusters:\n- name: kind-dev\n  cluster: {server: "https://127.0.0.1:6443"}\nusers:\n- name: kind-dev\n  user: {token: x}\n');
-    writeFileSync(b, 'contexts:\n- name: prod\n  context: {cluster: other, user: other}\n- name: staging\n  context: {cluster: staging, user: admin}\nusers:\n- name: admin\n  user: {}\n');
+    writeFileSync(
+      a,
+      'apiVersion: v1\nkind: Config\ncurrent-context: kind-dev\ncontexts:\n- name: kind-dev\n  context: {cluster: kind-dev, user: kind-dev}\n- name: prod\n  context: {cluster: prod, user: admin}\nclusters:\n- name: kind-dev\n  cluster: {server: "https://127.0.0.1:6443"}\nusers:\n- name: kind-dev\n  user: {token: x}\n',
+    );
+    writeFileSync(
+      b,
+      'contexts:\n- name: prod\n  context: {cluster: other, user: other}\n- name: staging\n  context: {cluster: staging, user: admin}\nusers:\n- name: admin\n  user: {}\n',
+    );
     const env = { KUBECONFIG: [a, join(dir, 'missing.yaml'), b].join(delimiter) };
     assert.deepEqual((await values(['list', '--context', ''], { ...noCluster, env })).values, ['kind-dev', 'prod', 'staging']);
     assert.deepEqual((await values(['list', '--context=s'], { ...noCluster, env })).values, ['staging']);
@@ -123,7 +143,10 @@ test('completion: kubectlNamespaces runs kubectl get namespaces with the flags; 
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-mdns-fakekubectl-'));
   try {
     const log = join(dir, 'args');
-    writeFileSync(join(dir, 'kubectl'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}'\nif [ "$FAIL" = 1 ]; then echo 'The connection to the server was refused' >&2; exit 1; fi\nprintf 'namespace/default\\nnamespace/shop\\n'\n`);
+    writeFileSync(
+      join(dir, 'kubectl'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}'\nif [ "$FAIL" = 1 ]; then echo 'The connection to the server was refused' >&2; exit 1; fi\nprintf 'namespace/default\\nnamespace/shop\\n'\n`,
+    );
     chmodSync(join(dir, 'kubectl'), 0o755);
     const env = { PATH: `${dir}${delimiter}/usr/bin${delimiter}/bin` };
     assert.deepEqual(await kubectlNamespaces(['--context=prod'], env), ['default', 'shop']);
@@ -134,7 +157,7 @@ test('completion: kubectlNamespaces runs kubectl get namespaces with the flags; 
     assert.deepEqual(await kubectlNamespaces([], { ...env, FAIL: '1' }), []);
     assert.deepEqual(await kubectlNamespaces([], { PATH: join(dir, 'empty') }), []);
     // The default context path: complete() → kubectl, through the env given.
-    assert.deepEqual((await complete(['list', '-n', 'sh'], { env, descriptions: false })), ['shop', ':4']);
+    assert.deepEqual(await complete(['list', '-n', 'sh'], { env, descriptions: false }), ['shop', ':4']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -147,10 +170,21 @@ test('completion: candidates without descriptions when asked (cobra __completeNo
   assert.ok(withDesc.slice(0, -1).every((l) => l.includes('\t')));
 });
 
-test('completion: the flag table matches the flags each command prints in --help', { skip: !existsSync(join(root, 'dist/src/cli/main.js')) && 'main.js not built' }, () => {
+test('completion: the flag table matches the flags each command prints in --help', {
+  skip: !existsSync(join(root, 'dist/src/cli/main.js')) && 'main.js not built',
+}, () => {
   const mainUrl = new URL('../../../src/cli/main.js', import.meta.url).href;
   for (const cmd of COMMANDS) {
-    const help = execFileSync(process.execPath, ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main([process.argv[1], '--help']);`, cmd.name], { encoding: 'utf8', env: { ...process.env, COLUMNS: '200' } });
+    const help = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main([process.argv[1], '--help']);`,
+        cmd.name,
+      ],
+      { encoding: 'utf8', env: { ...process.env, COLUMNS: '200' } },
+    );
     const inHelp = new Set([...help.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)].map((m) => m[1] as string));
     inHelp.delete('version'); // yargs' own, disabled
     const ours = new Set(cmd.flags.map((f) => f.name));
@@ -160,7 +194,9 @@ test('completion: the flag table matches the flags each command prints in --help
   }
 });
 
-test('completion: the bash script completes through `kubectl-mdns __complete`', { skip: !existsSync(join(root, 'dist/src/cli/main.js')) && 'main.js not built' }, () => {
+test('completion: the bash script completes through `kubectl-mdns __complete`', {
+  skip: !existsSync(join(root, 'dist/src/cli/main.js')) && 'main.js not built',
+}, () => {
   const script = completionScript('bash');
   assert.match(script, /complete -o default -F __kubectl_mdns_complete kubectl-mdns/);
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-mdns-bash-'));
@@ -174,7 +210,10 @@ t kubectl-mdns list -o ""
 t kubectl-mdns diff --tsig-algorithm = hmac-sha38
 t kubectl-mdns completion ""
 `;
-    const r = spawnSync('bash', ['--norc', '-c', driver], { encoding: 'utf8', env: { PATH: `${join(root, 'plugin')}${delimiter}${dirname(process.execPath)}${delimiter}/usr/bin${delimiter}/bin`, HOME: dir } });
+    const r = spawnSync('bash', ['--norc', '-c', driver], {
+      encoding: 'utf8',
+      env: { PATH: `${join(root, 'plugin')}${delimiter}${dirname(process.execPath)}${delimiter}/usr/bin${delimiter}/bin`, HOME: dir },
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.stdout.split('\n').slice(0, 5), ['list', 'json', 'table wide json yaml', 'hmac-sha384', 'bash zsh']);
   } finally {

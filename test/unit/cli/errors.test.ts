@@ -14,7 +14,10 @@ const notYaml = join(dir, 'notes.yaml');
 writeFileSync(notYaml, 'key: [unclosed\n  - {\n');
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [plugin, ...args], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: join(dir, 'none'), HOME: dir, NO_COLOR: '1', ...env } });
+  const r = spawnSync(process.execPath, [plugin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG: join(dir, 'none'), HOME: dir, NO_COLOR: '1', ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

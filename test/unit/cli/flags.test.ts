@@ -10,7 +10,15 @@ import type { MiddlewareFunction } from 'yargs';
 import { buildParser } from '../../../src/cli/main.js';
 import { COMMANDS as COMPLETION_COMMANDS } from '../../../src/cli/completion.js';
 import { COMMANDS, FLAG_TABLES, SUBCOMMANDS, flagsFor } from '../../../src/cli/flags.js';
-import { DEFAULT_BATCH_SIZE, DEFAULT_POLICY, DEFAULT_TSIG_ALGORITHM, DEFAULT_UNICAST_TTL, UNICAST_POLICIES, unicastConfigFromFlags, type UnicastFlags } from '../../../src/unicast/config.js';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_POLICY,
+  DEFAULT_TSIG_ALGORITHM,
+  DEFAULT_UNICAST_TTL,
+  UNICAST_POLICIES,
+  unicastConfigFromFlags,
+  type UnicastFlags,
+} from '../../../src/unicast/config.js';
 import { TSIG_ALGORITHM_NAMES } from '../../../src/unicast/tsig.js';
 import { DEFAULT_TTL } from '../../../src/mdns/responder.js';
 import { MemoryReporter } from '../../../src/util/reporter.js';
@@ -103,17 +111,24 @@ test('the tables: known commands only, one name and one short form per command',
     assert.equal(new Set(flags.map((f) => f.name)).size, flags.length, `${c.name}: a flag twice`);
     const shorts = flags.flatMap((f) => (f.alias ? [f.alias] : []));
     assert.equal(new Set(shorts).size, shorts.length, `${c.name}: a short form twice`);
-    for (const f of flags) if (f.default !== undefined && f.type !== 'boolean' && f.choices) assert.ok(f.choices.includes(String(f.default)), `--${f.name}: default among the choices`);
+    for (const f of flags)
+      if (f.default !== undefined && f.type !== 'boolean' && f.choices)
+        assert.ok(f.choices.includes(String(f.default)), `--${f.name}: default among the choices`);
   }
   assert.deepEqual(
-    flagsFor('diff').filter((f) => ['policy', 'allow-mass-delete'].includes(f.name)).map((f) => [f.name, f.type]),
-    [['policy', 'string'], ['allow-mass-delete', 'boolean']],
+    flagsFor('diff')
+      .filter((f) => ['policy', 'allow-mass-delete'].includes(f.name))
+      .map((f) => [f.name, f.type]),
+    [
+      ['policy', 'string'],
+      ['allow-mass-delete', 'boolean'],
+    ],
   );
   assert.ok(flagsFor('serve').some((f) => f.name === 'allow-mass-delete'));
   assert.ok(!flagsFor('list').some((f) => f.name === 'policy'));
 });
 
-test('through the real parser, a BIND key file\'s algorithm is used unless --tsig-algorithm is given', async () => {
+test("through the real parser, a BIND key file's algorithm is used unless --tsig-algorithm is given", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-mdns-flags-'));
   try {
     const keyFile = join(dir, 'k.key');
@@ -125,8 +140,16 @@ test('through the real parser, a BIND key file\'s algorithm is used unless --tsi
     const config = unicastConfigFromFlags(await parse([]), {}, 'kind-dev', new MemoryReporter())!;
     assert.deepEqual([config.tsig.name, config.tsig.algorithm, config.policy, config.allowMassDelete], ['lab-key', 'hmac-sha512', 'sync', false]);
     const explicit = await parse(['--tsig-algorithm', 'hmac-sha256']);
-    assert.throws(() => unicastConfigFromFlags(explicit, {}, 'kind-dev', new MemoryReporter()), (e: unknown) => e instanceof UserError && /--tsig-algorithm hmac-sha256 does not match algorithm hmac-sha512/.test(e.message));
-    const same = unicastConfigFromFlags(await parse(['--tsig-algorithm', 'hmac-sha512', '--policy', 'upsert-only', '--allow-mass-delete']), {}, 'kind-dev', new MemoryReporter())!;
+    assert.throws(
+      () => unicastConfigFromFlags(explicit, {}, 'kind-dev', new MemoryReporter()),
+      (e: unknown) => e instanceof UserError && /--tsig-algorithm hmac-sha256 does not match algorithm hmac-sha512/.test(e.message),
+    );
+    const same = unicastConfigFromFlags(
+      await parse(['--tsig-algorithm', 'hmac-sha512', '--policy', 'upsert-only', '--allow-mass-delete']),
+      {},
+      'kind-dev',
+      new MemoryReporter(),
+    )!;
     assert.deepEqual([same.tsig.algorithm, same.policy, same.allowMassDelete], ['hmac-sha512', 'upsert-only', true]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -31,12 +31,20 @@ test('version: versionInfo reads the version from package.json and the commit fr
 
 test('version: text output is one line like kubectl-mdns v0.1.0 (commit abc1234, node v20.20.2, linux/amd64)', () => {
   assert.equal(renderVersion(sample, 'text'), 'kubectl-mdns v0.1.0 (commit abc1234, node v20.20.2, linux/amd64)\n');
-  assert.equal(renderVersion({ ...sample, gitCommit: `${sample.gitCommit}-dirty` }, 'text'), 'kubectl-mdns v0.1.0 (commit abc1234-dirty, node v20.20.2, linux/amd64)\n');
+  assert.equal(
+    renderVersion({ ...sample, gitCommit: `${sample.gitCommit}-dirty` }, 'text'),
+    'kubectl-mdns v0.1.0 (commit abc1234-dirty, node v20.20.2, linux/amd64)\n',
+  );
   assert.equal(renderVersion({ ...sample, gitCommit: 'unknown' }, 'text'), 'kubectl-mdns v0.1.0 (commit unknown, node v20.20.2, linux/amd64)\n');
 });
 
 test('version: json and yaml read back as the same object, also for values YAML would retype', () => {
-  const tricky: VersionInfo[] = [sample, { ...sample, gitCommit: '1234567' }, { ...sample, gitCommit: 'yes', version: '1.0' }, { ...sample, gitCommit: 'unknown' }];
+  const tricky: VersionInfo[] = [
+    sample,
+    { ...sample, gitCommit: '1234567' },
+    { ...sample, gitCommit: 'yes', version: '1.0' },
+    { ...sample, gitCommit: 'unknown' },
+  ];
   for (const info of tricky) {
     assert.deepEqual(JSON.parse(renderVersion(info, 'json')), info);
     assert.deepEqual(yaml.load(renderVersion(info, 'yaml')), info);
@@ -71,10 +79,21 @@ test('version: the fast path answers the simple forms and leaves everything else
   for (const [argv, expected] of cases) assert.equal(versionFastPath(argv), expected, argv.join(' '));
 });
 
-test('version: the fast path prints exactly what the full CLI prints', { skip: !existsSync(join(root, 'dist/src/cli/main.js')) && 'dist/src/cli/main.js not built' }, () => {
+test('version: the fast path prints exactly what the full CLI prints', {
+  skip: !existsSync(join(root, 'dist/src/cli/main.js')) && 'dist/src/cli/main.js not built',
+}, () => {
   const mainUrl = new URL('../../../src/cli/main.js', import.meta.url).href;
   for (const argv of [['version'], ['version', '-o', 'json'], ['version', '-oyaml'], ['version', '--output=json']]) {
-    const viaCli = execFileSync(process.execPath, ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(JSON.parse(process.argv[1]));`, JSON.stringify(argv)], { encoding: 'utf8' });
+    const viaCli = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(JSON.parse(process.argv[1]));`,
+        JSON.stringify(argv),
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(viaCli, versionFastPath(argv), argv.join(' '));
   }
 });

@@ -40,7 +40,17 @@ metadata:
 it('-f reads core Services and TCPRoute/UDPRoute; other groups of the same kind names are not ours', async () => {
   const { objects, warnings } = await loadManifests(['-'], async () => MANIFEST);
   assert.deepEqual(warnings, []);
-  assert.deepEqual(objects.services.map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`), ['default/web']);
-  assert.deepEqual(objects.routes.map((r) => `${r.kind} ${r.metadata?.namespace}/${r.metadata?.name}`), ['TCPRoute db/pg', 'UDPRoute net/dns']);
-  assert.deepEqual(objects.namespaces.map((n) => n.metadata?.name), ['db', 'default', 'net'], 'the namespaces they live in, as an API server has them');
+  assert.deepEqual(
+    objects.services.map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`),
+    ['default/web'],
+  );
+  assert.deepEqual(
+    objects.routes.map((r) => `${r.kind} ${r.metadata?.namespace}/${r.metadata?.name}`),
+    ['TCPRoute db/pg', 'UDPRoute net/dns'],
+  );
+  assert.deepEqual(
+    objects.namespaces.map((n) => n.metadata?.name),
+    ['db', 'default', 'net'],
+    'the namespaces they live in, as an API server has them',
+  );
 });

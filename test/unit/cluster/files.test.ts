@@ -33,8 +33,14 @@ spec:
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kubectl-mdns-files-'));
-  await writeFile(at('multi.yaml'), [gatewayYaml('gw', 'infra'), routeYaml('shop'), '# only a comment\n', 'apiVersion: v1\nkind: Service\nmetadata: {name: svc}\n'].join('---\n'));
-  await writeFile(at('route.json'), JSON.stringify({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'grpc', namespace: 'api' }, spec: {} }, null, '\t'));
+  await writeFile(
+    at('multi.yaml'),
+    [gatewayYaml('gw', 'infra'), routeYaml('shop'), '# only a comment\n', 'apiVersion: v1\nkind: Service\nmetadata: {name: svc}\n'].join('---\n'),
+  );
+  await writeFile(
+    at('route.json'),
+    JSON.stringify({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'grpc', namespace: 'api' }, spec: {} }, null, '\t'),
+  );
   await writeFile(
     at('list.yaml'),
     `apiVersion: v1
@@ -50,7 +56,11 @@ items:
   );
   await writeFile(
     at('typed-list.json'),
-    JSON.stringify({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRouteList', items: [{ metadata: { name: 'from-list', namespace: 'shop' }, spec: {} }] }),
+    JSON.stringify({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRouteList',
+      items: [{ metadata: { name: 'from-list', namespace: 'shop' }, spec: {} }],
+    }),
   );
   await mkdir(at('tree', 'b'), { recursive: true });
   await mkdir(at('tree', 'a'), { recursive: true });
@@ -96,30 +106,51 @@ async function rejectsWith(p: Promise<unknown>, message: RegExp): Promise<void> 
 describe('loadManifests', () => {
   it('multi-document YAML: keeps our kinds, ignores others, skips comment-only documents', async () => {
     const { objects, warnings } = await loadManifests([at('multi.yaml')], noStdin);
-    assert.deepEqual(objects.gateways.map((g) => g.metadata?.name), ['gw']);
-    assert.deepEqual(objects.routes.map((r) => `${r.kind} ${r.metadata?.namespace}/${r.metadata?.name}`), ['HTTPRoute shop/shop']);
+    assert.deepEqual(
+      objects.gateways.map((g) => g.metadata?.name),
+      ['gw'],
+    );
+    assert.deepEqual(
+      objects.routes.map((r) => `${r.kind} ${r.metadata?.namespace}/${r.metadata?.name}`),
+      ['HTTPRoute shop/shop'],
+    );
     assert.deepEqual(warnings, []);
   });
 
   it('JSON (tab-indented) file', async () => {
     const { objects } = await loadManifests([at('route.json')], noStdin);
-    assert.deepEqual(objects.routes.map((r) => `${r.kind} ${r.metadata?.namespace}/${r.metadata?.name}`), ['GRPCRoute api/grpc']);
+    assert.deepEqual(
+      objects.routes.map((r) => `${r.kind} ${r.metadata?.namespace}/${r.metadata?.name}`),
+      ['GRPCRoute api/grpc'],
+    );
   });
 
   it('kind: List items', async () => {
     const { objects } = await loadManifests([at('list.yaml')], noStdin);
-    assert.deepEqual(objects.ingresses.map((i) => i.metadata?.name), ['wiki']);
-    assert.deepEqual(objects.namespaces.map((n) => n.metadata?.labels), [{ team: 'docs', 'kubernetes.io/metadata.name': 'web' }]);
+    assert.deepEqual(
+      objects.ingresses.map((i) => i.metadata?.name),
+      ['wiki'],
+    );
+    assert.deepEqual(
+      objects.namespaces.map((n) => n.metadata?.labels),
+      [{ team: 'docs', 'kubernetes.io/metadata.name': 'web' }],
+    );
   });
 
   it('a typed list (HTTPRouteList) whose items carry no kind', async () => {
     const { objects } = await loadManifests([at('typed-list.json')], noStdin);
-    assert.deepEqual(objects.routes.map((r) => `${r.kind} ${r.metadata?.name}`), ['HTTPRoute from-list']);
+    assert.deepEqual(
+      objects.routes.map((r) => `${r.kind} ${r.metadata?.name}`),
+      ['HTTPRoute from-list'],
+    );
   });
 
   it('a directory: recursive, *.yaml/*.yml/*.json only, sorted', async () => {
     const { objects, warnings } = await loadManifests([at('tree')], noStdin);
-    assert.deepEqual(objects.routes.map((r) => r.metadata?.name), ['r1', 'r2', 'r3']);
+    assert.deepEqual(
+      objects.routes.map((r) => r.metadata?.name),
+      ['r1', 'r2', 'r3'],
+    );
     assert.deepEqual(warnings, []);
   });
 
@@ -130,24 +161,42 @@ describe('loadManifests', () => {
       return gatewayYaml('from-stdin', 'infra') + '---\n' + routeYaml('piped');
     });
     assert.equal(reads, 1);
-    assert.deepEqual(objects.gateways.map((g) => g.metadata?.name), ['from-stdin']);
-    assert.deepEqual(objects.routes.map((r) => r.metadata?.name), ['piped']);
+    assert.deepEqual(
+      objects.gateways.map((g) => g.metadata?.name),
+      ['from-stdin'],
+    );
+    assert.deepEqual(
+      objects.routes.map((r) => r.metadata?.name),
+      ['piped'],
+    );
   });
 
   it('stdin that is not YAML gives the same clear error', async () => {
-    await rejectsWith(loadManifests(['-'], async () => 'a: b: c'), /^<stdin>: not a YAML or JSON manifest: /);
+    await rejectsWith(
+      loadManifests(['-'], async () => 'a: b: c'),
+      /^<stdin>: not a YAML or JSON manifest: /,
+    );
   });
 
   it('files and directories mix, in the order given', async () => {
     const { objects } = await loadManifests([at('multi.yaml'), at('tree')], noStdin);
-    assert.deepEqual(objects.routes.map((r) => r.metadata?.name), ['shop', 'r1', 'r2', 'r3']);
+    assert.deepEqual(
+      objects.routes.map((r) => r.metadata?.name),
+      ['shop', 'r1', 'r2', 'r3'],
+    );
   });
 
   it('kinds: Istio’s Gateway ignored; XListenerSet and ListenerSet kept; TLSRoute v1alpha2 kept; no kind warned', async () => {
     const { objects, warnings } = await loadManifests([at('kinds.yaml')], noStdin);
     assert.deepEqual(objects.gateways, []);
-    assert.deepEqual(objects.listenerSets.map((l) => `${l.kind} ${l.metadata?.name}`), ['XListenerSet ls', 'ListenerSet ls2']);
-    assert.deepEqual(objects.routes.map((r) => `${r.kind} ${r.metadata?.namespace}/${r.metadata?.name}`), ['TLSRoute default/tls', 'HTTPRoute shop/dated']);
+    assert.deepEqual(
+      objects.listenerSets.map((l) => `${l.kind} ${l.metadata?.name}`),
+      ['XListenerSet ls', 'ListenerSet ls2'],
+    );
+    assert.deepEqual(
+      objects.routes.map((r) => `${r.kind} ${r.metadata?.namespace}/${r.metadata?.name}`),
+      ['TLSRoute default/tls', 'HTTPRoute shop/dated'],
+    );
     assert.match(warnings.join('\n'), /kinds\.yaml \(document 6\): an object without kind; skipped/);
   });
 
@@ -159,7 +208,9 @@ describe('loadManifests', () => {
 
   it('namespace defaults to "default"; referenced namespaces are synthesized with kubernetes.io/metadata.name', async () => {
     const { objects } = await loadManifests([at('kinds.yaml'), at('multi.yaml')], noStdin);
-    const byName: Record<string, Record<string, string> | undefined> = Object.fromEntries(objects.namespaces.map((n) => [n.metadata?.name ?? '', n.metadata?.labels]));
+    const byName: Record<string, Record<string, string> | undefined> = Object.fromEntries(
+      objects.namespaces.map((n) => [n.metadata?.name ?? '', n.metadata?.labels]),
+    );
     assert.deepEqual(Object.keys(byName).sort(), ['default', 'infra', 'shop', 'team']);
     for (const [name, labels] of Object.entries(byName)) assert.equal(labels?.['kubernetes.io/metadata.name'], name);
   });

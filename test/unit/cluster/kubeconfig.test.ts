@@ -188,7 +188,14 @@ test('relative certificate, key, token-file and exec paths resolve against the k
 test('a context without a user still gets the CA (client-node skips TLS options without a user)', async (t) => {
   const dir = tmp(t);
   const f = join(dir, 'cfg');
-  writeFileSync(f, config({ clusters: [cluster('c', 'https://x:1', { 'certificate-authority-data': Buffer.from('PEM').toString('base64') })], contexts: [context('a', 'c')], current: 'a' }));
+  writeFileSync(
+    f,
+    config({
+      clusters: [cluster('c', 'https://x:1', { 'certificate-authority-data': Buffer.from('PEM').toString('base64') })],
+      contexts: [context('a', 'c')],
+      current: 'a',
+    }),
+  );
   const r = await resolveKubeconfig({ kubeconfig: f });
   const opts: { ca?: unknown; headers?: Record<string, unknown> } = {};
   await r.kubeConfig.applyToHTTPSOptions(opts as never);
@@ -200,7 +207,10 @@ test('token-file is trimmed (a newline in a header makes Node refuse the request
   const dir = tmp(t);
   const f = join(dir, 'cfg');
   writeFileSync(join(dir, 'tok'), 'secret-from-file\n');
-  writeFileSync(f, config({ clusters: [cluster('c', 'https://x:1')], users: [user('u', { 'token-file': 'tok' })], contexts: [context('a', 'c', 'u')], current: 'a' }));
+  writeFileSync(
+    f,
+    config({ clusters: [cluster('c', 'https://x:1')], users: [user('u', { 'token-file': 'tok' })], contexts: [context('a', 'c', 'u')], current: 'a' }),
+  );
   const r = await resolveKubeconfig({ kubeconfig: f });
   const opts: { headers?: Record<string, unknown> } = {};
   await r.kubeConfig.applyToHTTPSOptions(opts as never);

@@ -35,7 +35,7 @@ test('blank lines are skipped; a last value without newline counts; garbage thro
 
 test('a 5 MB event fed in chunks of 1 byte to 64 KiB decodes intact, with the events around it', () => {
   // Multi-byte characters throughout, so chunk boundaries fall inside them too.
-  const big = { type: 'MODIFIED', object: { metadata: { name: 'big' }, data: { blob: 'é☕🚀x'.repeat(5 * 1024 * 1024 / 10) } } };
+  const big = { type: 'MODIFIED', object: { metadata: { name: 'big' }, data: { blob: 'é☕🚀x'.repeat((5 * 1024 * 1024) / 10) } } };
   const stream = Buffer.from(`${JSON.stringify(events[0])}\n${JSON.stringify(big)}\n${JSON.stringify(events[1])}\n`);
   assert.ok(stream.length > 5 * 1024 * 1024, `${stream.length} bytes`);
   for (const size of [1, 7, 1000, 4096, 65536]) {

@@ -2,11 +2,24 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CLASS, PacketError, TYPE, decodeHeader, decodeMessage, encodeHeader, encodeMessage, encodeQuestion, encodeRdata, encodeRecord, readFrames } from '../../../src/dns/index.js';
+import {
+  CLASS,
+  PacketError,
+  TYPE,
+  decodeHeader,
+  decodeMessage,
+  encodeHeader,
+  encodeMessage,
+  encodeQuestion,
+  encodeRdata,
+  encodeRecord,
+  readFrames,
+} from '../../../src/dns/index.js';
 import { ZEROCONF_CLAIM, ZEROCONF_CLAIM_LAYOUT } from '../../support/zeroconf-packets.js';
 
 const FLUSH_IN = 0x8000 | CLASS.IN;
-const aRecord = (name: string, ip: string, klass = FLUSH_IN) => encodeRecord({ name, type: TYPE.A, class: klass, ttl: 120 }, encodeRdata({ type: 'A', data: ip }));
+const aRecord = (name: string, ip: string, klass = FLUSH_IN) =>
+  encodeRecord({ name, type: TYPE.A, class: klass, ttl: 120 }, encodeRdata({ type: 'A', data: ip }));
 
 function header(qd: number, an = 0, ns = 0, ar = 0, flags = 0): Buffer {
   const b = Buffer.alloc(12);
@@ -41,7 +54,10 @@ test('malformed packets throw PacketError only', () => {
     ['A with 3 bytes', Buffer.concat([header(0, 1), Buffer.from([1, 0x61, 0, 0, 1, 0, 1, 0, 0, 0, 120, 0, 3, 1, 2, 3])])],
     ['rdlength past end', Buffer.concat([header(0, 1), Buffer.from([1, 0x61, 0, 0, 1, 0, 1, 0, 0, 0, 120, 0, 200, 1, 2, 3, 4])])],
   ];
-  const longName = Buffer.concat([...Array.from({ length: 5 }, () => Buffer.concat([Buffer.from([60]), Buffer.alloc(60, 0x61)])), Buffer.from([0, 0, 1, 0, 1])]);
+  const longName = Buffer.concat([
+    ...Array.from({ length: 5 }, () => Buffer.concat([Buffer.from([60]), Buffer.alloc(60, 0x61)])),
+    Buffer.from([0, 0, 1, 0, 1]),
+  ]);
   cases.push(['name over 255', Buffer.concat([header(1), longName])]);
   for (const [label, buf] of cases) {
     assert.throws(() => decodeMessage(buf), PacketError, label);
@@ -59,7 +75,13 @@ test('a label containing a dot cannot pose as our name', () => {
 function fuzzBase(): Buffer {
   return encodeMessage({ qr: true }, [
     [encodeQuestion({ name: 'shop.local', type: TYPE.ANY, class: 0x8001 })],
-    [aRecord('shop.local', '10.0.0.1'), encodeRecord({ name: 'shop.local', type: TYPE.NSEC, class: FLUSH_IN, ttl: 120 }, encodeRdata({ type: 'NSEC', data: { nextDomain: 'shop.local', types: [TYPE.A] } }))],
+    [
+      aRecord('shop.local', '10.0.0.1'),
+      encodeRecord(
+        { name: 'shop.local', type: TYPE.NSEC, class: FLUSH_IN, ttl: 120 },
+        encodeRdata({ type: 'NSEC', data: { nextDomain: 'shop.local', types: [TYPE.A] } }),
+      ),
+    ],
     [],
     [],
   ]);
@@ -121,15 +143,21 @@ test('fuzz: tolerant mode throws only for a packet shorter than a header, and re
   assert.ok(wellFormed > 100 && partial > 100, `both kinds exercised: ${wellFormed} well-formed, ${partial} not`);
 });
 
-test('strict mode refuses the message whole for one record it cannot parse (python-zeroconf\'s NSEC)', () => {
-  assert.throws(() => decodeMessage(ZEROCONF_CLAIM), (err: unknown) => err instanceof PacketError && /NSEC/.test(err.message));
+test("strict mode refuses the message whole for one record it cannot parse (python-zeroconf's NSEC)", () => {
+  assert.throws(
+    () => decodeMessage(ZEROCONF_CLAIM),
+    (err: unknown) => err instanceof PacketError && /NSEC/.test(err.message),
+  );
 });
 
 test('tolerant mode skips only the NSEC it cannot parse and keeps the A record beside it (python-zeroconf, RFC 6762 §6.1)', () => {
   const m = decodeMessage(ZEROCONF_CLAIM, 'tolerant');
   assert.equal(m.qr, true);
   assert.equal(m.aa, true);
-  assert.deepEqual(m.answers.map((r) => [r.name, r.type, r.class, r.ttl, r.rdata, r.start]), [['shop.local', TYPE.A, FLUSH_IN, 120, { type: 'A', data: '192.168.7.99' }, ZEROCONF_CLAIM_LAYOUT.aRecord]]);
+  assert.deepEqual(
+    m.answers.map((r) => [r.name, r.type, r.class, r.ttl, r.rdata, r.start]),
+    [['shop.local', TYPE.A, FLUSH_IN, 120, { type: 'A', data: '192.168.7.99' }, ZEROCONF_CLAIM_LAYOUT.aRecord]],
+  );
   assert.deepEqual(m.additionals, [], 'the NSEC is not guessed at');
   assert.equal(m.stopped, undefined, 'the walk went to the end');
   assert.equal(m.skipped.length, 1);
@@ -144,7 +172,10 @@ test('tolerant mode: a record that cannot be framed ends the walk; what came bef
   const cut = two.subarray(0, two.length - 2);
   assert.throws(() => decodeMessage(cut), PacketError);
   const m = decodeMessage(cut, 'tolerant');
-  assert.deepEqual(m.answers.map((r) => r.name), ['a.local']);
+  assert.deepEqual(
+    m.answers.map((r) => r.name),
+    ['a.local'],
+  );
   assert.equal(m.stopped, 'rdata runs past the end');
   assert.deepEqual(m.skipped, []);
 });
@@ -174,6 +205,12 @@ test('questions keep their exact wire bytes, compressed or not', () => {
   const q = Buffer.concat([Buffer.from([4]), Buffer.from('Shop'), Buffer.from([5]), Buffer.from('local'), Buffer.from([0, 0, 1, 0x80, 1])]);
   const second = Buffer.from([0xc0, 12, 0, 28, 0, 1]);
   const m = decodeMessage(Buffer.concat([header(2), q, second]));
-  assert.deepEqual(m.questions.map((x) => [x.name, x.type, x.class]), [['Shop.local', TYPE.A, 0x8001], ['Shop.local', TYPE.AAAA, CLASS.IN]]);
+  assert.deepEqual(
+    m.questions.map((x) => [x.name, x.type, x.class]),
+    [
+      ['Shop.local', TYPE.A, 0x8001],
+      ['Shop.local', TYPE.AAAA, CLASS.IN],
+    ],
+  );
   assert.deepEqual(m.questions[1]!.nameWire, q.subarray(0, 12), 'the pointer is resolved into the bytes it points at');
 });

@@ -13,9 +13,18 @@ test('encodeName writes labels as they are (case kept) and refuses what RFC 1035
   // an independent encoder agrees
   assert.deepEqual(encodeName('a.b.example'), (dnsPacket as unknown as { name: { encode(n: string): Buffer } }).name.encode('a.b.example'));
   assert.doesNotThrow(() => encodeName(`${'x'.repeat(63)}.local`));
-  assert.throws(() => encodeName(`${'x'.repeat(64)}.local`), (e: unknown) => e instanceof PacketError && /labels must be 1-63 bytes/.test(e.message));
-  assert.throws(() => encodeName('a..local'), (e: unknown) => e instanceof PacketError && /labels must be 1-63 bytes/.test(e.message));
-  assert.throws(() => encodeName(Array.from({ length: 5 }, () => 'y'.repeat(60)).join('.') + '.local'), (e: unknown) => e instanceof PacketError && /longer than 255 bytes/.test(e.message));
+  assert.throws(
+    () => encodeName(`${'x'.repeat(64)}.local`),
+    (e: unknown) => e instanceof PacketError && /labels must be 1-63 bytes/.test(e.message),
+  );
+  assert.throws(
+    () => encodeName('a..local'),
+    (e: unknown) => e instanceof PacketError && /labels must be 1-63 bytes/.test(e.message),
+  );
+  assert.throws(
+    () => encodeName(Array.from({ length: 5 }, () => 'y'.repeat(60)).join('.') + '.local'),
+    (e: unknown) => e instanceof PacketError && /longer than 255 bytes/.test(e.message),
+  );
 });
 
 test('checkName says what is wrong, for people', () => {
@@ -31,7 +40,12 @@ test('canonicalName: lower case, no trailing dot, the root stays "." (RFC 4034 Â
 
 test('readName follows backward pointers, returns where the name ended, and escapes dots inside labels', () => {
   // 12 bytes of padding stand for a header; "shop.local" at 12, then "www" + pointer to 12
-  const buf = Buffer.concat([Buffer.alloc(12), encodeName('shop.local'), Buffer.from([3, 0x77, 0x77, 0x77, 0xc0, 12]), Buffer.from([4, 0x61, 0x2e, 0x62, 0x5c, 0])]);
+  const buf = Buffer.concat([
+    Buffer.alloc(12),
+    encodeName('shop.local'),
+    Buffer.from([3, 0x77, 0x77, 0x77, 0xc0, 12]),
+    Buffer.from([4, 0x61, 0x2e, 0x62, 0x5c, 0]),
+  ]);
   assert.deepEqual(readName(buf, 12), { name: 'shop.local', next: 24 });
   assert.deepEqual(readName(buf, 24), { name: 'www.shop.local', next: 30 });
   assert.deepEqual(readName(buf, 30), { name: 'a\\.b\\\\', next: 36 });

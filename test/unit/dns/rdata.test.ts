@@ -22,7 +22,10 @@ test('A, AAAA, PTR, SRV, TXT, NSEC and other types round-trip', () => {
 });
 
 test('encodings match an independent encoder (dns-packet) where it has one', () => {
-  assert.deepEqual(encodeRdata({ type: 'SRV', data: { priority: 1, weight: 2, port: 80, target: 'shop.local' } }), (dnsPacket as unknown as { srv: { encode(d: unknown): Buffer } }).srv.encode({ priority: 1, weight: 2, port: 80, target: 'shop.local' }).subarray(2));
+  assert.deepEqual(
+    encodeRdata({ type: 'SRV', data: { priority: 1, weight: 2, port: 80, target: 'shop.local' } }),
+    (dnsPacket as unknown as { srv: { encode(d: unknown): Buffer } }).srv.encode({ priority: 1, weight: 2, port: 80, target: 'shop.local' }).subarray(2),
+  );
   assert.deepEqual(encodeRdata({ type: 'TXT', data: [Buffer.from('a'), Buffer.from('bc')] }), Buffer.from([1, 0x61, 2, 0x62, 0x63]));
   // RFC 6763 §6.1: no strings still means one empty string
   assert.deepEqual(encodeRdata({ type: 'TXT', data: [] }), Buffer.from([0]));

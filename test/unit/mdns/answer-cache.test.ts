@@ -24,9 +24,14 @@ const q = (name: string, type: number): MdnsQuestion => ({ name, typeCode: type,
 const legacy = (id: number, name: string, type: number = RR.A) => encodeMessage({ response: false, id }, { questions: [q(name, type)] });
 const from = { address: '192.168.7.42', port: 40000 };
 
-test('§6.7 legacy replies from the cache are the full path\'s reply byte for byte, with the query\'s ID', async () => {
+test("§6.7 legacy replies from the cache are the full path's reply byte for byte, with the query's ID", async () => {
   const { network } = await owned();
-  for (const [name, type] of [['shop.local', RR.A], ['shop.local', RR.AAAA], ['v4only.local', RR.AAAA], ['SHOP.local', RR.A]] as const) {
+  for (const [name, type] of [
+    ['shop.local', RR.A],
+    ['shop.local', RR.AAAA],
+    ['v4only.local', RR.AAAA],
+    ['SHOP.local', RR.A],
+  ] as const) {
     network.clear();
     network.deliverRaw(legacy(0x1111, name, type), from); // full path, kept
     network.deliverRaw(legacy(0x2222, name, type), from); // from the cache
@@ -63,14 +68,24 @@ test('a removed name, or one lost to a conflict, is not answered from the cache'
   publish(responder, [recordSet('shop.local', ['10.0.0.7'], ['fd00::7'])]);
   network.clear();
   network.deliverRaw(legacy(3, 'v4only.local'), from);
-  assert.deepEqual(network.sent.filter((s) => s.dest.kind === 'unicast'), []);
+  assert.deepEqual(
+    network.sent.filter((s) => s.dest.kind === 'unicast'),
+    [],
+  );
   // a conflict (§9): another host answers for shop.local with other data; we probe again and stay silent meanwhile
   network.deliverRaw(legacy(4, 'shop.local'), from);
   network.deliverRaw(legacy(5, 'shop.local'), from);
-  network.deliver({ response: true }, { answers: [{ name: 'shop.local', type: 'A', data: '10.9.9.9', rclass: CLASS_IN, flush: true, ttl: 120 }] }, { address: '192.168.7.50' });
+  network.deliver(
+    { response: true },
+    { answers: [{ name: 'shop.local', type: 'A', data: '10.9.9.9', rclass: CLASS_IN, flush: true, ttl: 120 }] },
+    { address: '192.168.7.50' },
+  );
   network.clear();
   network.deliverRaw(legacy(6, 'shop.local'), from);
-  assert.deepEqual(network.sent.filter((s) => s.dest.kind === 'unicast'), []);
+  assert.deepEqual(
+    network.sent.filter((s) => s.dest.kind === 'unicast'),
+    [],
+  );
 });
 
 test('names that are not ours: nothing sent, and malformed packets still count as dropped', async () => {
@@ -88,23 +103,36 @@ test('names that are not ours: nothing sent, and malformed packets still count a
 });
 
 test('goodbyeCopy: every record TTL 0 and cache-flush clear, names and rdata untouched', () => {
-  const packet = encodeMessage({ response: true, authoritative: true }, {
-    answers: [
-      { name: 'shop.local', type: 'A', data: '10.0.0.7', rclass: CLASS_IN, flush: true, ttl: 120 },
-      { name: '_http._tcp.local', type: 'PTR', data: 'shop._http._tcp.local', rclass: CLASS_IN, flush: false, ttl: 4500 },
-    ],
-  });
+  const packet = encodeMessage(
+    { response: true, authoritative: true },
+    {
+      answers: [
+        { name: 'shop.local', type: 'A', data: '10.0.0.7', rclass: CLASS_IN, flush: true, ttl: 120 },
+        { name: '_http._tcp.local', type: 'PTR', data: 'shop._http._tcp.local', rclass: CLASS_IN, flush: false, ttl: 4500 },
+      ],
+    },
+  );
   const bye = goodbyeCopy(packet)!;
   const msg = decodeMessage(bye);
-  assert.deepEqual(msg.answers.map((r) => [r.name, r.ttl, r.flush, r.type === 'A' || r.type === 'PTR' ? r.data : '?']), [
-    ['shop.local', 0, false, '10.0.0.7'],
-    ['_http._tcp.local', 0, false, 'shop._http._tcp.local'],
-  ]);
+  assert.deepEqual(
+    msg.answers.map((r) => [r.name, r.ttl, r.flush, r.type === 'A' || r.type === 'PTR' ? r.data : '?']),
+    [
+      ['shop.local', 0, false, '10.0.0.7'],
+      ['_http._tcp.local', 0, false, 'shop._http._tcp.local'],
+    ],
+  );
   assert.equal(goodbyeCopy(packet.subarray(0, packet.length - 1)), null);
 });
 
 test('§10.1 on exit: goodbyes for exactly the records published, also after some names changed', async () => {
-  const sets = Array.from({ length: 600 }, (_, i) => recordSet(`h${i}.local`, [`10.1.${i >> 8}.${i & 255}`], [], i % 100 === 0 ? { services: [{ instance: `h${i}`, type: '_http._tcp', port: 80, txt: [] }] } : {}));
+  const sets = Array.from({ length: 600 }, (_, i) =>
+    recordSet(
+      `h${i}.local`,
+      [`10.1.${i >> 8}.${i & 255}`],
+      [],
+      i % 100 === 0 ? { services: [{ instance: `h${i}`, type: '_http._tcp', port: 80, txt: [] }] } : {},
+    ),
+  );
   const { network, responder, clock } = await owned(sets);
   // change one name of the first group of 256 and remove one of the second: those two groups go
   // the slow way, the third from its announcement packets

@@ -16,7 +16,9 @@ test('RFC 6763 §12.1: every PTR answer travels with its SRV, TXT and addresses,
   const sets = [];
   for (let i = 0; i < 40; i++) {
     const host = `service-number-${i}-with-a-longish-name.local`;
-    sets.push(recordSet(host, [`10.0.${i}.7`], [`fd00::${i}:7`], { services: [{ instance: host.split('.')[0]!, type: '_http._tcp', port: 80, txt: ['path=/'] }] }));
+    sets.push(
+      recordSet(host, [`10.0.${i}.7`], [`fd00::${i}:7`], { services: [{ instance: host.split('.')[0]!, type: '_http._tcp', port: 80, txt: ['path=/'] }] }),
+    );
   }
   publish(responder, sets);
   clock.advance(5000);
@@ -32,7 +34,10 @@ test('RFC 6763 §12.1: every PTR answer travels with its SRV, TXT and addresses,
       assert.ok(ptr.type === 'PTR');
       instances.add(ptr.data);
       const host = ptr.data.split('.')[0]! + '.local';
-      const extra = msg.additionals.filter((r) => r.name === ptr.data || r.name === host).map((r) => `${r.name} ${r.type}`).sort();
+      const extra = msg.additionals
+        .filter((r) => r.name === ptr.data || r.name === host)
+        .map((r) => `${r.name} ${r.type}`)
+        .sort();
       assert.deepEqual(extra, [`${host} A`, `${host} AAAA`, `${ptr.data} SRV`, `${ptr.data} TXT`].sort(), `additionals of ${ptr.data}`);
     }
   }

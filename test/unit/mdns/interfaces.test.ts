@@ -17,16 +17,26 @@ const system: SystemView = {
     nocarrier0: [info('10.7.0.1', '10.7.0.1/24', 'IPv4')],
   }),
   // IFF_UP 0x1, IFF_MULTICAST 0x1000 (sysfs flags never show IFF_RUNNING: the carrier is in operstate)
-  flags: (name) => ({ lo: 0x9, eth0: 0x1003, down0: 0x1002, nomc0: 0x3, v6only: 0x1003, nocarrier0: 0x1003 } as Record<string, number>)[name],
-  operstate: (name) => ({ lo: 'unknown', eth0: 'up', down0: 'down', nomc0: 'up', v6only: 'unknown', nocarrier0: 'down' } as Record<string, string>)[name],
+  flags: (name) => (({ lo: 0x9, eth0: 0x1003, down0: 0x1002, nomc0: 0x3, v6only: 0x1003, nocarrier0: 0x1003 }) as Record<string, number>)[name],
+  operstate: (name) => (({ lo: 'unknown', eth0: 'up', down0: 'down', nomc0: 'up', v6only: 'unknown', nocarrier0: 'down' }) as Record<string, string>)[name],
   mtu: (name) => (name === 'eth0' ? 9000 : 1500),
 };
 
 test('scanLinks: up, connected and multicast-capable only; loopback without MULTICAST is skipped', () => {
-  assert.deepEqual(scanLinks(undefined, system).map((l) => l.name), ['eth0', 'v6only']);
+  assert.deepEqual(
+    scanLinks(undefined, system).map((l) => l.name),
+    ['eth0', 'v6only'],
+  );
   assert.deepEqual(scanLinks(['nocarrier0'], system), [], 'no carrier (operstate down): not a link now');
-  assert.deepEqual(scanLinks(['nocarrier0'], { ...system, operstate: undefined }).map((l) => l.name), ['nocarrier0'], 'no operstate to read: flags decide');
-  assert.deepEqual(scanLinks(['v6only', 'nomc0'], system).map((l) => l.name), ['v6only']);
+  assert.deepEqual(
+    scanLinks(['nocarrier0'], { ...system, operstate: undefined }).map((l) => l.name),
+    ['nocarrier0'],
+    'no operstate to read: flags decide',
+  );
+  assert.deepEqual(
+    scanLinks(['v6only', 'nomc0'], system).map((l) => l.name),
+    ['v6only'],
+  );
   const eth0 = scanLinks(['eth0'], system)[0]!;
   assert.deepEqual(eth0.ipv4, [{ address: '192.168.7.10', prefix: 24 }]);
   assert.equal(maxPayload(eth0), 1460);

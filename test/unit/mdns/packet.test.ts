@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import dnsPacket from 'dns-packet';
 import {
-  CLASS_IN, type MdnsRecord, PacketError, RR, decodeMessage, decodeReceived, encodeMessage, encodeRecord, packMessages, recordKey,
+  CLASS_IN,
+  type MdnsRecord,
+  PacketError,
+  RR,
+  decodeMessage,
+  decodeReceived,
+  encodeMessage,
+  encodeRecord,
+  packMessages,
+  recordKey,
 } from '../../../src/mdns/packet.js';
 import { nsecRecord } from '../../../src/mdns/host-records.js';
 import { ZEROCONF_CLAIM } from '../../support/zeroconf-packets.js';
@@ -21,12 +30,16 @@ test('QU bit is read from the raw class (dns-packet loses it)', () => {
   // the library's own decoder cannot tell QU from QM: the reason for our decoder
   const lib = dnsPacket.decode(buf).questions![0] as unknown as { class: string };
   assert.notEqual(lib.class, 'IN');
-  const qm = decodeMessage(encodeMessage({ response: false }, { questions: [{ name: 'shop.local', typeCode: RR.A, qclass: CLASS_IN, unicastResponse: false }] }));
+  const qm = decodeMessage(
+    encodeMessage({ response: false }, { questions: [{ name: 'shop.local', typeCode: RR.A, qclass: CLASS_IN, unicastResponse: false }] }),
+  );
   assert.equal(qm.questions[0]!.unicastResponse, false);
 });
 
 test('cache-flush bit round-trips separately from the class', () => {
-  const m = decodeMessage(encodeMessage({ response: true, authoritative: true }, { answers: [rec('a.local', '10.0.0.1', true), rec('b.local', '10.0.0.2', false)] }));
+  const m = decodeMessage(
+    encodeMessage({ response: true, authoritative: true }, { answers: [rec('a.local', '10.0.0.1', true), rec('b.local', '10.0.0.2', false)] }),
+  );
   assert.equal(m.answers[0]!.flush, true);
   assert.equal(m.answers[0]!.rclass, CLASS_IN);
   assert.equal(m.answers[1]!.flush, false);
@@ -68,7 +81,10 @@ test('SRV, TXT, PTR, AAAA round-trip', () => {
     { name: 'shop.local', type: 'AAAA', data: 'fd00::1', rclass: CLASS_IN, flush: true, ttl: 120 },
   ];
   const m = decodeMessage(encodeMessage({ response: true }, { answers }));
-  assert.deepEqual(m.answers.map((r) => r.type), ['SRV', 'TXT', 'PTR', 'AAAA']);
+  assert.deepEqual(
+    m.answers.map((r) => r.type),
+    ['SRV', 'TXT', 'PTR', 'AAAA'],
+  );
   const [srv, txt, ptr, aaaa] = m.answers;
   assert.ok(srv?.type === 'SRV' && srv.data.port === 8443 && srv.data.target === 'shop.local');
   assert.ok(txt?.type === 'TXT' && txt.data[0]!.toString() === 'path=/');
@@ -107,7 +123,12 @@ test('packing: additionals only where they fit, never duplicating an answer', ()
 
 test('packing: legacy echo questions go in every packet', () => {
   const q = { name: 'x.local', typeCode: RR.A, qclass: CLASS_IN, unicastResponse: false };
-  const packets = packMessages({ response: true, id: 4242 }, Array.from({ length: 100 }, (_, i) => ({ answers: [rec('x.local', `10.0.0.${i}`)] })), 512, [q]);
+  const packets = packMessages(
+    { response: true, id: 4242 },
+    Array.from({ length: 100 }, (_, i) => ({ answers: [rec('x.local', `10.0.0.${i}`)] })),
+    512,
+    [q],
+  );
   assert.ok(packets.length > 1);
   for (const p of packets) {
     const m = decodeMessage(p);
@@ -138,9 +159,19 @@ test('compressed names decode (backward pointers)', () => {
 
 test('packing: a later answer replaces the same record placed earlier as an additional', () => {
   const aaaa: MdnsRecord = { name: 'x.local', type: 'AAAA', data: 'fd00::1', rclass: CLASS_IN, flush: true, ttl: 120 };
-  const [p] = packMessages({ response: true }, [{ answers: [rec('x.local', '10.0.0.1')], additionals: [aaaa] }, { answers: [aaaa], additionals: [rec('x.local', '10.0.0.1')] }], 1460);
+  const [p] = packMessages(
+    { response: true },
+    [
+      { answers: [rec('x.local', '10.0.0.1')], additionals: [aaaa] },
+      { answers: [aaaa], additionals: [rec('x.local', '10.0.0.1')] },
+    ],
+    1460,
+  );
   const m = decodeMessage(p!);
-  assert.deepEqual(m.answers.map((r) => r.type), ['A', 'AAAA']);
+  assert.deepEqual(
+    m.answers.map((r) => r.type),
+    ['A', 'AAAA'],
+  );
   assert.equal(m.additionals.length, 0);
 });
 
@@ -154,12 +185,22 @@ function pointers(buf: Buffer): { at: number; to: number }[] {
   const skipName = () => {
     for (;;) {
       const len = buf[pos]!;
-      if (len === 0) { pos += 1; return; }
-      if ((len & 0xc0) === 0xc0) { out.push({ at: pos, to: ((len & 0x3f) << 8) | buf[pos + 1]! }); pos += 2; return; }
+      if (len === 0) {
+        pos += 1;
+        return;
+      }
+      if ((len & 0xc0) === 0xc0) {
+        out.push({ at: pos, to: ((len & 0x3f) << 8) | buf[pos + 1]! });
+        pos += 2;
+        return;
+      }
       pos += 1 + len;
     }
   };
-  for (let i = 0; i < m.questions.length; i++) { skipName(); pos += 4; }
+  for (let i = 0; i < m.questions.length; i++) {
+    skipName();
+    pos += 4;
+  }
   for (const r of [...m.answers, ...m.authorities, ...m.additionals]) {
     skipName();
     const rdlen = buf.readUInt16BE(pos + 8);
@@ -176,7 +217,10 @@ test('compression: a repeated owner name becomes a 2-byte pointer to the first',
   // header 12 + (shop.local 12 + 10 + 4) + (pointer 2 + 10 + 4)
   assert.equal(p!.length, 12 + 26 + 16);
   assert.deepEqual([...p!.subarray(38, 40)], [0xc0, 12]);
-  assert.deepEqual(decodeMessage(p!).answers.map((r) => `${r.name} ${r.type === 'A' ? r.data : ''}`), ['shop.local 10.0.0.1', 'shop.local 10.0.0.2']);
+  assert.deepEqual(
+    decodeMessage(p!).answers.map((r) => `${r.name} ${r.type === 'A' ? r.data : ''}`),
+    ['shop.local 10.0.0.1', 'shop.local 10.0.0.2'],
+  );
   // a shared ending: "local" of cart.local points into shop.local
   const [q] = packMessages({ response: true }, [{ answers: [rec('shop.local', '10.0.0.1'), rec('cart.local', '10.0.0.2')] }]);
   assert.deepEqual(pointers(q!), [{ at: 38 + 5, to: 17 }]);
@@ -217,15 +261,21 @@ test('compression: dns-packet (an independent decoder) reads our packets as we m
   assert.ok(p!.length < encodeMessage({ response: true }, { answers, additionals: [nsecRecord('shop.local', [RR.A, RR.AAAA], 120)] }).length + odd.length + 4);
   assert.deepEqual(p!.subarray(12, 12 + odd.length), odd, 'the echoed question is written as it came');
   const lib = dnsPacket.decode(p!);
-  const data = (r: dnsPacket.Answer) => JSON.stringify((r as { data?: unknown }).data, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString() : v));
-  assert.deepEqual(lib.answers!.map((r) => `${r.name} ${r.type} ${data(r)}`), [
-    '_http._tcp.local PTR "shop._http._tcp.local"',
-    'shop._http._tcp.local SRV {"priority":0,"weight":0,"port":80,"target":"shop.local"}',
-    'shop._http._tcp.local TXT ["path=/"]',
-    '_services._dns-sd._udp.local PTR "_http._tcp.local"',
-    'shop.local A "10.0.0.7"',
-    'shop.local AAAA "fd00::7"',
-  ]);
+  const data = (r: dnsPacket.Answer) =>
+    JSON.stringify((r as { data?: unknown }).data, (_k, v: unknown) =>
+      v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString() : v,
+    );
+  assert.deepEqual(
+    lib.answers!.map((r) => `${r.name} ${r.type} ${data(r)}`),
+    [
+      '_http._tcp.local PTR "shop._http._tcp.local"',
+      'shop._http._tcp.local SRV {"priority":0,"weight":0,"port":80,"target":"shop.local"}',
+      'shop._http._tcp.local TXT ["path=/"]',
+      '_services._dns-sd._udp.local PTR "_http._tcp.local"',
+      'shop.local A "10.0.0.7"',
+      'shop.local AAAA "fd00::7"',
+    ],
+  );
   assert.equal(lib.additionals![0]!.name, 'shop.local');
   assert.deepEqual((lib.additionals![0] as { data: { nextDomain: string } }).data.nextDomain, 'shop.local');
   // SRV targets and NSEC next-domain names stay uncompressed (BIND refuses them compressed)
@@ -248,10 +298,21 @@ test('compression: random packing never exceeds the limit nor loses a required r
   const anyRecord = (): MdnsRecord => {
     const name = names[rnd(names.length)]!;
     switch (rnd(4)) {
-      case 0: return rec(name, `10.0.${rnd(4)}.${rnd(256)}`);
-      case 1: return { name, type: 'PTR', data: names[rnd(names.length)]!, rclass: CLASS_IN, flush: false, ttl: 4500 };
-      case 2: return { name, type: 'SRV', data: { priority: 0, weight: 0, port: rnd(65535), target: names[rnd(names.length)]! }, rclass: CLASS_IN, flush: true, ttl: 120 };
-      default: return nsecRecord(name, [RR.A], 120);
+      case 0:
+        return rec(name, `10.0.${rnd(4)}.${rnd(256)}`);
+      case 1:
+        return { name, type: 'PTR', data: names[rnd(names.length)]!, rclass: CLASS_IN, flush: false, ttl: 4500 };
+      case 2:
+        return {
+          name,
+          type: 'SRV',
+          data: { priority: 0, weight: 0, port: rnd(65535), target: names[rnd(names.length)]! },
+          rclass: CLASS_IN,
+          flush: true,
+          ttl: 120,
+        };
+      default:
+        return nsecRecord(name, [RR.A], 120);
     }
   };
   for (let round = 0; round < 200; round++) {
@@ -272,7 +333,10 @@ test('compression: random packing never exceeds the limit nor loses a required r
       for (const r of m.answers) seen.add(`an ${recordKey(r)}`);
       for (const r of m.authorities) seen.add(`ns ${recordKey(r)}`);
       // our decoder and dns-packet agree on every owner name
-      assert.deepEqual(dnsPacket.decode(p).answers!.map((r) => r.name.toLowerCase()), m.answers.map((r) => r.name.toLowerCase()));
+      assert.deepEqual(
+        dnsPacket.decode(p).answers!.map((r) => r.name.toLowerCase()),
+        m.answers.map((r) => r.name.toLowerCase()),
+      );
     }
     for (const part of parts) {
       for (const r of part.answers) assert.ok(seen.has(`an ${recordKey(r)}`), `round ${round}: answer lost`);
@@ -293,7 +357,15 @@ test('§6.1: an NSEC we cannot parse (python-zeroconf) is left out; the A record
 
 test('decodeReceived lets off only an NSEC: another malformed record, or a message that does not frame, is refused whole', () => {
   const good = rec('shop.local', '192.168.7.99');
-  const badAaaa: MdnsRecord = { name: 'shop.local', type: 'OTHER', typeCode: RR.AAAA, data: Buffer.from([0xfd, 0, 0]), rclass: CLASS_IN, flush: true, ttl: 120 };
+  const badAaaa: MdnsRecord = {
+    name: 'shop.local',
+    type: 'OTHER',
+    typeCode: RR.AAAA,
+    data: Buffer.from([0xfd, 0, 0]),
+    rclass: CLASS_IN,
+    flush: true,
+    ttl: 120,
+  };
   assert.throws(() => decodeReceived(encodeMessage({ response: true }, { answers: [good, badAaaa] })), PacketError);
   const cut = encodeMessage({ response: true }, { answers: [good, good] });
   assert.throws(() => decodeReceived(cut.subarray(0, cut.length - 1)), PacketError);

@@ -7,7 +7,15 @@ import type { Unit } from '../../../src/mdns/registry.js';
 import { FakeClock } from './helpers.js';
 
 function unit(name: string, ip: string): Unit {
-  return { key: name, name, kind: 'host', host: name, unique: [{ name, type: 'A', data: ip, rclass: CLASS_IN, flush: true, ttl: 120 }], shared: [], state: 'probing' };
+  return {
+    key: name,
+    name,
+    kind: 'host',
+    host: name,
+    unique: [{ name, type: 'A', data: ip, rclass: CLASS_IN, flush: true, ttl: 120 }],
+    shared: [],
+    state: 'probing',
+  };
 }
 
 test('prober: random initial wait in 0–250 ms, three rounds 250 ms apart, done 250 ms later', () => {
@@ -21,7 +29,10 @@ test('prober: random initial wait in 0–250 ms, three rounds 250 ms apart, done
     clock.advance(5000);
     const first = rounds[0]! - t0;
     assert.ok(first >= 0 && first <= 250, `initial wait ${first}`);
-    assert.deepEqual(rounds.map((t) => t - rounds[0]!), [0, 250, 500]);
+    assert.deepEqual(
+      rounds.map((t) => t - rounds[0]!),
+      [0, 250, 500],
+    );
     assert.equal(done! - rounds[2]!, 250);
   }
 });
@@ -50,13 +61,21 @@ test('announcer: two announcements one second apart; re-announcing restarts the 
   a.announce([u]);
   clock.advance(5000);
   const t0 = times[0]!;
-  assert.deepEqual(times.map((t) => t - t0), [0, 500, 1500]);
+  assert.deepEqual(
+    times.map((t) => t - t0),
+    [0, 500, 1500],
+  );
 });
 
 test('prober: restartStarted sends the three probes again; a batch waiting out a lost tie-break keeps its wait', () => {
   const clock = new FakeClock();
   const sent: string[] = [];
-  const p = new Prober({ clock, random: () => 0, sendProbes: (u) => sent.push(`${clock.now() - 1_000_000} ${u.map((x) => x.name).join(',')}`), onProbed: () => {} });
+  const p = new Prober({
+    clock,
+    random: () => 0,
+    sendProbes: (u) => sent.push(`${clock.now() - 1_000_000} ${u.map((x) => x.name).join(',')}`),
+    onProbed: () => {},
+  });
   p.start([unit('a.local', '10.0.0.1')], 0);
   p.start([unit('b.local', '10.0.0.2')], 1000); // as after a lost tie-break
   clock.advance(300); // a.local: probes at 0 and 250

@@ -34,10 +34,16 @@ test('QM for a unique record: multicast at once, AA, ID 0, no question, cache-fl
   assert.equal(s.msg.authoritative, true);
   assert.equal(s.msg.id, 0);
   assert.equal(s.msg.questions.length, 0);
-  assert.deepEqual(s.msg.answers.map((r) => (r.type === 'A' ? r.data : '?')), ['10.0.0.7']);
+  assert.deepEqual(
+    s.msg.answers.map((r) => (r.type === 'A' ? r.data : '?')),
+    ['10.0.0.7'],
+  );
   assert.ok(s.msg.answers[0]!.flush);
   // §6.2: the other family in Additional
-  assert.deepEqual(s.msg.additionals.map((r) => r.type), ['AAAA']);
+  assert.deepEqual(
+    s.msg.additionals.map((r) => r.type),
+    ['AAAA'],
+  );
 });
 
 test('names are matched case-insensitively; unknown and unowned names get nothing', async () => {
@@ -58,11 +64,17 @@ test('§6.1: NSEC for a missing address family, with the A record in Additional'
   assert.equal(nsec.data.nextDomain, 'v4only.local');
   assert.deepEqual(nsec.data.types, [RR.A]);
   assert.ok(nsec.flush);
-  assert.deepEqual(m.additionals.map((r) => r.type), ['A']);
+  assert.deepEqual(
+    m.additionals.map((r) => r.type),
+    ['A'],
+  );
   // and an A answer carries the NSEC in Additional (§6.2)
   network.clear();
   network.deliver({ response: false }, { questions: [q('v4only.local', RR.A)] });
-  assert.deepEqual(network.sent[0]!.msg.additionals.map((r) => r.type), ['NSEC']);
+  assert.deepEqual(
+    network.sent[0]!.msg.additionals.map((r) => r.type),
+    ['NSEC'],
+  );
 });
 
 test('§6: a record is multicast at most once per second per link', async () => {
@@ -81,7 +93,11 @@ test('§6: a record is multicast at most once per second per link', async () => 
 
 test('§6: probe defence is exempt from the 1 s limit but not from 250 ms', async () => {
   const { clock, network } = await owned();
-  const probe = () => network.deliver({ response: false }, { questions: [q('shop.local', RR.ANY)], authorities: [{ name: 'shop.local', type: 'A', data: '192.168.7.99', rclass: CLASS_IN, flush: true, ttl: 120 }] });
+  const probe = () =>
+    network.deliver(
+      { response: false },
+      { questions: [q('shop.local', RR.ANY)], authorities: [{ name: 'shop.local', type: 'A', data: '192.168.7.99', rclass: CLASS_IN, flush: true, ttl: 120 }] },
+    );
   network.deliver({ response: false }, { questions: [q('shop.local', RR.ANY)] });
   clock.advance(100);
   probe();
@@ -112,7 +128,10 @@ test('§6.7 legacy unicast: echo ID and question, TTL ≤ 10, no cache-flush, un
   assert.deepEqual(s.dest, { kind: 'unicast', address: '192.168.7.42', port: 40000, family: 4 });
   assert.equal(s.msg.id, 0xbeef);
   assert.equal(s.msg.authoritative, true);
-  assert.deepEqual(s.msg.questions.map((x) => `${x.name} ${x.typeCode}`), ['shop.local 1']);
+  assert.deepEqual(
+    s.msg.questions.map((x) => `${x.name} ${x.typeCode}`),
+    ['shop.local 1'],
+  );
   for (const r of [...s.msg.answers, ...s.msg.additionals]) {
     assert.ok(r.ttl <= 10, `ttl ${r.ttl}`);
     assert.equal(r.flush, false);
@@ -131,7 +150,10 @@ test('§7.1 known-answer suppression: listed with ≥ half the TTL suppresses, l
   assert.equal(network.sent.length, 1);
   clock.advance(1000);
   // a different rdata is not a known answer for ours
-  network.deliver({ response: false }, { questions: [q('shop.local', RR.A)], answers: [{ name: 'shop.local', type: 'A', data: '10.0.0.1', rclass: CLASS_IN, flush: false, ttl: 120 }] });
+  network.deliver(
+    { response: false },
+    { questions: [q('shop.local', RR.A)], answers: [{ name: 'shop.local', type: 'A', data: '10.0.0.1', rclass: CLASS_IN, flush: false, ttl: 120 }] },
+  );
   assert.equal(network.sent.length, 2);
 });
 
@@ -139,7 +161,11 @@ test('§7.2: a truncated query waits for the rest of its known answers', async (
   const { clock, network } = await owned();
   network.deliver({ response: false, truncated: true }, { questions: [q('shop.local', RR.A)] }, { address: '192.168.7.42' });
   assert.equal(network.sent.length, 0);
-  network.deliver({ response: false }, { answers: [{ name: 'shop.local', type: 'A', data: '10.0.0.7', rclass: CLASS_IN, flush: false, ttl: 120 }] }, { address: '192.168.7.42' });
+  network.deliver(
+    { response: false },
+    { answers: [{ name: 'shop.local', type: 'A', data: '10.0.0.7', rclass: CLASS_IN, flush: false, ttl: 120 }] },
+    { address: '192.168.7.42' },
+  );
   clock.advance(600);
   assert.equal(network.sent.length, 0, 'the follow-up known answer suppressed it');
   network.deliver({ response: false, truncated: true }, { questions: [q('shop.local', RR.AAAA)] }, { address: '192.168.7.43' });
@@ -190,7 +216,12 @@ test('names still being probed are not answered; non-zero opcode and rcode are i
 
 test('malformed packets are dropped without effect', async () => {
   const { network, responder } = await owned();
-  const junk = [Buffer.alloc(0), Buffer.from([1, 2, 3]), Buffer.alloc(12, 0xff), Buffer.concat([Buffer.alloc(4), Buffer.from([0, 1, 0, 0, 0, 0, 0, 0]), Buffer.from([0xc0, 12, 0, 1, 0, 1])])];
+  const junk = [
+    Buffer.alloc(0),
+    Buffer.from([1, 2, 3]),
+    Buffer.alloc(12, 0xff),
+    Buffer.concat([Buffer.alloc(4), Buffer.from([0, 1, 0, 0, 0, 0, 0, 0]), Buffer.from([0xc0, 12, 0, 1, 0, 1])]),
+  ];
   for (const j of junk) network.deliverRaw(j);
   assert.equal(network.sent.length, 0);
   assert.equal(responder.dropped, junk.length);
@@ -200,7 +231,11 @@ test('malformed packets are dropped without effect', async () => {
 
 test('responses from a port other than 5353 are ignored (§11)', async () => {
   const { network, responder } = await owned();
-  network.deliver({ response: true }, { answers: [{ name: 'shop.local', type: 'A', data: '10.9.9.9', rclass: CLASS_IN, flush: true, ttl: 120 }] }, { port: 4000 });
+  network.deliver(
+    { response: true },
+    { answers: [{ name: 'shop.local', type: 'A', data: '10.9.9.9', rclass: CLASS_IN, flush: true, ttl: 120 }] },
+    { port: 4000 },
+  );
   assert.equal(responder.conflicts().length, 0);
   assert.equal(network.sent.length, 0);
 });
@@ -221,7 +256,14 @@ test('legacy replies echo odd question names byte for byte, also after a TC wait
 
 test('§7.4 duplicate answer suppression: another responder gives our delayed answer first, with a TTL not less than ours', async () => {
   const { clock, network } = await owned();
-  const ptr = (ttl: number, data = 'v4only._http._tcp.local'): MdnsRecord => ({ name: '_http._tcp.local', type: 'PTR', data, rclass: CLASS_IN, flush: false, ttl });
+  const ptr = (ttl: number, data = 'v4only._http._tcp.local'): MdnsRecord => ({
+    name: '_http._tcp.local',
+    type: 'PTR',
+    data,
+    rclass: CLASS_IN,
+    flush: false,
+    ttl,
+  });
   // a replica of ours answers the shared PTR during our 20–120 ms wait: ours is not sent
   network.deliver({ response: false }, { questions: [q('_http._tcp.local', RR.PTR)] });
   clock.advance(10);
@@ -255,10 +297,17 @@ test('§7.4: only the duplicated answers of a multi-answer response are dropped'
   const { clock, network } = await owned();
   network.deliver({ response: false }, { questions: [q('_http._tcp.local', RR.PTR), q('_services._dns-sd._udp.local', RR.PTR)] });
   clock.advance(10);
-  network.deliver({ response: true }, { answers: [{ name: '_services._dns-sd._udp.local', type: 'PTR', data: '_http._tcp.local', rclass: CLASS_IN, flush: false, ttl: 4500 }] }, { address: '192.168.7.50' });
+  network.deliver(
+    { response: true },
+    { answers: [{ name: '_services._dns-sd._udp.local', type: 'PTR', data: '_http._tcp.local', rclass: CLASS_IN, flush: false, ttl: 4500 }] },
+    { address: '192.168.7.50' },
+  );
   clock.advance(200);
   assert.equal(network.sent.length, 1);
-  assert.deepEqual(network.sent[0]!.msg.answers.map((r) => `${r.name} ${r.type === 'PTR' ? r.data : ''}`), ['_http._tcp.local v4only._http._tcp.local']);
+  assert.deepEqual(
+    network.sent[0]!.msg.answers.map((r) => `${r.name} ${r.type === 'PTR' ? r.data : ''}`),
+    ['_http._tcp.local v4only._http._tcp.local'],
+  );
 });
 
 test('§6/§7.2: after the 400–500 ms TC wait, shared answers go out without another 20–120 ms', async () => {

@@ -10,7 +10,13 @@ import { nsecRecord } from '../../../src/mdns/host-records.js';
 import { LinkObserver, MAX_FOLLOW_UPS, acceptsReply, decodeTolerant, readReply } from '../../../src/mdns/query.js';
 import { ETH0 } from './helpers.js';
 
-const reply = (id: number, response = true) => decodeMessage(encodeMessage({ response, authoritative: true, id }, { answers: [{ name: 'shop.local', type: 'A', data: '10.0.0.7', rclass: CLASS_IN, flush: false, ttl: 10 }] }));
+const reply = (id: number, response = true) =>
+  decodeMessage(
+    encodeMessage(
+      { response, authoritative: true, id },
+      { answers: [{ name: 'shop.local', type: 'A', data: '10.0.0.7', rclass: CLASS_IN, flush: false, ttl: 10 }] },
+    ),
+  );
 
 test('queryLink believes replies from port 5353, on one of its links, echoing one of its IDs', () => {
   const ids = new Set([4242]);
@@ -30,15 +36,25 @@ test('queryLink believes replies from port 5353, on one of its links, echoing on
 // Its NSEC writes the bitmap's window and length as 16-bit fields (window 0, length 0, then
 // 00 04 ...): RFC 4034 §4.1.2 has one octet each, and a length of 0 is invalid.
 // Legacy reply to `shop.local A` (ID 0x1986): answer A 10.0.0.7, additional NSEC.
-const ZEROCONF_A = Buffer.from('1986840000010001000000010473686f70056c6f63616c0000010001c00c000100010000007800040a000007c00c002f000100001194000ac00c0000000400000008', 'hex');
+const ZEROCONF_A = Buffer.from(
+  '1986840000010001000000010473686f70056c6f63616c0000010001c00c000100010000007800040a000007c00c002f000100001194000ac00c0000000400000008',
+  'hex',
+);
 // Legacy reply to `_http._tcp.local PTR` (ID 0x425d): answer PTR, additionals TXT, NSEC
 // (malformed, *before* the A and SRV), A, SRV.
-const ZEROCONF_PTR = Buffer.from('425d84000001000100000004055f68747470045f746370056c6f63616c00000c0001c00c000c00010000119400070473686f70c00cc02e0010000100001194000706706174683d2f0473686f70c017002f000100001194000ac0480000000400000008c048000100010000007800040a000007c02e00210001000000780008000000000050c048', 'hex');
+const ZEROCONF_PTR = Buffer.from(
+  '425d84000001000100000004055f68747470045f746370056c6f63616c00000c0001c00c000c00010000119400070473686f70c00cc02e0010000100001194000706706174683d2f0473686f70c017002f000100001194000ac0480000000400000008c048000100010000007800040a000007c02e00210001000000780008000000000050c048',
+  'hex',
+);
 
-const brief = (rs: readonly MdnsRecord[]) => rs.map((r) => `${r.name} ${r.type} ${typeof r.data === 'string' ? r.data : r.type === 'SRV' ? `${r.data.port} ${r.data.target}` : '…'}`);
+const brief = (rs: readonly MdnsRecord[]) =>
+  rs.map((r) => `${r.name} ${r.type} ${typeof r.data === 'string' ? r.data : r.type === 'SRV' ? `${r.data.port} ${r.data.target}` : '…'}`);
 
-test('zeroconf\'s replies: the strict decoder refuses them whole (its NSEC bitmap is malformed)', () => {
-  assert.throws(() => decodeMessage(ZEROCONF_A), (err: unknown) => err instanceof PacketError && /NSEC/.test(err.message));
+test("zeroconf's replies: the strict decoder refuses them whole (its NSEC bitmap is malformed)", () => {
+  assert.throws(
+    () => decodeMessage(ZEROCONF_A),
+    (err: unknown) => err instanceof PacketError && /NSEC/.test(err.message),
+  );
   assert.throws(() => decodeMessage(ZEROCONF_PTR), PacketError);
 });
 
@@ -46,7 +62,11 @@ test('readReply keeps the well-formed answer before a malformed record (zeroconf
   const m = readReply(ZEROCONF_A);
   assert.equal(m.id, 0x1986);
   assert.equal(m.response, true);
-  assert.deepEqual(m.questions.map((q) => `${q.name} ${q.typeCode}`), ['shop.local 1'], 'the echoed question');
+  assert.deepEqual(
+    m.questions.map((q) => `${q.name} ${q.typeCode}`),
+    ['shop.local 1'],
+    'the echoed question',
+  );
   assert.deepEqual(brief(m.answers), ['shop.local A 10.0.0.7']);
   assert.equal(m.answers[0]!.ttl, 120);
   assert.deepEqual(m.additionals, [], 'the NSEC is stepped over, not guessed at');
@@ -59,14 +79,16 @@ test('readReply steps over a malformed record by its RDLENGTH and keeps the reco
 });
 
 test('readReply reads a well-formed reply exactly as the strict decoder does', () => {
-  const buf = packMessages({ response: true, authoritative: true, id: 77 }, [{
-    answers: [{ name: '_http._tcp.local', type: 'PTR', data: 'shop._http._tcp.local', rclass: CLASS_IN, flush: false, ttl: 10 }],
-    additionals: [
-      { name: 'shop._http._tcp.local', type: 'TXT', data: [Buffer.from('path=/')], rclass: CLASS_IN, flush: false, ttl: 10 },
-      nsecRecord('shop.local', [RR.A], 10),
-      { name: 'shop.local', type: 'A', data: '10.0.0.1', rclass: CLASS_IN, flush: false, ttl: 10 },
-    ],
-  }])[0]!;
+  const buf = packMessages({ response: true, authoritative: true, id: 77 }, [
+    {
+      answers: [{ name: '_http._tcp.local', type: 'PTR', data: 'shop._http._tcp.local', rclass: CLASS_IN, flush: false, ttl: 10 }],
+      additionals: [
+        { name: 'shop._http._tcp.local', type: 'TXT', data: [Buffer.from('path=/')], rclass: CLASS_IN, flush: false, ttl: 10 },
+        nsecRecord('shop.local', [RR.A], 10),
+        { name: 'shop.local', type: 'A', data: '10.0.0.1', rclass: CLASS_IN, flush: false, ttl: 10 },
+      ],
+    },
+  ])[0]!;
   assert.deepEqual(readReply(buf), decodeMessage(buf));
 });
 
@@ -80,10 +102,23 @@ function threeAnswers(): { buf: Buffer; offsets: number[] } {
 
 test('tolerant walk: a record that cannot be framed ends the walk; the records before it are kept', () => {
   // The last record declares 10 bytes of rdata and the packet holds 8 (runs past the end).
-  const nsec = encodeMessage({ response: true, id: 9 }, { answers: [
-    { name: 'shop.local', type: 'A', data: '10.0.0.7', rclass: CLASS_IN, flush: false, ttl: 10 },
-    { name: 'shop.local', type: 'OTHER', typeCode: RR.NSEC, data: Buffer.from('c00c00000004000000', 'hex').subarray(0, 8), rclass: CLASS_IN, flush: false, ttl: 10 },
-  ] });
+  const nsec = encodeMessage(
+    { response: true, id: 9 },
+    {
+      answers: [
+        { name: 'shop.local', type: 'A', data: '10.0.0.7', rclass: CLASS_IN, flush: false, ttl: 10 },
+        {
+          name: 'shop.local',
+          type: 'OTHER',
+          typeCode: RR.NSEC,
+          data: Buffer.from('c00c00000004000000', 'hex').subarray(0, 8),
+          rclass: CLASS_IN,
+          flush: false,
+          ttl: 10,
+        },
+      ],
+    },
+  );
   const cut = Buffer.from(nsec);
   cut.writeUInt16BE(10, cut.length - 10); // RDLENGTH 10, 8 bytes follow
   assert.throws(() => decodeMessage(cut), PacketError);
@@ -120,7 +155,14 @@ const TYPES = ['_http._tcp.local', '_https._tcp.local'];
 const FROM = { address: '192.168.7.99', port: 5353 };
 const r = {
   ptr: (type: string, instance: string): MdnsRecord => ({ name: type, type: 'PTR', data: instance, rclass: CLASS_IN, flush: false, ttl: 10 }),
-  srv: (instance: string, target: string, port = 443): MdnsRecord => ({ name: instance, type: 'SRV', data: { priority: 0, weight: 0, port, target }, rclass: CLASS_IN, flush: false, ttl: 10 }),
+  srv: (instance: string, target: string, port = 443): MdnsRecord => ({
+    name: instance,
+    type: 'SRV',
+    data: { priority: 0, weight: 0, port, target },
+    rclass: CLASS_IN,
+    flush: false,
+    ttl: 10,
+  }),
   a: (name: string, ip: string, ttl = 10): MdnsRecord => ({ name, type: 'A', data: ip, rclass: CLASS_IN, flush: false, ttl }),
   aaaa: (name: string, ip: string): MdnsRecord => ({ name, type: 'AAAA', data: ip, rclass: CLASS_IN, flush: false, ttl: 10 }),
 };
@@ -139,36 +181,52 @@ const questionsOf = (f: ReturnType<LinkObserver['onDatagram']>) => f?.messages.m
 
 test('browse: the first queries are A+AAAA per name and PTR per service type, one message each', () => {
   const o = observer(['shop.local']);
-  assert.deepEqual(o.initialQuestions().map((m) => m.map((q) => `${q.name} ${q.typeCode} ${q.unicastResponse}`)), [
-    ['shop.local 1 false', 'shop.local 28 false'],
-    ['_http._tcp.local 12 false'],
-    ['_https._tcp.local 12 false'],
-  ]);
+  assert.deepEqual(
+    o.initialQuestions().map((m) => m.map((q) => `${q.name} ${q.typeCode} ${q.unicastResponse}`)),
+    [['shop.local 1 false', 'shop.local 28 false'], ['_http._tcp.local 12 false'], ['_https._tcp.local 12 false']],
+  );
 });
 
 test('browse: SRV and addresses in the Additional section are used; nothing more is asked', () => {
   const o = observer(['x.local'], ['192.168.7.99']);
-  const next = answer(o, { answers: [r.ptr('_https._tcp.local', 'old._https._tcp.local')], additionals: [r.srv('old._https._tcp.local', 'old.local'), r.a('old.local', '10.0.0.3'), r.aaaa('old.local', 'fd00::3')] });
+  const next = answer(o, {
+    answers: [r.ptr('_https._tcp.local', 'old._https._tcp.local')],
+    additionals: [r.srv('old._https._tcp.local', 'old.local'), r.a('old.local', '10.0.0.3'), r.aaaa('old.local', 'fd00::3')],
+  });
   assert.equal(next, undefined);
   assert.deepEqual(o.browsed(), [{ hostname: 'old.local', responder: '192.168.7.99', local: true }]);
-  assert.deepEqual(o.answers().map((x) => `${x.name} ${x.type} ${x.values.join(' ')} ${x.local}`), ['old.local A 10.0.0.3 true', 'old.local AAAA fd00::3 true']);
+  assert.deepEqual(
+    o.answers().map((x) => `${x.name} ${x.type} ${x.values.join(' ')} ${x.local}`),
+    ['old.local A 10.0.0.3 true', 'old.local AAAA fd00::3 true'],
+  );
 });
 
-test('browse: a PTR without its SRV asks for the SRV, an SRV without addresses asks for them, on the reply\'s link and family', () => {
+test("browse: a PTR without its SRV asks for the SRV, an SRV without addresses asks for them, on the reply's link and family", () => {
   const o = observer();
-  const first = answer(o, { answers: [r.ptr('_http._tcp.local', 'cam._http._tcp.local'), r.ptr('_http._tcp.local', 'nas._http._tcp.local')], additionals: [r.srv('nas._http._tcp.local', 'nas.local', 80)] });
+  const first = answer(o, {
+    answers: [r.ptr('_http._tcp.local', 'cam._http._tcp.local'), r.ptr('_http._tcp.local', 'nas._http._tcp.local')],
+    additionals: [r.srv('nas._http._tcp.local', 'nas.local', 80)],
+  });
   assert.equal(first?.link, 'eth0');
   assert.equal(first?.family, 4);
   assert.deepEqual(questionsOf(first), ['cam._http._tcp.local 33', 'nas.local 1 + nas.local 28']);
   const second = answer(o, { answers: [r.srv('cam._http._tcp.local', 'Cam.local', 80)] });
   assert.deepEqual(questionsOf(second), ['Cam.local 1 + Cam.local 28']);
   assert.equal(answer(o, { answers: [r.a('cam.local', '192.168.7.50')] }), undefined);
-  assert.deepEqual(o.browsed(), [{ hostname: 'Cam.local', responder: '192.168.7.99', local: false }, { hostname: 'nas.local', responder: '192.168.7.99', local: false }]);
-  assert.deepEqual(o.answers().map((x) => `${x.name} ${x.type} ${x.values.join(' ')}`), ['Cam.local A 192.168.7.50']);
+  assert.deepEqual(o.browsed(), [
+    { hostname: 'Cam.local', responder: '192.168.7.99', local: false },
+    { hostname: 'nas.local', responder: '192.168.7.99', local: false },
+  ]);
+  assert.deepEqual(
+    o.answers().map((x) => `${x.name} ${x.type} ${x.values.join(' ')}`),
+    ['Cam.local A 192.168.7.50'],
+  );
   // The same PTR again (another packet, another responder's copy): not asked twice on a link.
   assert.equal(answer(o, { answers: [r.ptr('_http._tcp.local', 'cam._http._tcp.local')] }), undefined);
   // The same over IPv6 is asked there too.
-  assert.deepEqual(questionsOf(answer(o, { answers: [r.ptr('_http._tcp.local', 'cam._http._tcp.local')] }, { address: 'fe80::99%eth0', port: 5353 })), ['cam._http._tcp.local 33']);
+  assert.deepEqual(questionsOf(answer(o, { answers: [r.ptr('_http._tcp.local', 'cam._http._tcp.local')] }, { address: 'fe80::99%eth0', port: 5353 })), [
+    'cam._http._tcp.local 33',
+  ]);
 });
 
 test('browse: without resolving, only hostnames; other service types, goodbyes and rejected replies are ignored', () => {
@@ -179,17 +237,23 @@ test('browse: without resolving, only hostnames; other service types, goodbyes a
   answer(o, { answers: [r.srv('far._http._tcp.local', 'far.local')] }, { address: '203.0.113.9', port: 5353 });
   answer(o, { answers: [r.srv('port._http._tcp.local', 'port.local')] }, { address: '192.168.7.99', port: 53 });
   assert.equal(o.onDatagram(encodeMessage({ response: true, id: 31337 }, { answers: [r.srv('id._http._tcp.local', 'id.local')] }), FROM), undefined);
-  assert.deepEqual(o.browsed().map((b) => b.hostname), ['a.local']);
+  assert.deepEqual(
+    o.browsed().map((b) => b.hostname),
+    ['a.local'],
+  );
 });
 
-test('browse: zeroconf\'s reply (malformed NSEC before the SRV) still names its host', () => {
+test("browse: zeroconf's reply (malformed NSEC before the SRV) still names its host", () => {
   const o = observer(['shop.local']);
   o.ids.add(0x425d);
   assert.equal(o.onDatagram(ZEROCONF_PTR, FROM), undefined, 'SRV and A were in the reply');
   assert.deepEqual(o.browsed(), [{ hostname: 'shop.local', responder: '192.168.7.99', local: false }]);
   o.ids.add(0x1986);
   o.onDatagram(ZEROCONF_A, FROM);
-  assert.deepEqual(o.answers().map((x) => `${x.name} ${x.type} ${x.values.join(' ')} ${x.responder}`), ['shop.local A 10.0.0.7 192.168.7.99']);
+  assert.deepEqual(
+    o.answers().map((x) => `${x.name} ${x.type} ${x.values.join(' ')} ${x.responder}`),
+    ['shop.local A 10.0.0.7 192.168.7.99'],
+  );
 });
 
 test('browse: follow-up queries stop at MAX_FOLLOW_UPS (a responder naming endless instances)', () => {
@@ -202,7 +266,7 @@ test('browse: follow-up queries stop at MAX_FOLLOW_UPS (a responder naming endle
   assert.equal(asked, MAX_FOLLOW_UPS);
 });
 
-test('addresses: every responder\'s answers per name and type, sorted, goodbyes (TTL 0) left out', () => {
+test("addresses: every responder's answers per name and type, sorted, goodbyes (TTL 0) left out", () => {
   const o = observer(['Shop.local'], ['192.168.7.10']);
   answer(o, { answers: [r.a('shop.local', '10.0.0.9'), r.a('shop.local', '10.0.0.1'), r.a('other.local', '10.0.0.5'), r.a('shop.local', '10.0.0.4', 0)] });
   answer(o, { answers: [r.aaaa('SHOP.local', 'fd00::1')] }, { address: '192.168.7.10', port: 5353 });

@@ -38,7 +38,10 @@ test('§6/§6.3: a question we cannot answer means others may answer too: wait 2
   assert.equal(network.sent.length, 0, 'not before 20 ms');
   clock.advance(101); // 120 ms
   assert.equal(network.sent.length, 1, 'within 120 ms');
-  assert.deepEqual(network.sent[0]!.msg.answers.map((r) => `${r.name} ${r.type}`), ['shop.local A']);
+  assert.deepEqual(
+    network.sent[0]!.msg.answers.map((r) => `${r.name} ${r.type}`),
+    ['shop.local A'],
+  );
 });
 
 test('§6: a question of another class or an unowned type owner is unanswered too', async () => {

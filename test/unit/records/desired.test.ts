@@ -5,22 +5,36 @@ import type { Binding } from '../../../src/bindings/types.js';
 
 function binding(hostname: string, addresses: string[], extra: Partial<Binding> = {}): Binding {
   return {
-    hostname, addresses, status: 'Ready', reason: '', publish: ['mdns'],
-    route: { kind: 'HTTPRoute', namespace: 'app', name: 'r' }, gateway: { namespace: 'edge', name: 'gw' },
-    listener: 'https', port: 443, url: `https://${hostname}/`, ...extra,
+    hostname,
+    addresses,
+    status: 'Ready',
+    reason: '',
+    publish: ['mdns'],
+    route: { kind: 'HTTPRoute', namespace: 'app', name: 'r' },
+    gateway: { namespace: 'edge', name: 'gw' },
+    listener: 'https',
+    port: 443,
+    url: `https://${hostname}/`,
+    ...extra,
   };
 }
 
 test('records: many-to-many is a union of addresses per hostname (round robin)', () => {
   const sets = desiredRecords([
     binding('app.local', ['172.18.0.2']),
-    binding('app.local', ['172.18.0.3', 'fd00::3'], { route: { kind: 'HTTPRoute', namespace: 'app', name: 'r2' }, gateway: { namespace: 'edge', name: 'gw2' } }),
+    binding('app.local', ['172.18.0.3', 'fd00::3'], {
+      route: { kind: 'HTTPRoute', namespace: 'app', name: 'r2' },
+      gateway: { namespace: 'edge', name: 'gw2' },
+    }),
     binding('app.local', ['172.18.0.2']),
   ]);
   assert.equal(sets.length, 1);
   assert.deepEqual(sets[0]!.a, ['172.18.0.2', '172.18.0.3']);
   assert.deepEqual(sets[0]!.aaaa, ['fd00::3']);
-  assert.deepEqual(sets[0]!.owners.map((o) => o.name), ['r', 'r2']);
+  assert.deepEqual(
+    sets[0]!.owners.map((o) => o.name),
+    ['r', 'r2'],
+  );
 });
 
 test('records: only Ready bindings produce records', () => {
@@ -29,7 +43,10 @@ test('records: only Ready bindings produce records', () => {
     binding('b.local', ['10.0.0.1'], { status: 'Skipped', reason: 'x', publish: [] }),
     binding('c.local', ['10.0.0.2']),
   ]);
-  assert.deepEqual(sets.map((s) => s.name), ['c.local']);
+  assert.deepEqual(
+    sets.map((s) => s.name),
+    ['c.local'],
+  );
 });
 
 test('records: one set per target; unicast carries the zone, mdns carries DNS-SD', () => {

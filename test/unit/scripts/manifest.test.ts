@@ -72,7 +72,10 @@ test('krew manifest: linux and darwin, amd64 and arm64, each complete', () => {
     for (const needed of ['kubectl-mdns', 'kubectl_complete-mdns', 'lib', 'package.json', 'LICENSE', 'README.md', 'THIRD_PARTY_NOTICES.md']) {
       assert.ok(from.includes(needed), `${where}: files include ${needed}`);
     }
-    assert.ok((p.files ?? []).every((f) => f.to === '.'), `${where}: files go to the plugin's folder`);
+    assert.ok(
+      (p.files ?? []).every((f) => f.to === '.'),
+      `${where}: files go to the plugin's folder`,
+    );
   }
   // One platform-independent archive.
   assert.equal(new Set(platforms.map((p) => p.sha256)).size, 1);

@@ -13,7 +13,7 @@ import { ensureCA, loadCA } from '../../../src/tls/ca.js';
 import { issueLeaf } from '../../../src/tls/x509.js';
 import { tempDir } from '../../support/e2e.js';
 
-test('CA folder: --ca-dir, then $CAROOT, then mkcert\'s folder only when it holds a CA, then ours', () => {
+test("CA folder: --ca-dir, then $CAROOT, then mkcert's folder only when it holds a CA, then ours", () => {
   const home = '/home/u';
   const none = () => false;
   const both = (p: string) => p.startsWith('/home/u/.local/share/mkcert/');
@@ -24,14 +24,14 @@ test('CA folder: --ca-dir, then $CAROOT, then mkcert\'s folder only when it hold
   assert.deepEqual(resolveCaDir({ ...linux, env: {}, exists: both }), { dir: '/home/u/.local/share/mkcert', source: 'mkcert' });
   assert.deepEqual(resolveCaDir({ ...linux, env: {}, exists: certOnly }), { dir: '/home/u/.local/share/kubectl-mdns/ca', source: 'default' });
   assert.deepEqual(resolveCaDir({ ...linux, env: { XDG_DATA_HOME: '/data' }, exists: none }), { dir: '/data/kubectl-mdns/ca', source: 'default' });
-  assert.deepEqual(
-    resolveCaDir({ ...linux, env: { XDG_DATA_HOME: '/data' }, exists: (p) => p.startsWith('/data/mkcert/') }),
-    { dir: '/data/mkcert', source: 'mkcert' },
-  );
-  assert.deepEqual(
-    resolveCaDir({ platform: 'darwin', home, env: {}, exists: (p) => p.startsWith('/home/u/Library/Application Support/mkcert/') }),
-    { dir: '/home/u/Library/Application Support/mkcert', source: 'mkcert' },
-  );
+  assert.deepEqual(resolveCaDir({ ...linux, env: { XDG_DATA_HOME: '/data' }, exists: (p) => p.startsWith('/data/mkcert/') }), {
+    dir: '/data/mkcert',
+    source: 'mkcert',
+  });
+  assert.deepEqual(resolveCaDir({ platform: 'darwin', home, env: {}, exists: (p) => p.startsWith('/home/u/Library/Application Support/mkcert/') }), {
+    dir: '/home/u/Library/Application Support/mkcert',
+    source: 'mkcert',
+  });
 });
 
 test('a new CA: ECDSA P-256, 10 years, CA:TRUE pathlen 0, critical name constraints; key 0600; reused byte for byte', async () => {
@@ -86,7 +86,14 @@ test('keys never show: util.inspect, JSON.stringify, String(), and read errors',
     const { ca } = await ensureCA(tmp.dir);
     const keyText = readFileSync(join(tmp.dir, 'rootCA-key.pem'), 'utf8');
     const body = keyText.split('\n')[1]!;
-    for (const shown of [inspect(ca, { depth: 10, showHidden: true }), JSON.stringify(ca), String(ca.key()), `${ca.key()}`, inspect(ca.key()), JSON.stringify({ k: ca.key() })]) {
+    for (const shown of [
+      inspect(ca, { depth: 10, showHidden: true }),
+      JSON.stringify(ca),
+      String(ca.key()),
+      `${ca.key()}`,
+      inspect(ca.key()),
+      JSON.stringify({ k: ca.key() }),
+    ]) {
       assert.ok(!shown.includes(body), shown.slice(0, 200));
       assert.doesNotMatch(shown, /BEGIN (EC )?PRIVATE KEY/);
     }
@@ -96,7 +103,10 @@ test('keys never show: util.inspect, JSON.stringify, String(), and read errors',
     mkdirSync(dir2);
     writeFileSync(join(dir2, 'rootCA.pem'), 'not a certificate');
     writeFileSync(join(dir2, 'rootCA-key.pem'), keyText);
-    assert.throws(() => loadCA(dir2), (err: Error) => /rootCA\.pem is not a PEM certificate/.test(err.message) && !err.message.includes(body));
+    assert.throws(
+      () => loadCA(dir2),
+      (err: Error) => /rootCA\.pem is not a PEM certificate/.test(err.message) && !err.message.includes(body),
+    );
   } finally {
     tmp.remove();
   }

@@ -19,7 +19,9 @@ import { tempDir } from '../../support/e2e.js';
 const hasCertutil = Boolean(execRunner.which('certutil'));
 const hasUpdateCa = Boolean(execRunner.which('update-ca-certificates'));
 
-test('NSS: creates ~/.pki/nssdb, adds the CA (C,,), finds it again, removes it; Firefox profiles too', { skip: !hasCertutil && 'needs certutil (libnss3-tools)' }, async () => {
+test('NSS: creates ~/.pki/nssdb, adds the CA (C,,), finds it again, removes it; Firefox profiles too', {
+  skip: !hasCertutil && 'needs certutil (libnss3-tools)',
+}, async () => {
   const tmp = tempDir('tls-nss');
   try {
     const home = join(tmp.dir, 'home');
@@ -30,14 +32,26 @@ test('NSS: creates ~/.pki/nssdb, adds the CA (C,,), finds it again, removes it; 
     const env = { home, platform: 'linux' as const, isRoot: false, systemRoot: join(tmp.dir, 'no-root') };
     const first = await installCA(ca, env);
     const nss = first.filter((r) => !r.store.startsWith('system'));
-    assert.deepEqual(nss.map((r) => [r.store, r.status]), [['NSS ~/.pki/nssdb (Chromium, Chrome)', 'done'], ['Firefox profile abc.default-release', 'done']]);
+    assert.deepEqual(
+      nss.map((r) => [r.store, r.status]),
+      [
+        ['NSS ~/.pki/nssdb (Chromium, Chrome)', 'done'],
+        ['Firefox profile abc.default-release', 'done'],
+      ],
+    );
     assert.ok(existsSync(join(home, '.pki', 'nssdb', 'cert9.db')));
     const listed = execFileSync('certutil', ['-L', '-d', `sql:${join(home, '.pki', 'nssdb')}`], { encoding: 'utf8' });
     assert.match(listed, new RegExp(`${caNickname(ca)}\\s+C,,`));
     const again = await installCA(ca, env);
-    assert.deepEqual(again.filter((r) => !r.store.startsWith('system')).map((r) => r.status), ['already', 'already']);
+    assert.deepEqual(
+      again.filter((r) => !r.store.startsWith('system')).map((r) => r.status),
+      ['already', 'already'],
+    );
     const removed = await uninstallCA(ca, env);
-    assert.deepEqual(removed.filter((r) => !r.store.startsWith('system')).map((r) => r.status), ['done', 'done']);
+    assert.deepEqual(
+      removed.filter((r) => !r.store.startsWith('system')).map((r) => r.status),
+      ['done', 'done'],
+    );
     assert.doesNotMatch(execFileSync('certutil', ['-L', '-d', `sql:${ff}`], { encoding: 'utf8' }), /kubectl-mdns/);
   } finally {
     tmp.remove();
@@ -61,15 +75,22 @@ test('NSS without certutil: skipped, with the package and the exact commands', a
 
 /** A Debian trust layout with one ordinary root in it (with none, update-ca-certificates keeps the old bundle: Debian #996005). */
 function scratchDebianRoot(root: string): void {
-  for (const d of ['usr/local/share/ca-certificates', 'etc/ssl/certs', 'usr/share/ca-certificates/test', 'etc/ca-certificates/update.d']) mkdirSync(join(root, d), { recursive: true });
+  for (const d of ['usr/local/share/ca-certificates', 'etc/ssl/certs', 'usr/share/ca-certificates/test', 'etc/ca-certificates/update.d'])
+    mkdirSync(join(root, d), { recursive: true });
   writeFileSync(join(root, 'usr/share/ca-certificates/test/other.crt'), OTHER_ROOT);
   writeFileSync(join(root, 'etc/ca-certificates.conf'), 'test/other.crt\n');
 }
 
 // Any self-signed CA will do as the "distribution's" root; made once with openssl.
-const OTHER_ROOT = execFileSync('sh', ['-c', 'openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj /CN=other-root -days 30 2>/dev/null'], { encoding: 'utf8' });
+const OTHER_ROOT = execFileSync(
+  'sh',
+  ['-c', 'openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj /CN=other-root -days 30 2>/dev/null'],
+  { encoding: 'utf8' },
+);
 
-test('Debian system store in a scratch root: update-ca-certificates adds, finds, removes', { skip: (!hasUpdateCa && 'needs update-ca-certificates') || (process.getuid?.() !== 0 && 'needs root') }, async () => {
+test('Debian system store in a scratch root: update-ca-certificates adds, finds, removes', {
+  skip: (!hasUpdateCa && 'needs update-ca-certificates') || (process.getuid?.() !== 0 && 'needs root'),
+}, async () => {
   const tmp = tempDir('tls-sys');
   try {
     const root = join(tmp.dir, 'root');
@@ -95,14 +116,20 @@ test('system store without root: skipped, with the sudo commands; no anchor fold
     scratchDebianRoot(root);
     const { ca } = await ensureCA(join(tmp.dir, 'ca'));
     const calls: string[] = [];
-    const runner: Runner = { run: async (c, a) => {
-      calls.push([c, ...a].join(" "));
-      return { code: 0, stdout: "", stderr: "" };
-    }, which: (c) => `/usr/sbin/${c}` };
+    const runner: Runner = {
+      run: async (c, a) => {
+        calls.push([c, ...a].join(' '));
+        return { code: 0, stdout: '', stderr: '' };
+      },
+      which: (c) => `/usr/sbin/${c}`,
+    };
     const [r] = await new SystemStore({ root, runner, isRoot: false }).install(ca);
     assert.equal(r!.status, 'skipped');
     assert.equal(r!.detail, 'needs root');
-    assert.match(r!.command!, /^sudo install -m 644 \S+\/rootCA\.pem \S+\/usr\/local\/share\/ca-certificates\/kubectl-mdns_[0-9a-f]{16}\.crt && sudo update-ca-certificates --certsconf /);
+    assert.match(
+      r!.command!,
+      /^sudo install -m 644 \S+\/rootCA\.pem \S+\/usr\/local\/share\/ca-certificates\/kubectl-mdns_[0-9a-f]{16}\.crt && sudo update-ca-certificates --certsconf /,
+    );
     assert.deepEqual(calls, [], 'nothing was run');
     const [none] = await new SystemStore({ root: join(tmp.dir, 'empty'), runner, isRoot: true }).install(ca);
     assert.equal(none!.status, 'skipped');
@@ -119,10 +146,13 @@ test('Fedora system store (scratch root, canned update-ca-trust): the anchor is 
     mkdirSync(join(root, 'etc/pki/ca-trust/source/anchors'), { recursive: true });
     const { ca } = await ensureCA(join(tmp.dir, 'ca'));
     const calls: string[] = [];
-    const runner: Runner = { run: async (c, a) => {
-      calls.push([c, ...a].join(" "));
-      return { code: 0, stdout: "", stderr: "" };
-    }, which: (c) => (c === 'update-ca-trust' ? '/usr/bin/update-ca-trust' : undefined) };
+    const runner: Runner = {
+      run: async (c, a) => {
+        calls.push([c, ...a].join(' '));
+        return { code: 0, stdout: '', stderr: '' };
+      },
+      which: (c) => (c === 'update-ca-trust' ? '/usr/bin/update-ca-trust' : undefined),
+    };
     const [r] = await new SystemStore({ root, runner, isRoot: true }).install(ca);
     assert.equal(r!.status, 'done', JSON.stringify(r));
     assert.match(r!.store, /Fedora/);
@@ -163,7 +193,10 @@ test('macOS keychain: login keychain for a user, System keychain as root; alread
     const [user] = await new MacKeychainStore({ home: '/Users/me', runner: untrusted, isRoot: false }).install(ca);
     assert.equal(user!.status, 'done');
     assert.equal(untrusted.calls[1], `security add-trusted-cert -r trustRoot -p ssl -k /Users/me/Library/Keychains/login.keychain-db ${ca.certFile}`);
-    const asRoot = cannedSecurity({ 'security verify-cert': { code: 1, stdout: '', stderr: 'CSSMERR_TP_NOT_TRUSTED' }, 'security add-trusted-cert': { code: 0, stdout: '', stderr: '' } });
+    const asRoot = cannedSecurity({
+      'security verify-cert': { code: 1, stdout: '', stderr: 'CSSMERR_TP_NOT_TRUSTED' },
+      'security add-trusted-cert': { code: 0, stdout: '', stderr: '' },
+    });
     await new MacKeychainStore({ home: '/var/root', runner: asRoot, isRoot: true }).install(ca);
     assert.equal(asRoot.calls[1], `security add-trusted-cert -d -r trustRoot -p ssl -k /Library/Keychains/System.keychain ${ca.certFile}`);
     const trusted = cannedSecurity({ 'security verify-cert': { code: 0, stdout: '...certificate verification successful.\n', stderr: '' } });
@@ -172,7 +205,11 @@ test('macOS keychain: login keychain for a user, System keychain as root; alread
     assert.equal(trusted.calls.length, 1);
     const denied = cannedSecurity({
       'security verify-cert': { code: 1, stdout: '', stderr: 'CSSMERR_TP_NOT_TRUSTED' },
-      'security add-trusted-cert': { code: 1, stdout: '', stderr: 'SecTrustSettingsSetTrustSettings: The authorization was denied since no user interaction was possible.\n' },
+      'security add-trusted-cert': {
+        code: 1,
+        stdout: '',
+        stderr: 'SecTrustSettingsSetTrustSettings: The authorization was denied since no user interaction was possible.\n',
+      },
     });
     const [failed] = await new MacKeychainStore({ home: '/Users/me', runner: denied, isRoot: false }).install(ca);
     assert.equal(failed!.status, 'failed');
@@ -180,7 +217,11 @@ test('macOS keychain: login keychain for a user, System keychain as root; alread
     assert.equal(failed!.command, `sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain ${ca.certFile}`);
     const sha1 = (await import('node:crypto')).createHash('sha1').update(ca.cert.raw).digest('hex').toUpperCase();
     const present = cannedSecurity({
-      'security find-certificate': { code: 0, stdout: `SHA-256 hash: 00\nSHA-1 hash: ${sha1}\nkeychain: "/Users/me/Library/Keychains/login.keychain-db"\n`, stderr: '' },
+      'security find-certificate': {
+        code: 0,
+        stdout: `SHA-256 hash: 00\nSHA-1 hash: ${sha1}\nkeychain: "/Users/me/Library/Keychains/login.keychain-db"\n`,
+        stderr: '',
+      },
       'security remove-trusted-cert': { code: 0, stdout: '', stderr: '' },
       'security delete-certificate': { code: 0, stdout: '', stderr: '' },
     });

@@ -70,14 +70,20 @@ test('targets: HTTPS and TLS Terminate listeners with Ready bindings; Passthroug
   );
 });
 
-test('targets: a cross-namespace certificateRef needs a ReferenceGrant in the Secret\'s namespace', () => {
-  const objs = objects([{ name: 'https', port: 443, protocol: 'HTTPS', allowedRoutes: all, tls: { certificateRefs: [{ name: 'c', namespace: 'certs' }] } }], [{ ns: 'a', name: 'shop', hosts: ['shop.local'] }]);
+test("targets: a cross-namespace certificateRef needs a ReferenceGrant in the Secret's namespace", () => {
+  const objs = objects(
+    [{ name: 'https', port: 443, protocol: 'HTTPS', allowedRoutes: all, tls: { certificateRefs: [{ name: 'c', namespace: 'certs' }] } }],
+    [{ ns: 'a', name: 'shop', hosts: ['shop.local'] }],
+  );
   const [refused] = targetsOf(objs);
   assert.match(refused!.problem!, /crosses namespaces and no ReferenceGrant in certs allows Gateway from infra/);
   const grant = (fromNs: string, name?: string): ReferenceGrant => ({
     kind: 'ReferenceGrant',
     metadata: { namespace: 'certs', name: 'g' },
-    spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: fromNs }], to: [{ group: '', kind: 'Secret', ...(name ? { name } : {}) }] },
+    spec: {
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: fromNs }],
+      to: [{ group: '', kind: 'Secret', ...(name ? { name } : {}) }],
+    },
   });
   assert.equal(targetsOf(objs, [grant('infra')])[0]!.problem, undefined);
   assert.equal(targetsOf(objs, [grant('infra', 'c')])[0]!.problem, undefined);
@@ -88,7 +94,20 @@ test('targets: a cross-namespace certificateRef needs a ReferenceGrant in the Se
 test('targets: no certificateRefs → the fix; a non-Secret ref → why', () => {
   const bare = targetsOf(objects([{ name: 'https', port: 443, protocol: 'HTTPS', allowedRoutes: all }], [{ ns: 'a', name: 's', hosts: ['s.local'] }]));
   assert.match(bare[0]!.problem!, /no tls\.certificateRefs; add to it: tls: \{mode: Terminate, certificateRefs: \[\{kind: Secret, name: gw-https-tls\}\]\}/);
-  const cm = targetsOf(objects([{ name: 'https', port: 443, protocol: 'HTTPS', allowedRoutes: all, tls: { certificateRefs: [{ group: 'cert-manager.io', kind: 'Certificate', name: 'x' }] } }], [{ ns: 'a', name: 's', hosts: ['s.local'] }]));
+  const cm = targetsOf(
+    objects(
+      [
+        {
+          name: 'https',
+          port: 443,
+          protocol: 'HTTPS',
+          allowedRoutes: all,
+          tls: { certificateRefs: [{ group: 'cert-manager.io', kind: 'Certificate', name: 'x' }] },
+        },
+      ],
+      [{ ns: 'a', name: 's', hosts: ['s.local'] }],
+    ),
+  );
   assert.match(cm[0]!.problem!, /Certificate in group "cert-manager.io": only core Secrets are written/);
 });
 
@@ -97,10 +116,22 @@ test('decide: create, unchanged, names changed, another CA, past 2/3, expired, f
   try {
     const { ca } = await ensureCA(`${tmp.dir}/a`);
     const { ca: other } = await ensureCA(`${tmp.dir}/b`);
-    const target: TlsTarget = { gateway: { namespace: 'infra', name: 'gw' }, owner: { kind: 'Gateway', namespace: 'infra', name: 'gw' }, listener: 'https', label: 'https', hostnames: ['shop.local'], secret: { namespace: 'infra', name: 'c' } };
+    const target: TlsTarget = {
+      gateway: { namespace: 'infra', name: 'gw' },
+      owner: { kind: 'Gateway', namespace: 'infra', name: 'gw' },
+      listener: 'https',
+      label: 'https',
+      hostnames: ['shop.local'],
+      secret: { namespace: 'infra', name: 'c' },
+    };
     const now = new Date();
     const secretFrom = async (by: typeof ca, names: string[], issuedAt = now): Promise<Secret> =>
-      buildSecret({ ...target, hostnames: names }, undefined, await issueLeaf({ caCertPem: by.certPem, caKey: by.key(), hostnames: names, days: 90, who: 't', now: issuedAt }), by);
+      buildSecret(
+        { ...target, hostnames: names },
+        undefined,
+        await issueLeaf({ caCertPem: by.certPem, caKey: by.key(), hostnames: names, days: 90, who: 't', now: issuedAt }),
+        by,
+      );
     const kind = async (s: Secret | undefined, at = now, force = false) => {
       const d = decideSecret(target, s, ca, at, { force });
       return `${d.kind}: ${d.reason}`;
@@ -119,10 +150,20 @@ test('decide: create, unchanged, names changed, another CA, past 2/3, expired, f
     // The built Secret: kubernetes.io/tls, leaf + CA in tls.crt, our label and annotations; an
     // existing Secret keeps its other labels and its resourceVersion.
     const existing: Secret = { ...mine, metadata: { ...mine.metadata, resourceVersion: '42', labels: { ...mine.metadata!.labels, team: 'shop' } } };
-    const rebuilt = buildSecret(target, existing, await issueLeaf({ caCertPem: ca.certPem, caKey: ca.key(), hostnames: ['shop.local'], days: 90, who: 't' }), ca);
+    const rebuilt = buildSecret(
+      target,
+      existing,
+      await issueLeaf({ caCertPem: ca.certPem, caKey: ca.key(), hostnames: ['shop.local'], days: 90, who: 't' }),
+      ca,
+    );
     assert.equal(rebuilt.metadata!.resourceVersion, '42');
     assert.equal(rebuilt.metadata!.labels!.team, 'shop');
-    assert.equal(Buffer.from(rebuilt.data!['tls.crt']!, 'base64').toString().match(/BEGIN CERTIFICATE/g)!.length, 2);
+    assert.equal(
+      Buffer.from(rebuilt.data!['tls.crt']!, 'base64')
+        .toString()
+        .match(/BEGIN CERTIFICATE/g)!.length,
+      2,
+    );
   } finally {
     tmp.remove();
   }

@@ -11,7 +11,16 @@ import { TYPE, rdataA, rdataName } from '../../../src/unicast/wire.js';
 const route = { kind: 'HTTPRoute', namespace: 'shop', name: 'web' };
 const ours = ownershipRdata('me', [route]);
 const state = (over: Partial<NameState>): NameState => ({ name: 'web.dev.k8s', zone: 'dev.k8s', a: [], aaaa: [], txt: [], other: [], ...over });
-const cnameSet = (target: string): RecordSet => ({ name: 'web.dev.k8s', target: 'unicast', zone: 'dev.k8s', a: [], aaaa: [], cname: target, services: [], owners: [route] });
+const cnameSet = (target: string): RecordSet => ({
+  name: 'web.dev.k8s',
+  target: 'unicast',
+  zone: 'dev.k8s',
+  a: [],
+  aaaa: [],
+  cname: target,
+  services: [],
+  owners: [route],
+});
 
 test('the TXT of a CNAME lives at cname-<name>', () => assert.equal(companionName('web.dev.k8s'), 'cname-web.dev.k8s'));
 
@@ -38,20 +47,38 @@ test('an old companion TXT of ours never makes foreign A records ours', () => {
 
 test('create: both names must be free; the CNAME and its TXT in one message', () => {
   const change = guardedChange({ kind: 'create', desired: cnameSet('lb.example.com') }, 'me', 300);
-  assert.deepEqual(change.prerequisites.map((r) => `${r.name} ${r.type} ${r.class}`), ['web.dev.k8s ANY NONE', 'cname-web.dev.k8s ANY NONE']);
-  assert.deepEqual(change.updates.map((r) => `${r.name} ${r.type} ${r.class}`), ['web.dev.k8s CNAME IN', 'cname-web.dev.k8s TXT IN']);
+  assert.deepEqual(
+    change.prerequisites.map((r) => `${r.name} ${r.type} ${r.class}`),
+    ['web.dev.k8s ANY NONE', 'cname-web.dev.k8s ANY NONE'],
+  );
+  assert.deepEqual(
+    change.updates.map((r) => `${r.name} ${r.type} ${r.class}`),
+    ['web.dev.k8s CNAME IN', 'cname-web.dev.k8s TXT IN'],
+  );
 });
 
 test('A → CNAME: the addresses and our TXT at the name go before the CNAME is added; guarded by the TXT as seen', () => {
   const observed = state({ a: ['10.0.0.1'], txt: [ours] });
   const change = guardedChange({ kind: 'update', desired: cnameSet('lb.example.com'), observed }, 'me', 300);
-  assert.deepEqual(change.prerequisites.map((r) => `${r.name} ${r.type} ${r.class}`), ['web.dev.k8s TXT IN']);
-  assert.deepEqual(change.updates.map((r) => `${r.name} ${r.type} ${r.class}`), ['web.dev.k8s A ANY', 'web.dev.k8s TXT NONE', 'web.dev.k8s CNAME IN', 'cname-web.dev.k8s TXT IN']);
+  assert.deepEqual(
+    change.prerequisites.map((r) => `${r.name} ${r.type} ${r.class}`),
+    ['web.dev.k8s TXT IN'],
+  );
+  assert.deepEqual(
+    change.updates.map((r) => `${r.name} ${r.type} ${r.class}`),
+    ['web.dev.k8s A ANY', 'web.dev.k8s TXT NONE', 'web.dev.k8s CNAME IN', 'cname-web.dev.k8s TXT IN'],
+  );
 });
 
 test('delete: the CNAME RRset and our companion TXT, guarded by the companion as seen', () => {
   const observed = state({ cname: 'lb.example.com', companionTxt: [ours] });
   const change = guardedChange({ kind: 'delete', observed }, 'me', 300);
-  assert.deepEqual(change.prerequisites.map((r) => `${r.name} ${r.type} ${r.class}`), ['cname-web.dev.k8s TXT IN']);
-  assert.deepEqual(change.updates.map((r) => `${r.name} ${r.type} ${r.class}`), ['web.dev.k8s A ANY', 'web.dev.k8s AAAA ANY', 'web.dev.k8s CNAME ANY', 'cname-web.dev.k8s TXT NONE']);
+  assert.deepEqual(
+    change.prerequisites.map((r) => `${r.name} ${r.type} ${r.class}`),
+    ['cname-web.dev.k8s TXT IN'],
+  );
+  assert.deepEqual(
+    change.updates.map((r) => `${r.name} ${r.type} ${r.class}`),
+    ['web.dev.k8s A ANY', 'web.dev.k8s AAAA ANY', 'web.dev.k8s CNAME ANY', 'cname-web.dev.k8s TXT NONE'],
+  );
 });

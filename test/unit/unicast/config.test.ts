@@ -92,19 +92,39 @@ test('a secret on argv works but warns that ps shows it (without showing it)', (
 
 test('invalid base64 is an error that does not echo the value', () => {
   const bad = 'not*base64!' + SECRET.slice(0, 20);
-  rejects(() => unicastConfigFromFlags({ ...base, tsigSecretFile: file('bad', bad) }, {}, 'ctx', new MemoryReporter()), /from --tsig-secret-file .*bad is not valid base64/, bad);
+  rejects(
+    () => unicastConfigFromFlags({ ...base, tsigSecretFile: file('bad', bad) }, {}, 'ctx', new MemoryReporter()),
+    /from --tsig-secret-file .*bad is not valid base64/,
+    bad,
+  );
   rejects(() => unicastConfigFromFlags(base, { [SECRET_ENV]: bad }, 'ctx', new MemoryReporter()), /from KUBECTL_MDNS_TSIG_SECRET is not valid base64/, bad);
   rejects(() => unicastConfigFromFlags({ ...base, tsigSecret: bad }, {}, 'ctx', new MemoryReporter()), /from --tsig-secret is not valid base64/, bad);
-  rejects(() => unicastConfigFromFlags({ ...base, tsigSecretFile: file('clausebad', `key "k" { algorithm hmac-sha256; secret "${bad}"; };`) }, {}, 'ctx', new MemoryReporter()), /not valid base64/, bad);
+  rejects(
+    () =>
+      unicastConfigFromFlags(
+        { ...base, tsigSecretFile: file('clausebad', `key "k" { algorithm hmac-sha256; secret "${bad}"; };`) },
+        {},
+        'ctx',
+        new MemoryReporter(),
+      ),
+    /not valid base64/,
+    bad,
+  );
 });
 
 test('key problems are named without the secret', () => {
   const r = new MemoryReporter();
-  rejects(() => unicastConfigFromFlags({ ...base, tsigSecretFile: join(dir, 'missing') }, {}, 'ctx', r), /cannot read --tsig-secret-file .*missing: no such file/);
+  rejects(
+    () => unicastConfigFromFlags({ ...base, tsigSecretFile: join(dir, 'missing') }, {}, 'ctx', r),
+    /cannot read --tsig-secret-file .*missing: no such file/,
+  );
   rejects(() => unicastConfigFromFlags({ ...base, tsigKeyName: undefined }, { [SECRET_ENV]: SECRET }, 'ctx', r), /--tsig-key-name is required/);
   const clause = file('clause2', `key "lab-key" { algorithm hmac-sha256; secret "${SECRET}"; };`);
   rejects(() => unicastConfigFromFlags({ ...base, tsigSecretFile: clause }, {}, 'ctx', r), /--tsig-key-name update-key does not match the key "lab-key"/);
-  rejects(() => unicastConfigFromFlags({ ...base, tsigKeyName: 'lab-key', tsigAlgorithm: 'hmac-sha1', tsigSecretFile: clause }, {}, 'ctx', r), /does not match algorithm hmac-sha256/);
+  rejects(
+    () => unicastConfigFromFlags({ ...base, tsigKeyName: 'lab-key', tsigAlgorithm: 'hmac-sha1', tsigSecretFile: clause }, {}, 'ctx', r),
+    /does not match algorithm hmac-sha256/,
+  );
   rejects(() => unicastConfigFromFlags({ ...base, tsigAlgorithm: 'hmac-sha3' }, { [SECRET_ENV]: SECRET }, 'ctx', r), /unknown TSIG algorithm "hmac-sha3"/);
   rejects(() => unicastConfigFromFlags({ ...base, tsigSecret: SECRET, tsigSecretFile: clause }, {}, 'ctx', r), /one way/);
   const md5 = unicastConfigFromFlags({ ...base, tsigAlgorithm: 'HMAC-MD5.SIG-ALG.REG.INT' }, { [SECRET_ENV]: SECRET }, 'ctx', r)!;
@@ -121,7 +141,10 @@ test('owner id defaults to the context; must fit in the TXT; TTL and batch size 
   const env = { [SECRET_ENV]: SECRET };
   const r = new MemoryReporter();
   assert.equal(unicastConfigFromFlags({ ...base, ownerId: 'team-a' }, env, 'ctx', r)!.ownerId, 'team-a');
-  rejects(() => unicastConfigFromFlags(base, env, 'user@cluster,x', r), /owner id "user@cluster,x" \(the context name\) cannot go in the ownership TXT.*set --owner-id/);
+  rejects(
+    () => unicastConfigFromFlags(base, env, 'user@cluster,x', r),
+    /owner id "user@cluster,x" \(the context name\) cannot go in the ownership TXT.*set --owner-id/,
+  );
   // No context (-f manifests): the documented default, not an error.
   assert.equal(unicastConfigFromFlags(base, env, undefined, r)!.ownerId, DEFAULT_OWNER_ID);
   assert.equal(DEFAULT_OWNER_ID, 'kubectl-mdns');

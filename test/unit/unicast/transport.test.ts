@@ -12,7 +12,9 @@ function reply(request: Buffer, flags: number, extra = 0): Buffer {
   return out;
 }
 
-async function udpServer(onMessage: (msg: Buffer, sock: Socket, port: number, address: string) => void): Promise<{ port: number; close: () => void; seen: Buffer[] }> {
+async function udpServer(
+  onMessage: (msg: Buffer, sock: Socket, port: number, address: string) => void,
+): Promise<{ port: number; close: () => void; seen: Buffer[] }> {
   const sock = createSocket('udp4');
   const seen: Buffer[] = [];
   sock.on('message', (msg, r) => {

@@ -63,7 +63,7 @@ test('TsigKey shows its name and algorithm, and [redacted] for the secret', () =
   assertNoSecretIn(JSON.stringify(structuredClone(key)), SECRET, 'a structured clone');
 });
 
-test('TsigKey MACs with its own copy of the secret: changing the caller\'s buffer changes nothing', () => {
+test("TsigKey MACs with its own copy of the secret: changing the caller's buffer changes nothing", () => {
   const mine = Buffer.from(SECRET);
   const key = new TsigKey('k', 'hmac-sha256', mine);
   mine.fill(0);
@@ -79,7 +79,11 @@ function configFrom(flags: Record<string, unknown>, env: Record<string, string> 
 test('the unicast config, a client and a sink made from it show no secret (key file, environment, argv)', () => {
   const clause = join(dir, 'k.key');
   writeFileSync(clause, `key "update-key" {\n\talgorithm hmac-sha512;\n\tsecret "${B64}";\n};\n`);
-  const configs = [configFrom({ tsigSecretFile: clause }), configFrom({ tsigKeyName: 'update-key' }, { [SECRET_ENV]: B64 }), configFrom({ tsigKeyName: 'update-key', tsigSecret: B64 })];
+  const configs = [
+    configFrom({ tsigSecretFile: clause }),
+    configFrom({ tsigKeyName: 'update-key' }, { [SECRET_ENV]: B64 }),
+    configFrom({ tsigKeyName: 'update-key', tsigSecret: B64 }),
+  ];
   for (const config of configs) {
     assertNothingShows(config, 'the unicast config');
     assertNothingShows(new DnsClient(config.server, config.tsig), 'the DNS client');
@@ -103,6 +107,9 @@ test('decoding the secret leaves no copy in the shared Buffer pool', () => {
   assert.equal(config.tsig.secretLength, 64);
   // Control: without the wipe the secret would be found in those pools.
   const control = Buffer.from(B64, 'base64');
-  assert.ok([control.buffer, Buffer.from('c').buffer].some((p) => Buffer.from(p).includes(SECRET)), 'the pool scan finds an unwiped copy');
+  assert.ok(
+    [control.buffer, Buffer.from('c').buffer].some((p) => Buffer.from(p).includes(SECRET)),
+    'the pool scan finds an unwiped copy',
+  );
   control.fill(0);
 });

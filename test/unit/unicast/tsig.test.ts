@@ -79,11 +79,20 @@ for (const alg of ['hmac-md5', 'hmac-sha256']) {
     }
     const bodyTampered = Buffer.from(response);
     bodyTampered[3] = (bodyTampered[3] ?? 0) ^ 0x01; // a header flag bit: still parses
-    assert.throws(() => verifyResponse(bodyTampered, key, requestMac, () => at), (e: unknown) => e instanceof TsigError && e.problem === 'BADSIG' && e.origin === 'client');
+    assert.throws(
+      () => verifyResponse(bodyTampered, key, requestMac, () => at),
+      (e: unknown) => e instanceof TsigError && e.problem === 'BADSIG' && e.origin === 'client',
+    );
     // The same reply to another request (another request MAC) is not accepted either.
-    assert.throws(() => verifyResponse(response, key, Buffer.alloc(requestMac.length, 7), () => at), (e: unknown) => e instanceof TsigError && e.problem === 'BADSIG');
+    assert.throws(
+      () => verifyResponse(response, key, Buffer.alloc(requestMac.length, 7), () => at),
+      (e: unknown) => e instanceof TsigError && e.problem === 'BADSIG',
+    );
     // Outside the fudge window: BADTIME, reported with the time found.
-    assert.throws(() => verifyResponse(response, key, requestMac, () => at + 301), (e: unknown) => e instanceof TsigError && e.problem === 'BADTIME');
+    assert.throws(
+      () => verifyResponse(response, key, requestMac, () => at + 301),
+      (e: unknown) => e instanceof TsigError && e.problem === 'BADTIME',
+    );
   });
 }
 
@@ -103,18 +112,23 @@ test("named's multi-message AXFR verifies message by message (RFC 8945 §5.3.1)"
   const middle = Buffer.from(messages[1]!);
   const rec = parseMessage(middle).answers[0]!;
   middle[rec.rdataOffset] = (middle[rec.rdataOffset] ?? 0) ^ 0xff;
-  assert.throws(() => bad.verify(middle), (e: unknown) => e instanceof TsigError && e.problem === 'BADSIG');
+  assert.throws(
+    () => bad.verify(middle),
+    (e: unknown) => e instanceof TsigError && e.problem === 'BADSIG',
+  );
 
   // Messages out of order break the MAC chain.
   const reordered = new TsigVerifier(key, readTsig(request)!.mac, () => at);
   reordered.verify(messages[0]!);
-  assert.throws(() => reordered.verify(messages[2]!), (e: unknown) => e instanceof TsigError && e.problem === 'BADSIG');
+  assert.throws(
+    () => reordered.verify(messages[2]!),
+    (e: unknown) => e instanceof TsigError && e.problem === 'BADSIG',
+  );
 });
 
 test('unsigned intermediate messages are digested into the next signed one', () => {
   const key = new TsigKey('k', 'hmac-sha256', Buffer.from('0123456789abcdef'));
-  const msg = (id: number, ip: string) =>
-    encodeUpdate({ id, zone: 'dev.k8s', prerequisites: [], updates: [update.add('a.dev.k8s', 'A', 300, rdataA(ip))] });
+  const msg = (id: number, ip: string) => encodeUpdate({ id, zone: 'dev.k8s', prerequisites: [], updates: [update.add('a.dev.k8s', 'A', 300, rdataA(ip))] });
   const requestMac = Buffer.alloc(32, 1);
   const t = 1_700_000_000;
   const first = signMessage(msg(1, '10.0.0.1'), key, { timeSigned: t, requestMac });
@@ -134,13 +148,19 @@ test('unsigned intermediate messages are digested into the next signed one', () 
   // Leaving the unsigned message out breaks the chain.
   const skip = new TsigVerifier(key, requestMac, () => t);
   skip.verify(first.message);
-  assert.throws(() => skip.verify(lastMessage), (e: unknown) => e instanceof TsigError && e.problem === 'BADSIG');
+  assert.throws(
+    () => skip.verify(lastMessage),
+    (e: unknown) => e instanceof TsigError && e.problem === 'BADSIG',
+  );
 });
 
 test('an unsigned first reply to a signed request is rejected', () => {
   const key = new TsigKey('k', 'hmac-sha256', Buffer.from('s3cr3t-value'));
   const reply = encodeUpdate({ id: 9, zone: 'dev.k8s', prerequisites: [], updates: [] });
-  assert.throws(() => verifyResponse(reply, key, Buffer.alloc(32)), (e: unknown) => e instanceof TsigError && e.problem === 'UNSIGNED');
+  assert.throws(
+    () => verifyResponse(reply, key, Buffer.alloc(32)),
+    (e: unknown) => e instanceof TsigError && e.problem === 'UNSIGNED',
+  );
 });
 
 test('server TSIG errors are reported by name, BADTIME with the server clock, never with the secret', () => {
@@ -157,24 +177,30 @@ test('server TSIG errors are reported by name, BADTIME with the server clock, ne
     const signed = signMessage(base, key, { timeSigned: 1_700_000_000, error: code });
     const tsig = readTsig(signed.message)!;
     const noMac = Buffer.concat([signed.message.subarray(0, tsig.start), rebuildWithoutMac(signed.message, tsig.start)]);
-    assert.throws(() => verifyResponse(noMac, key, Buffer.alloc(32)), (e: unknown) => {
-      assert.ok(e instanceof TsigError);
-      assert.equal(e.problem, problem);
-      assert.equal(e.origin, 'server');
-      assert.match(e.message, text);
-      assert.ok(!e.message.includes(secret.toString('base64')) && !e.message.includes(secret.toString()));
-      return true;
-    });
+    assert.throws(
+      () => verifyResponse(noMac, key, Buffer.alloc(32)),
+      (e: unknown) => {
+        assert.ok(e instanceof TsigError);
+        assert.equal(e.problem, problem);
+        assert.equal(e.origin, 'server');
+        assert.match(e.message, text);
+        assert.ok(!e.message.includes(secret.toString('base64')) && !e.message.includes(secret.toString()));
+        return true;
+      },
+    );
   }
   const serverTime = 1_700_000_900;
   const other = Buffer.alloc(6);
   other.writeUInt32BE(serverTime, 2);
   const badtime = signMessage(base, key, { timeSigned: 1_700_000_000, error: 18, otherData: other });
-  assert.throws(() => verifyResponse(badtime.message, key, Buffer.alloc(32), () => 1_700_000_000), (e: unknown) => {
-    assert.ok(e instanceof TsigError && e.problem === 'BADTIME' && e.serverTime === serverTime);
-    assert.match(e.message, /BADTIME.*2023-11-14T22:28:20.000Z.*900 s apart/);
-    return true;
-  });
+  assert.throws(
+    () => verifyResponse(badtime.message, key, Buffer.alloc(32), () => 1_700_000_000),
+    (e: unknown) => {
+      assert.ok(e instanceof TsigError && e.problem === 'BADTIME' && e.serverTime === serverTime);
+      assert.match(e.message, /BADTIME.*2023-11-14T22:28:20.000Z.*900 s apart/);
+      return true;
+    },
+  );
 });
 
 /** Re-encode a TSIG record with MAC size 0, as servers send with BADSIG and BADKEY. */

@@ -10,7 +10,10 @@ const sample = () =>
   encodeUpdate({
     id: 0x1234,
     zone: 'dev.k8s',
-    prerequisites: [prerequisite.nameNotInUse('new.dev.k8s'), ...prerequisite.rrsetEquals('old.dev.k8s', 'TXT', [rdataTxt(['heritage=kubectl-mdns,owner=me'])])],
+    prerequisites: [
+      prerequisite.nameNotInUse('new.dev.k8s'),
+      ...prerequisite.rrsetEquals('old.dev.k8s', 'TXT', [rdataTxt(['heritage=kubectl-mdns,owner=me'])]),
+    ],
     updates: [
       update.add('new.dev.k8s', 'A', 300, rdataA('10.0.0.1')),
       update.add('new.dev.k8s', 'AAAA', 300, rdataAAAA('fd00::1')),
@@ -35,7 +38,10 @@ test('zone section is (zone, SOA, IN) (RFC 2136 §2.3)', () => {
 test('prerequisites: NONE ANY for "not in use"; IN, TTL 0, rdata for "RRset equals" (§2.4.5, §2.4.2)', () => {
   const m = parseMessage(sample());
   const [notInUse, txt] = m.answers;
-  assert.deepEqual({ n: notInUse!.name, t: notInUse!.type, c: notInUse!.class, ttl: notInUse!.ttl, len: notInUse!.rdata.length }, { n: 'new.dev.k8s', t: TYPE.ANY, c: CLASS.NONE, ttl: 0, len: 0 });
+  assert.deepEqual(
+    { n: notInUse!.name, t: notInUse!.type, c: notInUse!.class, ttl: notInUse!.ttl, len: notInUse!.rdata.length },
+    { n: 'new.dev.k8s', t: TYPE.ANY, c: CLASS.NONE, ttl: 0, len: 0 },
+  );
   assert.deepEqual({ t: txt!.type, c: txt!.class, ttl: txt!.ttl }, { t: TYPE.TXT, c: CLASS.IN, ttl: 0 });
   assert.deepEqual(decodeTxt(txt!.rdata), ['heritage=kubectl-mdns,owner=me']);
 });
@@ -86,7 +92,10 @@ test('dns-packet decodes our UPDATE the same way (an independent parser)', () =>
   assert.equal(d.questions?.[0]?.name, 'dev.k8s');
   assert.equal(d.answers?.length, 2);
   assert.equal(d.authorities?.length, 4);
-  assert.deepEqual(d.authorities?.slice(0, 2).map((a) => ('data' in a ? a.data : undefined)), ['10.0.0.1', 'fd00::1']);
+  assert.deepEqual(
+    d.authorities?.slice(0, 2).map((a) => ('data' in a ? a.data : undefined)),
+    ['10.0.0.1', 'fd00::1'],
+  );
 });
 
 test('wildcard owner names are encoded literally (RFC 4592 §2.1.1)', () => {

@@ -118,15 +118,63 @@ const expectations: Expectation[] = [
       // Isolation decides which listener answers a request; for DNS every intersecting name counts.
       ['attaches-to-empty-hostname-with-hostname-intersection', 'bar.com', 'http-listener-isolation-with-hostname-intersection', 'empty-hostname', 80],
       ['attaches-to-empty-hostname-with-hostname-intersection', '*.example.com', 'http-listener-isolation-with-hostname-intersection', 'empty-hostname', 80],
-      ['attaches-to-empty-hostname-with-hostname-intersection', '*.foo.example.com', 'http-listener-isolation-with-hostname-intersection', 'empty-hostname', 80],
-      ['attaches-to-empty-hostname-with-hostname-intersection', 'abc.foo.example.com', 'http-listener-isolation-with-hostname-intersection', 'empty-hostname', 80],
-      ['attaches-to-wildcard-example-com-with-hostname-intersection', '*.example.com', 'http-listener-isolation-with-hostname-intersection', 'wildcard-example-com', 80],
-      ['attaches-to-wildcard-example-com-with-hostname-intersection', '*.foo.example.com', 'http-listener-isolation-with-hostname-intersection', 'wildcard-example-com', 80],
-      ['attaches-to-wildcard-example-com-with-hostname-intersection', 'abc.foo.example.com', 'http-listener-isolation-with-hostname-intersection', 'wildcard-example-com', 80],
+      [
+        'attaches-to-empty-hostname-with-hostname-intersection',
+        '*.foo.example.com',
+        'http-listener-isolation-with-hostname-intersection',
+        'empty-hostname',
+        80,
+      ],
+      [
+        'attaches-to-empty-hostname-with-hostname-intersection',
+        'abc.foo.example.com',
+        'http-listener-isolation-with-hostname-intersection',
+        'empty-hostname',
+        80,
+      ],
+      [
+        'attaches-to-wildcard-example-com-with-hostname-intersection',
+        '*.example.com',
+        'http-listener-isolation-with-hostname-intersection',
+        'wildcard-example-com',
+        80,
+      ],
+      [
+        'attaches-to-wildcard-example-com-with-hostname-intersection',
+        '*.foo.example.com',
+        'http-listener-isolation-with-hostname-intersection',
+        'wildcard-example-com',
+        80,
+      ],
+      [
+        'attaches-to-wildcard-example-com-with-hostname-intersection',
+        'abc.foo.example.com',
+        'http-listener-isolation-with-hostname-intersection',
+        'wildcard-example-com',
+        80,
+      ],
       // "*.example.com ... becomes *.foo.example.com, as the hostname cannot be less specific" (the manifest's own comment).
-      ['attaches-to-wildcard-foo-example-com-with-hostname-intersection', '*.foo.example.com', 'http-listener-isolation-with-hostname-intersection', 'wildcard-foo-example-com', 80],
-      ['attaches-to-wildcard-foo-example-com-with-hostname-intersection', 'abc.foo.example.com', 'http-listener-isolation-with-hostname-intersection', 'wildcard-foo-example-com', 80],
-      ['attaches-to-abc-foo-example-com-with-hostname-intersection', 'abc.foo.example.com', 'http-listener-isolation-with-hostname-intersection', 'abc-foo-example-com', 80],
+      [
+        'attaches-to-wildcard-foo-example-com-with-hostname-intersection',
+        '*.foo.example.com',
+        'http-listener-isolation-with-hostname-intersection',
+        'wildcard-foo-example-com',
+        80,
+      ],
+      [
+        'attaches-to-wildcard-foo-example-com-with-hostname-intersection',
+        'abc.foo.example.com',
+        'http-listener-isolation-with-hostname-intersection',
+        'wildcard-foo-example-com',
+        80,
+      ],
+      [
+        'attaches-to-abc-foo-example-com-with-hostname-intersection',
+        'abc.foo.example.com',
+        'http-listener-isolation-with-hostname-intersection',
+        'abc-foo-example-com',
+        80,
+      ],
     ],
     unmatched: [
       ['attaches-to-wildcard-example-com-with-hostname-intersection', 'bar.com'],
@@ -160,7 +208,13 @@ const expectations: Expectation[] = [
       ['https-listener-detect-misdirected-requests-test-1', 'example.org', 'same-namespace-with-https-listener', 'https', 443],
       ['https-listener-detect-misdirected-requests-test-2', 'second-example.org', 'same-namespace-with-https-listener', 'https-with-hostname', 443],
       ['https-listener-detect-misdirected-requests-test-3', '*.wildcard.org', 'same-namespace-with-https-listener', 'https-with-wildcard-hostname', 443],
-      ['https-listener-detect-misdirected-requests-test-4', 'fourth-example.wildcard.org', 'same-namespace-with-https-listener', 'https-with-hostname-matching-wildcard', 443],
+      [
+        'https-listener-detect-misdirected-requests-test-4',
+        'fourth-example.wildcard.org',
+        'same-namespace-with-https-listener',
+        'https-with-hostname-matching-wildcard',
+        443,
+      ],
     ],
   },
   {
@@ -267,7 +321,9 @@ const attachedRow = (b: Binding) => [b.route.name, b.hostname, b.gateway?.name ?
 
 describe('Gateway API conformance manifests', () => {
   it('every YAML file has an expectation table', () => {
-    const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml') && f !== 'base-manifests.yaml').sort();
+    const files = readdirSync(DIR)
+      .filter((f) => f.endsWith('.yaml') && f !== 'base-manifests.yaml')
+      .sort();
     assert.deepEqual(expectations.map((e) => e.file).sort(), files);
   });
 
@@ -276,7 +332,10 @@ describe('Gateway API conformance manifests', () => {
       it('attaches exactly the expected hostnames to the expected gateway/listener', async () => {
         const { objects, routes } = await load(e.file);
         const bindings = bindingsOf(objects, Boolean(e.anyPort), routes);
-        const ready = bindings.filter((b) => b.status === 'Ready').map(attachedRow).sort();
+        const ready = bindings
+          .filter((b) => b.status === 'Ready')
+          .map(attachedRow)
+          .sort();
         assert.deepEqual(ready, e.attached.map((a) => a.join(' ')).sort());
         for (const b of bindings.filter((x) => x.status === 'Ready')) assert.equal(b.gateway?.namespace, 'gateway-conformance-infra');
       });
@@ -307,8 +366,14 @@ describe('Gateway API conformance manifests', () => {
           for (const [route, reason] of e.notAttached!) {
             const rows = bindings.filter((b) => b.route.name === route);
             assert.ok(rows.length > 0, `${route} has rows`);
-            assert.ok(rows.every((b) => b.status === 'Skipped'), `${route} must not be Ready`);
-            assert.ok(rows.every((b) => reason.test(b.reason)), `${route}: ${rows.map((b) => b.reason).join(' | ')}`);
+            assert.ok(
+              rows.every((b) => b.status === 'Skipped'),
+              `${route} must not be Ready`,
+            );
+            assert.ok(
+              rows.every((b) => reason.test(b.reason)),
+              `${route}: ${rows.map((b) => b.reason).join(' | ')}`,
+            );
           }
         });
       }
@@ -355,6 +420,9 @@ describe('Gateway API conformance manifests', () => {
   it('without addresses the same attachments are Pending, not Ready', async () => {
     const { objects } = await loadManifests([BASE, join(DIR, 'httproute-https-listener.yaml')]);
     const bindings = computeBindings(objects, { zones: ZONES, anyPort: false }).bindings;
-    assert.deepEqual(bindings.map((b) => `${b.hostname} ${b.status}`), ['example.org Pending', 'second-example.org Pending']);
+    assert.deepEqual(
+      bindings.map((b) => `${b.hostname} ${b.status}`),
+      ['example.org Pending', 'second-example.org Pending'],
+    );
   });
 });
