@@ -8,6 +8,7 @@ import { openSource } from '../../cluster/open.js';
 import { readOnce } from '../../reconcile/once.js';
 import type { DiffFlags } from '../flags.js';
 import { bindingOptions, sourceOptions } from '../load.js';
+import { chosenLinks, timeoutSeconds } from '../link-flags.js';
 import { dnsDiff, emptySummary, hasDiff, renderDiffText, sumSummaries, type DiffTarget } from '../printers/diff.js';
 import { renderStructured } from '../printers/structured.js';
 import { colorsFor } from '../colors.js';
@@ -18,22 +19,13 @@ import { UserError } from '../../util/errors.js';
 export async function runDiff(flags: DiffFlags): Promise<number> {
   const options = bindingOptions(flags);
   const reporter = stderrReporter({ format: 'text', verbose: Boolean(flags.verbose) });
-  const timeout = flags.timeout ?? 1;
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 60)
-    throw new UserError(`--timeout ${String(flags.timeout)} is not a number of seconds between 0 and 60, e.g. --timeout 1`);
+  const timeout = timeoutSeconds(flags.timeout);
   // Flag, key-file and interface problems first, before any request or packet (a bad --tsig-*
   // is reported even when the cluster is unreachable); the owner id defaults to the context
   // name, known only after connecting.
   const { unicastConfigFor, unicastSettingsFromFlags } = await import('../../unicast/config.js');
   const unicastSettings = unicastSettingsFromFlags({ ...flags, zone: options.zones }, process.env, reporter);
-  const { scanLinks } = await import('../../mdns/interfaces.js');
-  const links = scanLinks(flags.interface);
-  const missing = (flags.interface ?? []).filter((name) => !links.some((l) => l.name === name));
-  if (missing.length) {
-    throw new UserError(
-      `--interface ${missing.join(', ')}: no such interface that is up and multicast-capable${links.length ? ` (usable: ${links.map((l) => l.name).join(', ')})` : ''}`,
-    );
-  }
+  const links = await chosenLinks(flags.interface);
 
   const loaded = await readOnce(await openSource(sourceOptions(flags)), options);
   const unicast = unicastSettings && unicastConfigFor(unicastSettings, loaded.context || undefined);

@@ -5,11 +5,11 @@ import { openSource } from '../../cluster/open.js';
 import { readOnce } from '../../reconcile/once.js';
 import type { CommonFlags, MdnsFlags } from '../flags.js';
 import { bindingOptions, sourceOptions } from '../load.js';
+import { chosenLinks, timeoutSeconds } from '../link-flags.js';
 import { renderStructured } from '../printers/structured.js';
 import { renderDoctorText } from '../printers/doctor.js';
 import { colorsFor } from '../colors.js';
 import { printWarnings } from '../warnings.js';
-import { UserError } from '../../util/errors.js';
 
 export interface DoctorFlags extends Omit<CommonFlags, 'output'>, MdnsFlags {
   names?: string[];
@@ -18,17 +18,8 @@ export interface DoctorFlags extends Omit<CommonFlags, 'output'>, MdnsFlags {
 }
 
 export async function runDoctorCommand(flags: DoctorFlags): Promise<number> {
-  const timeout = flags.timeout ?? 1;
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 60)
-    throw new UserError(`--timeout ${String(flags.timeout)} is not a number of seconds between 0 and 60, e.g. --timeout 1`);
-  const { scanLinks } = await import('../../mdns/interfaces.js');
-  const links = scanLinks(flags.interface);
-  const missing = (flags.interface ?? []).filter((name) => !links.some((l) => l.name === name));
-  if (missing.length) {
-    throw new UserError(
-      `--interface ${missing.join(', ')}: no such interface that is up and multicast-capable${links.length ? ` (usable: ${links.map((l) => l.name).join(', ')})` : ''}`,
-    );
-  }
+  const timeout = timeoutSeconds(flags.timeout);
+  await chosenLinks(flags.interface); // an unknown --interface is an error before anything is asked
   // The source flags are list's; only -o differs (text, not a table).
   const common: CommonFlags = { ...flags, output: 'table' };
   const loaded = await readOnce(await openSource(sourceOptions(common)), bindingOptions(common));
