@@ -26,6 +26,7 @@ import {
   startStandIn,
   tempDir,
   writeManifest,
+  unicastArgs,
 } from '../support/e2e.js';
 
 const skip = hasNetns() ? false : 'needs root and Linux network namespaces';
@@ -239,23 +240,7 @@ describe('kubectl mdns diff (e2e, network namespaces)', { skip, timeout: 120_000
   test('unicast: orphan -, foreign !, changed ~; -o json is exactly the change list; the zone is not written', async (t) => {
     const serial = await named.soaSerial('dev.k8s');
     const zone = await named.zoneRecords('dev.k8s');
-    const args = [
-      'diff',
-      '--kubeconfig',
-      api.kubeconfig,
-      '-n',
-      'dev',
-      '--zone',
-      'dev.k8s',
-      '--dns-server',
-      '127.0.0.1:53',
-      '--tsig-key-name',
-      named.key.name,
-      '--tsig-secret-file',
-      named.secretFile,
-      '--owner-id',
-      'e2e',
-    ];
+    const args = ['diff', '--kubeconfig', api.kubeconfig, '-n', 'dev', ...unicastArgs(named)];
     const json = await runCli(pair, pair.a, [...args, '-o', 'json']);
     assert.equal(json.code, 1, json.stderr);
     const out = JSON.parse(json.stdout) as { changes: unknown[]; summary: unknown };

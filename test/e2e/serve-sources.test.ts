@@ -9,7 +9,18 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createPair, hasNetns, type NetnsPair } from '../support/netns.js';
 import { zeroconfLookup } from '../support/zeroconf.js';
-import { type ApiDouble, type ServeProcess, eventually, gateway, httpRoute, startApiDouble, startNamedIn, startServe, tempDir } from '../support/e2e.js';
+import {
+  type ApiDouble,
+  type ServeProcess,
+  eventually,
+  gateway,
+  httpRoute,
+  startApiDouble,
+  startNamedIn,
+  startServe,
+  tempDir,
+  unicastArgs,
+} from '../support/e2e.js';
 
 const skip = hasNetns() ? false : 'needs root and Linux network namespaces';
 
@@ -68,20 +79,7 @@ describe('kubectl mdns serve: Services, annotations, TCPRoute, CNAME (e2e, netwo
   test('a Service resolves in B and lands in BIND; a TCPRoute resolves; a Hostname address is a CNAME, removed with its route', async () => {
     const named = await startNamedIn(pair, pair.a, join(tmp.dir, 'named'), { zones: ['dev.k8s'] });
     try {
-      const flags = [
-        '--kubeconfig',
-        api.kubeconfig,
-        '--zone',
-        'dev.k8s',
-        '--dns-server',
-        '127.0.0.1:53',
-        '--tsig-key-name',
-        named.key.name,
-        '--tsig-secret-file',
-        named.secretFile,
-        '--owner-id',
-        'e2e',
-      ];
+      const flags = ['--kubeconfig', api.kubeconfig, ...unicastArgs(named)];
       serve = startServe(pair, pair.a, flags);
       await serve.waitForLine(/serving \d+ names?\b/, 20_000);
 

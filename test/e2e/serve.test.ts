@@ -27,6 +27,7 @@ import {
   startServe,
   tempDir,
   writeManifest,
+  unicastArgs,
 } from '../support/e2e.js';
 
 const skip = hasNetns() ? false : 'needs root and Linux network namespaces';
@@ -343,20 +344,7 @@ describe('kubectl mdns serve (e2e, network namespaces)', { skip, timeout: 150_00
     });
     try {
       await api.apply([httpRoute('dev', 'app', ['app.dev.k8s', 'api.dev.k8s', 'taken.dev.k8s'], { namespace: 'infra', name: 'gw2' })]);
-      const flags = [
-        '--kubeconfig',
-        api.kubeconfig,
-        '--zone',
-        'dev.k8s',
-        '--dns-server',
-        '127.0.0.1:53',
-        '--tsig-key-name',
-        named.key.name,
-        '--tsig-secret-file',
-        named.secretFile,
-        '--owner-id',
-        'e2e',
-      ];
+      const flags = ['--kubeconfig', api.kubeconfig, ...unicastArgs(named)];
       serve = startServe(pair, pair.a, flags);
       await serve.waitForLine(/serving \d+ names?\b/, 20_000);
       const txt = owned('HTTPRoute/dev/app');

@@ -366,6 +366,11 @@ export interface NamedInNs {
   stop(): Promise<void>;
 }
 
+/** The flags that point the CLI at a NamedInNs: zone, server, key name and secret file, owner `e2e`. */
+export function unicastArgs(named: NamedInNs, zone = 'dev.k8s'): string[] {
+  return ['--zone', zone, '--dns-server', '127.0.0.1:53', '--tsig-key-name', named.key.name, '--tsig-secret-file', named.secretFile, '--owner-id', 'e2e'];
+}
+
 /**
  * A real named inside `ns` on 127.0.0.1:53 (that namespace's loopback: nothing leaves the
  * machine), zones with allow-update and allow-transfer for one generated TSIG key.
