@@ -2,6 +2,7 @@
 // gateway), so `list` output and tests never depend on watch-event order.
 
 import type { Binding } from './types.js';
+import { refString } from '../gateway-api/objects.js';
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -14,6 +15,6 @@ export function compareBindings(a: Binding, b: Binding): number {
     cmp(a.route.name, b.route.name) ||
     cmp(a.hostname, b.hostname) ||
     cmp(a.gateway ? `${a.gateway.namespace}/${a.gateway.name}` : '', b.gateway ? `${b.gateway.namespace}/${b.gateway.name}` : '') ||
-    cmp(a.parent ? `${a.parent.kind}/${a.parent.namespace}/${a.parent.name}` : '', b.parent ? `${b.parent.kind}/${b.parent.namespace}/${b.parent.name}` : '')
+    cmp(a.parent ? refString(a.parent) : '', b.parent ? refString(b.parent) : '')
   );
 }

@@ -2,6 +2,7 @@
 // addresses — the same verdict `kubectl mdns list` shows (src/bindings).
 import type { Binding } from '../bindings/types.js';
 import { type Check, fail, pass } from './types.js';
+import { refString } from '../gateway-api/objects.js';
 
 /** What the later checks need from the bindings of one name. */
 export interface Target {
@@ -38,7 +39,7 @@ export function judgeBinding(name: string, bindings: readonly Binding[], context
   if (ready.length === 0) {
     const b = mine[0]!;
     const [what, todo] = splitReason(b.reason);
-    return { check: fail('binding', `${b.route.kind}/${b.route.namespace}/${b.route.name}: ${b.status}: ${what}`, todo || 'see kubectl mdns list -o wide') };
+    return { check: fail('binding', `${refString(b.route)}: ${b.status}: ${what}`, todo || 'see kubectl mdns list -o wide') };
   }
   const mdns = ready.filter((b) => b.publish.includes('mdns'));
   if (mdns.length === 0) {
@@ -74,7 +75,7 @@ export function judgeBinding(name: string, bindings: readonly Binding[], context
     scheme,
     listener: b.listener,
     gateway: b.gateway ? `${b.gateway.namespace}/${b.gateway.name}` : '',
-    route: `${b.route.kind}/${b.route.namespace}/${b.route.name}`,
+    route: refString(b.route),
   };
   const via = target.gateway ? ` via ${target.gateway} listener ${b.listener || '-'}` : '';
   return { check: pass('binding', `Ready: ${target.route}${via} port ${target.port} → ${addresses.join(', ')}`), target };

@@ -148,6 +148,11 @@ export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 /** The experimental group XListenerSet (and older x-k8s kinds) were served from. */
 export const EXPERIMENTAL_GATEWAY_GROUP = 'gateway.networking.x-k8s.io';
 
+/** `kind/namespace/name` of a resolved reference: how objects are named in keys, logs and tables. */
+export function refString(ref: { kind: string; namespace: string; name: string }): string {
+  return `${ref.kind}/${ref.namespace}/${ref.name}`;
+}
+
 /** `kind/namespace/name`: how objects are named in keys, logs and tables (namespace defaults to `default`). */
 export function objectId(kind: string, o: KubeObject): string {
   return `${kind}/${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? ''}`;

@@ -7,6 +7,7 @@ import type { Binding, PublishTarget, ResourceRef } from '../bindings/types.js';
 import type { RecordSet, ServiceInstance } from './types.js';
 import { isIPv6 } from 'node:net';
 import { sortAddresses } from '../bindings/addresses.js';
+import { refString } from '../gateway-api/objects.js';
 
 export function desiredRecords(bindings: readonly Binding[]): RecordSet[] {
   const sets = new Map<string, RecordSet>();
@@ -59,7 +60,7 @@ function normalise(set: RecordSet): RecordSet {
     a: sortAddresses(set.a),
     aaaa: sortAddresses(set.aaaa),
     services: uniqueBy(set.services, (s) => `${s.type}|${s.instance}|${s.port}`),
-    owners: uniqueBy(set.owners, (r) => `${r.kind}/${r.namespace}/${r.name}`).sort(compareRefs),
+    owners: uniqueBy(set.owners, refString).sort(compareRefs),
   };
 }
 
@@ -70,7 +71,7 @@ function uniqueBy<T>(values: T[], key: (v: T) => string): T[] {
 }
 
 function compareRefs(a: ResourceRef, b: ResourceRef): number {
-  return `${a.kind}/${a.namespace}/${a.name}`.localeCompare(`${b.kind}/${b.namespace}/${b.name}`);
+  return refString(a).localeCompare(refString(b));
 }
 
 export function compareRecordSets(a: RecordSet, b: RecordSet): number {

@@ -42,6 +42,4 @@ export interface RecordSet {
   ownerId?: string;
 }
 
-export function refString(ref: ResourceRef): string {
-  return `${ref.kind}/${ref.namespace}/${ref.name}`;
-}
+export { refString } from '../gateway-api/objects.js';

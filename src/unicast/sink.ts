@@ -26,6 +26,7 @@ import { encodeUpdate } from './update-message.js';
 import { RCODE, decodeAAAA, encodeName, rcodeName, rdataAAAA } from './wire.js';
 import { queryNameState, readNames, readZoneState } from './zone-state.js';
 import { zoneFor } from '../util/zones.js';
+import { refString } from '../gateway-api/objects.js';
 
 export type { UnicastConfig } from './config.js';
 
@@ -347,7 +348,7 @@ export class UnicastSink implements Sink {
       this.reporter.report({ kind: 'removed', source: SOURCE, message: `${name} ${addrs.join(' ')}`.trim(), fields: { ...fields, addresses: addrs } });
     } else {
       const addrs = [...op.desired.a, ...op.desired.aaaa, ...(op.desired.cname !== undefined ? [`CNAME ${op.desired.cname}`] : [])];
-      const routes = op.desired.owners.map((r) => `${r.kind}/${r.namespace}/${r.name}`);
+      const routes = op.desired.owners.map(refString);
       this.reporter.report({
         kind: op.kind === 'create' ? 'added' : 'changed',
         source: SOURCE,
@@ -370,7 +371,7 @@ export class UnicastSink implements Sink {
         zone: desired.zone,
         addresses: held,
         wanted: [...desired.a, ...desired.aaaa],
-        routes: desired.owners.map((r) => `${r.kind}/${r.namespace}/${r.name}`),
+        routes: desired.owners.map(refString),
       },
     });
   }

@@ -8,9 +8,10 @@ import { bindingOptions, sourceOptions } from '../load.js';
 import { stderrReporter } from '../events.js';
 import { renderBindingTable } from '../printers/bindings.js';
 import { colorsFor } from '../colors.js';
+import { refString } from '../../gateway-api/objects.js';
 
 function bindingKey(b: Binding): string {
-  return `${b.route.kind}/${b.route.namespace}/${b.route.name}|${b.hostname}|${b.gateway ? `${b.gateway.namespace}/${b.gateway.name}` : ''}`;
+  return `${refString(b.route)}|${b.hostname}|${b.gateway ? `${b.gateway.namespace}/${b.gateway.name}` : ''}`;
 }
 
 export async function runListWatch(flags: CommonFlags): Promise<number> {

@@ -4,6 +4,7 @@ import type { Binding } from '../../bindings/types.js';
 import { renderTable, type Column } from './table.js';
 import type { BindingTls } from '../../tls/types.js';
 import { tlsColumnText } from '../../tls/status.js';
+import { refString } from '../../gateway-api/objects.js';
 
 export interface BindingList {
   apiVersion: 'kubectl-mdns/v1alpha1';
@@ -34,7 +35,7 @@ function publishText(b: Binding): string {
 function parentText(b: Binding): string {
   if (!b.parent) return NONE;
   const p = b.parent;
-  let s = `${p.kind}/${p.namespace}/${p.name}`;
+  let s = refString(p);
   if (p.sectionName) s += `#${p.sectionName}`;
   if (p.port !== undefined) s += `:${p.port}`;
   return s;
