@@ -10,12 +10,12 @@ import {
   type ClusterObjects,
   type Gateway,
   type Ingress,
-  type KubeObject,
   type ListenerSet,
   type Namespace,
   type Route,
   type Service,
 } from '../gateway-api/objects.js';
+import type { ObjectEvent } from '../cluster/source.js';
 import type { Binding, BindingOptions, BindingStatus } from './types.js';
 import { indexObjects, keyOf, type BindingIndex } from './object-index.js';
 import { bindRoute } from './routes.js';
@@ -23,13 +23,6 @@ import { bindIngress } from './ingresses.js';
 import { bindService } from './services.js';
 import { routesAffectedBy } from './affected.js';
 import { compareBindings } from './order.js';
-
-/** One object added, changed or deleted (the source's ObjectEvent, by shape). */
-export interface ObjectChange {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  kind: string;
-  object: KubeObject;
-}
 
 export class LiveBindings {
   private index: BindingIndex = indexObjects({ gateways: [], listenerSets: [], namespaces: [] });
@@ -56,7 +49,7 @@ export class LiveBindings {
   }
 
   /** Records one event; returns whether anything needs rebinding. */
-  apply(event: ObjectChange): boolean {
+  apply(event: ObjectEvent): boolean {
     const { kind, object } = event;
     const deleted = event.type === 'DELETED';
     if (isRouteKind(kind)) {

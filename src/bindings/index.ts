@@ -14,4 +14,4 @@ export { compareBindings } from './order.js';
 export { checkHostname, intersectHostnames, normalizeHostname } from './hostnames.js';
 export { zoneFor } from './publish.js';
 export * from './types.js';
-export { LiveBindings, type ObjectChange } from './incremental.js';
+export { LiveBindings } from './incremental.js';
