@@ -4,6 +4,7 @@
 // list() once; `serve` and `list -w` follow watch() events (docs/design.md#sources).
 import type { ClusterObjects, KubeObject } from '../gateway-api/objects.js';
 import type { Reporter } from '../util/reporter.js';
+import type { ApiClient } from './http.js';
 import { silentReporter } from '../util/reporter.js';
 import { errorMessage } from '../util/errors.js';
 import { filterObjects, objectMatcher, type ObjectFilter } from './filter.js';
@@ -53,6 +54,8 @@ export interface Source {
   readonly context: string;
   /** For people: `kind-dev (https://127.0.0.1:6443)`, `manifests in examples/`. */
   readonly description: string;
+  /** The cluster's API client, for the stages that read or write more than bindings (tls Secrets); none for files. */
+  readonly client?: ApiClient;
   /** Anything to check before reading (the cluster's discovery); says what it found. */
   prepare?(signal?: AbortSignal): Promise<string>;
   /** One read of every object. `narrow` may be applied by the source (the API server does). */
@@ -77,6 +80,9 @@ export function filtered(inner: Source, filter: ObjectFilter): Source {
     },
     get description() {
       return inner.description;
+    },
+    get client() {
+      return inner.client;
     },
     ...(inner.prepare ? { prepare: (signal?: AbortSignal) => inner.prepare!(signal) } : {}),
     async list(opts = {}) {

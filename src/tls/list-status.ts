@@ -3,6 +3,7 @@
 // or, with -f, from the files.
 import type { Binding } from '../bindings/types.js';
 import type { ClusterObjects, KubeObject } from '../gateway-api/objects.js';
+import type { ApiClient } from '../cluster/http.js';
 import type { Secret } from '../cluster/secrets.js';
 import { errorMessage } from '../util/errors.js';
 import { bindingTlsStatus, referencedSecrets, type SecretLookup } from './status.js';
@@ -19,38 +20,27 @@ export interface ListSource {
 export async function tlsStatuses(
   loaded: ListSource,
   bindings: readonly Binding[],
-  kube: { kubeconfig?: string; context?: string; cluster?: string; user?: string; requestTimeout?: string; filename?: string[] },
+  /** The source's API client; undefined for -f files, whose Secrets are in `loaded.tlsObjects`. */
+  apiClient: ApiClient | undefined,
   now = new Date(),
 ): Promise<Map<Binding, BindingTls>> {
   const out = new Map<Binding, BindingTls>();
   const refs = referencedSecrets(loaded.objects, bindings);
   const found = new Map<string, SecretLookup>();
-  if (kube.filename && kube.filename.length > 0) {
+  if (!apiClient) {
     for (const o of loaded.tlsObjects ?? []) if (o.kind === 'Secret') found.set(`${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? ''}`, o as Secret);
   } else if (refs.length > 0) {
-    const { ClusterSource } = await import('../cluster/cluster-source.js');
     const { SecretClient } = await import('../cluster/secrets.js');
-    const source = await ClusterSource.connect({
-      kubeconfig: kube.kubeconfig,
-      context: kube.context,
-      cluster: kube.cluster,
-      user: kube.user,
-      requestTimeout: kube.requestTimeout,
-    });
-    const client = new SecretClient(source.client);
-    try {
-      await Promise.all(
-        refs.map(async (r) => {
-          try {
-            found.set(`${r.namespace}/${r.name}`, await client.get(r.namespace, r.name));
-          } catch (err) {
-            found.set(`${r.namespace}/${r.name}`, { error: errorMessage(err) });
-          }
-        }),
-      );
-    } finally {
-      source.close();
-    }
+    const client = new SecretClient(apiClient);
+    await Promise.all(
+      refs.map(async (r) => {
+        try {
+          found.set(`${r.namespace}/${r.name}`, await client.get(r.namespace, r.name));
+        } catch (err) {
+          found.set(`${r.namespace}/${r.name}`, { error: errorMessage(err) });
+        }
+      }),
+    );
   }
   const anchors = TrustAnchors.load();
   for (const b of bindings) {

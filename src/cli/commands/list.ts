@@ -10,14 +10,17 @@ import { printWarnings } from '../warnings.js';
 
 export async function runList(flags: CommonFlags): Promise<number> {
   if (flags.watch) return (await import('./list-watch.js')).runListWatch(flags);
-  const loaded = await readOnce(await openSource(sourceOptions(flags)), bindingOptions(flags));
+  const source = await openSource(sourceOptions(flags));
+  const loaded = await readOnce(source, bindingOptions(flags));
   const { bindings, warnings } = loaded;
   // Per-binding warnings (dropped addresses, names some resolvers refuse) in -o json are in
   // each item; for people they go to stderr like kubectl's `Warning:` lines.
   const itemWarnings = flags.output === 'json' || flags.output === 'yaml' ? [] : bindings.flatMap((b) => b.warnings ?? []);
   printWarnings([...warnings, ...itemWarnings]);
-  // TLS status of HTTPS/TLS bindings: only for -o wide|json|yaml, which read Secrets.
-  const tls = flags.output === 'table' ? undefined : await (await import('../../tls/list-status.js')).tlsStatuses(loaded, bindings, flags);
+  // TLS status of HTTPS/TLS bindings: only for -o wide|json|yaml, which read Secrets (the plain
+  // table, the default, does not).
+  const withTls = flags.output === 'wide' || flags.output === 'json' || flags.output === 'yaml';
+  const tls = withTls ? await (await import('../../tls/list-status.js')).tlsStatuses(loaded, bindings, source.client) : undefined;
   if (flags.output === 'json' || flags.output === 'yaml') {
     process.stdout.write(renderStructured(bindingList(loaded.context, bindings, tls), flags.output));
     return 0;

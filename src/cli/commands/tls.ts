@@ -42,7 +42,8 @@ export async function runTls(flags: TlsFlags): Promise<number> {
   // A listener's certificate must cover every name bound through it, whatever -n/-l select:
   // read all routes, and let -n/-l only choose which listeners to look after.
   const all = sourceOptions({ ...flags, namespace: undefined, allNamespaces: true, selector: undefined });
-  const loaded = await readOnce(await openSource(all), bindingOptions(flags));
+  const source = await openSource(all);
+  const loaded = await readOnce(source, bindingOptions(flags));
   const { bindings } = loaded;
   const warn: string[] = [...loaded.warnings];
   const { namespace, labelSelector } = sourceOptions(flags);
@@ -56,10 +57,9 @@ export async function runTls(flags: TlsFlags): Promise<number> {
     store = fileSecretStore(extra.filter((o) => o.kind === 'Secret') as Secret[]);
     grants = extra.filter((o) => o.kind === 'ReferenceGrant') as ReferenceGrant[];
   } else {
-    const { ClusterSource } = await import('../../cluster/cluster-source.js');
     const { SecretClient } = await import('../../cluster/secrets.js');
-    const source = await ClusterSource.connect(sourceOptions(flags));
-    const secrets = new SecretClient(source.client);
+    // The client that read the routes writes the Secrets: one kubeconfig resolution, one connection.
+    const secrets = new SecretClient(source.client!);
     store = secrets;
     const g = await secrets.listReferenceGrants();
     grants = g.items;
